@@ -1,0 +1,173 @@
+// Type declarations for realtime.js (wire protocol version 1).
+
+export type TransportName = 'websocket' | 'sse' | 'longpoll';
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** A published message, the same object on every transport. */
+export interface RealtimeMessage<T = unknown> {
+  channel: string;
+  /** Opaque, unique within its channel; compare for equality only. */
+  id: string;
+  /** `message` unless the publisher named another event. */
+  event: string;
+  data: T;
+  /** Server time of publish, epoch milliseconds. */
+  ts: number;
+}
+
+export interface PublishAck {
+  channel: string;
+  id: string;
+}
+
+export interface ConnectOptions {
+  /** Transports to try, in order. Default `['websocket', 'sse', 'longpoll']`. */
+  transports?: TransportName[];
+  /** Milliseconds a transport may take to open before the next one is tried. Default 10000. */
+  connectTimeout?: number;
+  /** The server's SSE heartbeat interval. Default 15000. */
+  heartbeatInterval?: number;
+  /** SSE stream silent this long counts as stalled. Default 2 x heartbeatInterval. */
+  sseStallTimeout?: number;
+  /** WebSocket: send a ping frame after this long without a frame. Default 25000. */
+  pingInterval?: number;
+  /** WebSocket: stalled when nothing arrives this long after a ping. Default 10000. */
+  pingTimeout?: number;
+  /** Long-poll hold time asked of the server. Default 25000. */
+  pollTimeout?: number;
+  /** Extra wait before a held poll counts as stalled. Default 10000. */
+  pollGrace?: number;
+  /** Backoff base in milliseconds (an SSE `retry:` value replaces it). Default 1000. */
+  reconnectDelay?: number;
+  /** Backoff cap. Default 30000. */
+  maxReconnectDelay?: number;
+  /** Random fraction of every delay, 0..1. Default 0.5. */
+  jitter?: number;
+  /** WebSocket publish without an ack fails with code `timeout` after this. Default 10000. */
+  publishTimeout?: number;
+  /** HTTP publish retries (same Idempotency-Key) on network errors, 429 and 5xx. Default 3. */
+  publishRetries?: number;
+  /** Backoff base between HTTP publish retries. Default 500. */
+  publishRetryDelay?: number;
+  /** Message ids remembered per channel to drop duplicates. Default 1000. */
+  dedupWindow?: number;
+  /** Fetch a starting cursor for subscriptions without `since`, so they resume after a drop. Default true. */
+  anchor?: boolean;
+  /** Send cookies with cross-origin HTTP requests. Default false. */
+  withCredentials?: boolean;
+  /** Overrides for tests or non-browser hosts. */
+  fetch?: typeof fetch;
+  WebSocket?: typeof WebSocket;
+  baseHref?: string;
+  random?: () => number;
+}
+
+export interface SubscribeOptions {
+  /** A cursor, or `'earliest'` for all retained history. Default: from now. */
+  since?: string;
+}
+
+export interface Subscription {
+  channel: string;
+  /** Resolves once the subscription has been handed to the connection. */
+  ready: Promise<void>;
+  /** Removes this handler; the channel is unsubscribed when no handler is left. */
+  unsubscribe(): void;
+}
+
+export interface PublishOptions {
+  /** Event name; `message` when left out. */
+  event?: string;
+}
+
+export interface RealtimeEventMap {
+  transport: { transport: TransportName };
+  state: { state: ConnectionState; transport: TransportName | undefined };
+  gap: { channel: string };
+  error: { code: string; message: string; channel?: string; error: RealtimeError };
+  message: RealtimeMessage;
+}
+
+export class RealtimeError extends Error {
+  /** Protocol error code, e.g. `invalid_channel`, `forbidden`, `connection_lost`, `timeout`. */
+  code: string;
+  /** HTTP status, when the error came from an HTTP answer. */
+  status?: number;
+  channel?: string;
+  constructor(code: string, message?: string, extra?: object);
+}
+
+export class RealtimeClient extends EventTarget {
+  constructor(url: string, options?: ConnectOptions);
+  readonly url: string;
+  readonly state: ConnectionState;
+  readonly transport: TransportName | undefined;
+  /** The latest connection cursor (opaque). */
+  readonly cursor: string | undefined;
+  readonly channels: string[];
+  subscribe<T = unknown>(channel: string, handler: (message: RealtimeMessage<T>) => void, options?: SubscribeOptions): Subscription;
+  unsubscribe(channel: string): void;
+  publish(channel: string, data: unknown, options?: PublishOptions): Promise<PublishAck>;
+  /** Listens to an event; returns a function that stops listening. */
+  on<K extends keyof RealtimeEventMap>(name: K, fn: (detail: RealtimeEventMap[K], event: CustomEvent<RealtimeEventMap[K]>) => void): () => void;
+  close(): void;
+}
+
+export function connect(url: string, options?: ConnectOptions): RealtimeClient;
+export default connect;
+
+export const DEFAULT_TRANSPORTS: readonly TransportName[];
+export const DEFAULT_OPTIONS: Readonly<Required<Omit<ConnectOptions, 'fetch' | 'WebSocket' | 'baseHref' | 'random' | 'sseStallTimeout'>>> & { sseStallTimeout: number | undefined };
+
+export function isValidChannel(name: unknown): boolean;
+export function isValidEvent(name: unknown): boolean;
+export function computeBackoff(
+  attempt: number,
+  options?: { base?: number; max?: number; factor?: number; jitter?: number },
+  random?: () => number,
+): number;
+export function buildUrl(
+  base: string,
+  path: string,
+  params?: Record<string, string | number | Array<string | number> | undefined | null>,
+  options?: { baseHref?: string; websocket?: boolean },
+): string;
+export function newIdempotencyKey(random?: () => number): string;
+
+export class DuplicateFilter {
+  constructor(limit?: number);
+  /** Records the id; true when it was already recorded for that channel. */
+  isDuplicate(channel: string, id: string | undefined | null): boolean;
+  forget(channel: string): void;
+}
+
+export interface ResumePlan {
+  cursor: string | undefined;
+  covered: string[];
+  others: Array<{ channel: string; since: string | undefined }>;
+}
+
+export class ResumeTracker {
+  cursor: string | undefined;
+  add(channel: string, since?: string): void;
+  remove(channel: string): void;
+  has(channel: string): boolean;
+  names(): string[];
+  isCovered(channel: string): boolean;
+  sinceOf(channel: string): string | undefined;
+  update(cursor: string, live: Iterable<string>): void;
+  setSince(channel: string, since: string | undefined): void;
+  reset(): void;
+  plan(): ResumePlan;
+}
+
+export interface SseEvent {
+  type: string;
+  data: string;
+  id: string | undefined;
+}
+
+export class SseParser {
+  constructor(handlers?: { onEvent?: (event: SseEvent) => void; onRetry?: (ms: number) => void; onComment?: (text: string) => void });
+  feed(chunk: string): void;
+}
