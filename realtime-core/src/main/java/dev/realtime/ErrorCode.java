@@ -1,0 +1,41 @@
+package dev.realtime;
+
+/** The protocol's error codes with their HTTP status (PROTOCOL.md, "Errors"). */
+public enum ErrorCode {
+    INVALID_CHANNEL(400),
+    INVALID_EVENT(400),
+    INVALID_CURSOR(400),
+    INVALID_JSON(400),
+    INVALID_TIMEOUT(400),
+    INVALID_IDEMPOTENCY_KEY(400),
+    MISSING_CHANNEL(400),
+    TOO_MANY_CHANNELS(400),
+    /** WebSocket only: a frame that is JSON but not a valid protocol frame. */
+    INVALID_FRAME(400),
+    FORBIDDEN(403),
+    NOT_FOUND(404),
+    METHOD_NOT_ALLOWED(405),
+    PAYLOAD_TOO_LARGE(413),
+    /** A plain GET on the WebSocket path (extension, see docs/protocol.md). */
+    UPGRADE_REQUIRED(426),
+    UNSUPPORTED_MEDIA_TYPE(415),
+    RATE_LIMITED(429),
+    SHUTTING_DOWN(503),
+    OVERLOADED(503),
+    BUS_UNAVAILABLE(503);
+
+    private final int status;
+
+    ErrorCode(int status) {
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The wire form, e.g. {@code invalid_channel}. */
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

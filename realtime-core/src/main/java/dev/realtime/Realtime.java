@@ -1,0 +1,42 @@
+package dev.realtime;
+
+import java.util.function.Consumer;
+
+/**
+ * What application code uses to push messages without HTTP. One instance per web application,
+ * kept in the {@code ServletContext} attribute {@link #ATTRIBUTE}:
+ *
+ * <pre>{@code
+ * Realtime realtime = (Realtime) servletContext.getAttribute(Realtime.ATTRIBUTE);
+ * realtime.publish("room:42", Map.of("text", "hello"));
+ * }</pre>
+ */
+public interface Realtime {
+
+    /** The ServletContext attribute that holds the web application's instance. */
+    String ATTRIBUTE = "dev.realtime.Realtime";
+
+    /** Publishes {@code data}, serialised with JSON-B, as event {@code message}. */
+    default Message publish(String channel, Object data) {
+        return publish(channel, "message", data);
+    }
+
+    /** Publishes {@code data}, serialised with JSON-B, under the given event name. */
+    Message publish(String channel, String event, Object data);
+
+    /** Publishes a payload that is already JSON text. */
+    Message publishJson(String channel, String event, String json);
+
+    /**
+     * Sees every message published on the channel from now on (through this node's bus), in order.
+     * The observer runs on the publishing thread and must return quickly. Close the handle to stop.
+     */
+    AutoCloseable observe(String channel, Consumer<Message> observer);
+
+    /**
+     * Adds a hook that sees every publish coming from a client (over HTTP or WebSocket) before it is
+     * published, and may refuse it by throwing {@link RealtimeException}, e.g.
+     * {@code new RealtimeException(ErrorCode.FORBIDDEN, "read-only channel")}.
+     */
+    void addPublishHook(PublishHook hook);
+}

@@ -1,0 +1,65 @@
+package dev.realtime.internal;
+
+import dev.realtime.spi.MessageBusProvider;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * Chooses the bus provider like SLF4J chooses a binding: the one named in {@code realtime.bus}
+ * (a provider name or a class name) first, else the highest-priority provider found by
+ * {@link ServiceLoader}. The reason for the choice is logged.
+ */
+final class BusLoader {
+    private static final System.Logger LOG = System.getLogger(BusLoader.class.getName());
+
+    /** The provider chosen and why, for the start-up log line. */
+    record Choice(MessageBusProvider provider, String reason) {
+    }
+
+    private BusLoader() {
+    }
+
+    static Choice choose(String requested, ClassLoader loader) {
+        List<MessageBusProvider> found = new ArrayList<>();
+        for (ServiceLoader.Provider<MessageBusProvider> p : ServiceLoader.load(MessageBusProvider.class, loader).stream().toList()) {
+            try {
+                found.add(p.get());
+            } catch (java.util.ServiceConfigurationError e) {
+                LOG.log(System.Logger.Level.WARNING, "ignoring a message bus provider that cannot be loaded: " + e.getMessage());
+            }
+        }
+        List<String> names = found.stream().map(MessageBusProvider::name).toList();
+        if (requested != null) {
+            for (MessageBusProvider p : found) {
+                if (p.name().equals(requested) || p.getClass().getName().equals(requested)) {
+                    return new Choice(p, Settings.BUS + "=" + requested);
+                }
+            }
+            if (requested.contains(".")) {
+                return new Choice(instantiate(requested, loader), Settings.BUS + "=" + requested + " (class name)");
+            }
+            throw new ConfigurationException(Settings.BUS + "=" + requested + ": no such message bus. Found on the class path: "
+                    + names + (requested.equals("redis") ? ". Add the realtime-redis jar to the web application." : "")
+                    + " A class name of a MessageBusProvider also works.");
+        }
+        MessageBusProvider best = found.stream()
+                .max(Comparator.comparingInt(MessageBusProvider::priority))
+                .orElseGet(MemoryBusProvider::new);
+        String reason = found.size() <= 1 ? "the only bus found" : "highest priority of " + names;
+        return new Choice(best, reason + "; set " + Settings.BUS + " to choose");
+    }
+
+    private static MessageBusProvider instantiate(String className, ClassLoader loader) {
+        try {
+            Class<?> c = Class.forName(className, true, loader);
+            return (MessageBusProvider) c.getDeclaredConstructor().newInstance();
+        } catch (ClassCastException e) {
+            throw new ConfigurationException(Settings.BUS + "=" + className + ": the class is not a dev.realtime.spi.MessageBusProvider");
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new ConfigurationException(Settings.BUS + "=" + className + ": cannot create it (" + e + ")", e);
+        }
+    }
+}

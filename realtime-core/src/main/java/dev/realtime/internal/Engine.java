@@ -1,0 +1,221 @@
+package dev.realtime.internal;
+
+import dev.realtime.ClientPublish;
+import dev.realtime.ErrorCode;
+import dev.realtime.Message;
+import dev.realtime.PublishHook;
+import dev.realtime.Realtime;
+import dev.realtime.RealtimeException;
+import dev.realtime.spi.BusListener;
+import dev.realtime.spi.BusSubscription;
+import dev.realtime.spi.MessageBus;
+import dev.realtime.spi.Published;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One web application's realtime service: the bus, the settings, the library's threads, every live
+ * session. Created at start-up and closed at shutdown by the container adapter; never static, so two
+ * web applications in one container never share anything.
+ */
+public final class Engine implements Realtime, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+
+    private final Settings settings;
+    private final MessageBus bus;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService executor;
+    private final boolean ownsThreads;
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final List<PublishHook> hooks = new CopyOnWriteArrayList<>();
+    private volatile Jsonb jsonb;
+    private volatile boolean closing;
+
+    /** Test and embedding constructor: the caller owns the clock and the threads. */
+    public Engine(Settings settings, MessageBus bus, Clock clock, ScheduledExecutorService scheduler,
+                  ExecutorService executor, boolean ownsThreads) {
+        this.settings = settings;
+        this.bus = bus;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.executor = executor;
+        this.ownsThreads = ownsThreads;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public MessageBus bus() {
+        return bus;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    /** Where transports drain queues and write: never the publisher's thread. */
+    public ExecutorService executor() {
+        return executor;
+    }
+
+    public boolean isClosing() {
+        return closing;
+    }
+
+    /**
+     * Opens a session for a connection.
+     *
+     * @param replayBudget how many messages the session may take from history (long-poll answers are bounded)
+     */
+    public Session open(Session.Output output, int replayBudget) {
+        if (closing) {
+            throw new RealtimeException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; retry shortly");
+        }
+        Session s = new Session(this, output, replayBudget);
+        sessions.add(s);
+        return s;
+    }
+
+    void forget(Session session) {
+        sessions.remove(session);
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Drops every connection (clients resume from their cursors). For operations and tests. */
+    public void disconnectAll() {
+        for (Session s : List.copyOf(sessions)) {
+            s.terminate(Session.CloseCause.DROPPED);
+        }
+    }
+
+    @Override
+    public Message publish(String channel, String event, Object data) {
+        return publishJson(channel, event, jsonb().toJson(data));
+    }
+
+    @Override
+    public Message publishJson(String channel, String event, String json) {
+        String data = validData(json);
+        Published p = publishChecked(Names.channel(channel), Names.event(event), data, null);
+        return new Message(p.channel(), p.position(), event == null || event.isEmpty() ? "message" : event, data, clock.millis());
+    }
+
+    /** A client's publish: validated, shown to the hooks, then published. */
+    public Published publishFromClient(ClientPublish attempt, String idempotencyKey) {
+        for (PublishHook hook : hooks) {
+            hook.beforePublish(attempt);
+        }
+        return publishChecked(attempt.channel(), attempt.event(), attempt.data(), idempotencyKey);
+    }
+
+    /** Parses and size-checks a payload; returns its compact JSON text. */
+    public String validData(String json) {
+        String data = JsonText.compact(JsonText.parse(json));
+        if (data.length() > settings.messageMaxSize) {
+            throw tooLarge();
+        }
+        return data;
+    }
+
+    public RealtimeException tooLarge() {
+        return new RealtimeException(ErrorCode.PAYLOAD_TOO_LARGE,
+                "the message data is larger than " + settings.messageMaxSize + " bytes");
+    }
+
+    private Published publishChecked(String channel, String event, String data, String key) {
+        if (closing) {
+            throw new RealtimeException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; retry shortly");
+        }
+        try {
+            return bus.publish(channel, event, data, key);
+        } catch (dev.realtime.spi.BusUnavailableException e) {
+            LOG.log(System.Logger.Level.WARNING, "publish to " + channel + " failed: bus unavailable: " + e.getMessage());
+            throw new RealtimeException(ErrorCode.BUS_UNAVAILABLE, "the message bus is unavailable; retry shortly");
+        }
+    }
+
+    @Override
+    public AutoCloseable observe(String channel, Consumer<Message> observer) {
+        BusSubscription sub = bus.subscribe(Names.channel(channel), new BusListener() {
+            @Override
+            public void onMessage(Message message) {
+                observer.accept(message);
+            }
+        });
+        return sub::close;
+    }
+
+    @Override
+    public void addPublishHook(PublishHook hook) {
+        hooks.add(hook);
+    }
+
+    private Jsonb jsonb() {
+        Jsonb j = jsonb;
+        if (j == null) {
+            synchronized (this) {
+                if (jsonb == null) {
+                    jsonb = JsonbBuilder.create();
+                }
+                j = jsonb;
+            }
+        }
+        return j;
+    }
+
+    /** Ends every session (transports close with "going away"), stops the bus and the library's threads. */
+    @Override
+    public void close() {
+        closing = true;
+        for (Session s : List.copyOf(sessions)) {
+            try {
+                s.terminate(Session.CloseCause.SHUTDOWN);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing a session failed", e);
+            }
+        }
+        try {
+            bus.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the message bus failed", e);
+        }
+        if (jsonb != null) {
+            try {
+                jsonb.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing JSON-B failed", e);
+            }
+        }
+        if (ownsThreads) {
+            executor.shutdown();
+            scheduler.shutdownNow();
+            try {
+                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                    executor.shutdownNow();
+                }
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.realtime.internal;
+
+import dev.realtime.PublishHook;
+import dev.realtime.spi.BusContext;
+import dev.realtime.spi.MessageBus;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Builds an {@link Engine} from settings: threads, the chosen bus, the configured publish hook. */
+public final class Engines {
+    private static final System.Logger LOG = System.getLogger(Engines.class.getName());
+
+    private Engines() {
+    }
+
+    /**
+     * @param name   names the threads, e.g. the web application's context path
+     * @param loader the web application's class loader (bus providers and hooks are looked up there)
+     */
+    public static Engine start(Settings settings, String name, ClassLoader loader) {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads("realtime-timer" + name));
+        scheduler.setRemoveOnCancelPolicy(true);
+        ExecutorService executor = Executors.newFixedThreadPool(settings.ioThreads, threads("realtime-io" + name));
+        Clock clock = Clock.systemUTC();
+        try {
+            BusLoader.Choice choice = BusLoader.choose(settings.raw(Settings.BUS).orElse(null), loader);
+            MessageBus bus = choice.provider().create(context(settings, clock, scheduler));
+            LOG.log(System.Logger.Level.INFO, "realtime" + name + ": message bus '" + choice.provider().name()
+                    + "' (" + choice.reason() + "), epoch " + bus.epoch());
+            Engine engine = new Engine(settings, bus, clock, scheduler, executor, true);
+            settings.raw(Settings.PUBLISH_HOOK).ifPresent(hook -> engine.addPublishHook(hook(hook, loader)));
+            return engine;
+        } catch (RuntimeException e) {
+            executor.shutdownNow();
+            scheduler.shutdownNow();
+            throw e;
+        }
+    }
+
+    static BusContext context(Settings settings, Clock clock, ScheduledExecutorService scheduler) {
+        return new BusContext() {
+            @Override
+            public int historySize() {
+                return settings.historySize;
+            }
+
+            @Override
+            public Duration historyAge() {
+                return settings.historyAge;
+            }
+
+            @Override
+            public Optional<String> parameter(String name) {
+                return settings.raw(name);
+            }
+
+            @Override
+            public Clock clock() {
+                return clock;
+            }
+
+            @Override
+            public ScheduledExecutorService scheduler() {
+                return scheduler;
+            }
+        };
+    }
+
+    private static PublishHook hook(String className, ClassLoader loader) {
+        try {
+            return (PublishHook) Class.forName(className, true, loader).getDeclaredConstructor().newInstance();
+        } catch (ClassCastException e) {
+            throw new ConfigurationException(Settings.PUBLISH_HOOK + "=" + className + ": the class does not implement dev.realtime.PublishHook");
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new ConfigurationException(Settings.PUBLISH_HOOK + "=" + className
+                    + ": cannot create it; it needs a public no-argument constructor (" + e + ")", e);
+        }
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,108 @@
+package dev.realtime.internal;
+
+import dev.realtime.ErrorCode;
+import dev.realtime.RealtimeException;
+import jakarta.json.JsonException;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParsingException;
+
+import java.io.StringReader;
+
+/** Writes JSON strings by hand (the hot path) and parses client JSON with JSON-P. */
+public final class JsonText {
+    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** Deeper documents are refused before they can exhaust the stack. */
+    static final int MAX_DEPTH = 64;
+
+    private JsonText() {
+    }
+
+    /** Appends {@code s} as a JSON string literal; control characters are escaped, so no CR or LF ever appears. */
+    public static void appendString(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                        b.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF])
+                                .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        b.append('"');
+    }
+
+    public static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2);
+        appendString(b, s);
+        return b.toString();
+    }
+
+    /** Parses one JSON value (any kind, including {@code null}); refuses trailing content and excessive nesting. */
+    public static JsonValue parse(String text) {
+        checkDepth(text);
+        try (JsonParser parser = JSON.createParser(new StringReader(text))) {
+            if (!parser.hasNext()) {
+                throw new RealtimeException(ErrorCode.INVALID_JSON, "the body is empty; send a JSON value");
+            }
+            parser.next();
+            JsonValue value = parser.getValue();
+            if (parser.hasNext()) {
+                throw new RealtimeException(ErrorCode.INVALID_JSON, "unexpected content after the JSON value");
+            }
+            return value;
+        } catch (JsonParsingException e) {
+            throw new RealtimeException(ErrorCode.INVALID_JSON, "not valid JSON: " + firstLine(e.getMessage()));
+        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
+            throw new RealtimeException(ErrorCode.INVALID_JSON, "not valid JSON");
+        }
+    }
+
+    /** Compact JSON text of a value: one line, control characters escaped. */
+    public static String compact(JsonValue value) {
+        return value.toString();
+    }
+
+    private static void checkDepth(String text) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '[' || c == '{') {
+                if (++depth > MAX_DEPTH) {
+                    throw new RealtimeException(ErrorCode.INVALID_JSON, "JSON nested deeper than " + MAX_DEPTH + " levels");
+                }
+            } else if (c == ']' || c == '}') {
+                depth--;
+            }
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "syntax error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

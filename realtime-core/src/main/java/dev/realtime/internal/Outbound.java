@@ -1,0 +1,34 @@
+package dev.realtime.internal;
+
+import dev.realtime.Message;
+
+/** One item waiting in a connection's outbound queue. Transports turn each into their own framing. */
+public sealed interface Outbound {
+
+    /** Heap size used for queue accounting. */
+    int weight();
+
+    /** A message, with the connection's cursor as it stands right after this message. */
+    record Delivery(Message message, String cursor) implements Outbound {
+        @Override
+        public int weight() {
+            return message.weight() + cursor.length();
+        }
+    }
+
+    /** Messages of this channel were lost before what follows. */
+    record Gap(String channel) implements Outbound {
+        @Override
+        public int weight() {
+            return 64;
+        }
+    }
+
+    /** A transport-specific frame kept in order with the messages (WebSocket {@code subscribed}, {@code ack}, ...). */
+    record Control(String text) implements Outbound {
+        @Override
+        public int weight() {
+            return text.length() + 32;
+        }
+    }
+}

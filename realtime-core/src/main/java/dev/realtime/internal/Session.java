@@ -1,0 +1,417 @@
+package dev.realtime.internal;
+
+import dev.realtime.ErrorCode;
+import dev.realtime.Message;
+import dev.realtime.RealtimeException;
+import dev.realtime.spi.BusListener;
+import dev.realtime.spi.BusSubscription;
+import dev.realtime.spi.HistoryPage;
+import dev.realtime.spi.MessageBus;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One client connection, whatever its transport: its subscriptions, its position in every channel,
+ * and its bounded outbound queue. Transports only move {@link Outbound} items to the wire.
+ *
+ * <p>Subscribing follows one rule for every transport: register with the bus first, then read the
+ * start position or replay history, and hold live messages that arrive meanwhile; afterwards a live
+ * message is delivered only if its position is past the last one delivered. So nothing published
+ * after the subscription went live is lost, and nothing is delivered twice.
+ */
+public final class Session {
+
+    /** The transport side of a session. Both methods are called on library threads, never while blocking I/O. */
+    public interface Output {
+        /** The queue went from empty to non-empty: drain it (on your own thread, not the caller's). */
+        void wake();
+
+        /** The session is over: close the connection the way the transport does for this cause. */
+        void terminate(CloseCause cause);
+    }
+
+    public enum CloseCause {
+        /** The outbound queue overflowed under the {@code disconnect} policy. */
+        SLOW_CONSUMER,
+        /** The web application is stopping. */
+        SHUTDOWN,
+        /** Dropped on purpose by the server (operations, tests); the client should resume. */
+        DROPPED
+    }
+
+    /** A long-poll answer: the items taken and the cursor that covers exactly them. */
+    public record Batch(List<Outbound> items, String cursor) {
+    }
+
+    private static final int PAGE = 256;
+
+    private final Engine engine;
+    private final MessageBus bus;
+    private final Output output;
+    private final Map<String, ChannelState> channels = new LinkedHashMap<>();
+    private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
+    private final int maxMessages;
+    private final long maxBytes;
+    private final Settings.QueuePolicy policy;
+    private long queuedBytes;
+    private String epoch;
+    /** Deliveries this session may still take from history (long-poll answers are bounded). */
+    private int replayBudget;
+    private boolean closed;
+
+    Session(Engine engine, Output output, int replayBudget) {
+        this.engine = engine;
+        this.bus = engine.bus();
+        this.output = output;
+        this.epoch = bus.epoch();
+        this.replayBudget = replayBudget;
+        Settings s = engine.settings();
+        this.maxMessages = s.queueMaxMessages;
+        this.maxBytes = s.queueMaxBytes;
+        this.policy = s.queuePolicy;
+    }
+
+    /** Subscribes several channels at once (connect-time channels); validates all before subscribing any. */
+    public void subscribeAll(List<String> names, Since since) {
+        List<String> distinct = names.stream().map(Names::channel).distinct().toList();
+        checkLimit(distinct.size());
+        for (String name : distinct) {
+            subscribe(name, since, null);
+        }
+    }
+
+    /**
+     * Subscribes one channel, or re-subscribes a live one (which replays only when {@code since} is
+     * not {@link Since#NOW}). {@code announce}, when given, is queued once the subscription is live and
+     * before any replay.
+     */
+    public void subscribe(String name, Since since, Outbound announce) {
+        Names.channel(name);
+        ChannelState state;
+        boolean fresh;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            state = channels.get(name);
+            fresh = state == null;
+            if (fresh) {
+                checkLimit(channels.size() + 1);
+                state = new ChannelState(name);
+                channels.put(name, state);
+            }
+        }
+        if (fresh) {
+            state.subscription = bus.subscribe(name, state);
+            synchronized (this) {
+                if (state.gone) { // closed meanwhile
+                    state.subscription.close();
+                    return;
+                }
+            }
+        }
+        if (since instanceof Since.After after && after.cursor().positionOf(name) >= 0) {
+            replay(state, announce, after.cursor().epoch(), after.cursor().positionOf(name), true);
+        } else if (since instanceof Since.Earliest) {
+            replay(state, announce, bus.epoch(), 0, false);
+        } else if (fresh) {
+            startAtHead(state, announce);
+        } else if (announce != null) {
+            synchronized (this) {
+                enqueue(announce);
+            }
+        }
+    }
+
+    /** Stops a channel; queued messages of that channel are withdrawn, then {@code after} is queued. */
+    public void unsubscribe(String name, Outbound after) {
+        ChannelState state;
+        synchronized (this) {
+            state = channels.remove(name);
+            if (state != null) {
+                state.gone = true;
+                for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
+                    Outbound o = it.next();
+                    if ((o instanceof Outbound.Delivery d && d.message().channel().equals(name))
+                            || (o instanceof Outbound.Gap g && g.channel().equals(name))) {
+                        it.remove();
+                        queuedBytes -= o.weight();
+                    }
+                }
+            }
+            if (after != null) {
+                enqueue(after);
+            }
+        }
+        if (state != null) {
+            state.subscription.close();
+        }
+    }
+
+    /** Queues a transport frame in order with the messages. */
+    public synchronized void enqueueControl(String text) {
+        enqueue(new Outbound.Control(text));
+    }
+
+    public synchronized Outbound poll() {
+        Outbound o = queue.pollFirst();
+        if (o != null) {
+            queuedBytes -= o.weight();
+        }
+        return o;
+    }
+
+    public synchronized boolean hasPending() {
+        return !queue.isEmpty();
+    }
+
+    /** Takes everything queued, with the cursor that stands right after it. */
+    public synchronized Batch drain() {
+        List<Outbound> items = new ArrayList<>(queue);
+        queue.clear();
+        queuedBytes = 0;
+        return new Batch(items, cursor());
+    }
+
+    /** The cursor covering every subscribed channel at the last position queued. */
+    public synchronized String cursor() {
+        StringBuilder b = new StringBuilder(16 + channels.size() * 20);
+        b.append("1~").append(epoch);
+        for (ChannelState s : channels.values()) {
+            Cursor.appendEntry(b, s.hash, s.lastPosition);
+        }
+        return b.toString();
+    }
+
+    public synchronized List<String> channels() {
+        return List.copyOf(channels.keySet());
+    }
+
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** Ends the session: leaves every channel and forgets the queue. Safe to call more than once. */
+    public void close() {
+        List<ChannelState> states;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.clear();
+            queuedBytes = 0;
+            states = new ArrayList<>(channels.values());
+            channels.clear();
+        }
+        for (ChannelState s : states) {
+            s.gone = true;
+            if (s.subscription != null) {
+                s.subscription.close();
+            }
+        }
+        engine.forget(this);
+    }
+
+    /** Closes the session and tells the transport to close its connection. */
+    void terminate(CloseCause cause) {
+        close();
+        output.terminate(cause);
+    }
+
+    private void checkLimit(int wanted) {
+        int max = engine.settings().channelsMax;
+        if (wanted > max) {
+            throw new RealtimeException(ErrorCode.TOO_MANY_CHANNELS, "a connection may subscribe to at most " + max + " channels");
+        }
+    }
+
+    private void startAtHead(ChannelState state, Outbound announce) {
+        long head = bus.head(state.name);
+        synchronized (this) {
+            state.lastPosition = head;
+            if (announce != null) {
+                enqueue(announce);
+            }
+            finishReplay(state);
+        }
+    }
+
+    /**
+     * Replays history after ({@code fromEpoch}, {@code after}), then releases the live messages held
+     * meanwhile. One replay per channel at a time.
+     */
+    private void replay(ChannelState state, Outbound announce, String fromEpoch, long after, boolean reportGap) {
+        synchronized (state.replayLock) {
+            synchronized (this) {
+                state.replaying = true;
+                if (announce != null) {
+                    enqueue(announce);
+                }
+            }
+            String readEpoch = fromEpoch;
+            long position = after;
+            while (true) {
+                int limit;
+                synchronized (this) {
+                    limit = Math.min(PAGE, replayBudget);
+                }
+                if (limit <= 0) {
+                    return; // this answer is full: the channel stays behind, the next poll continues from the cursor
+                }
+                String current = bus.epoch();
+                HistoryPage page = bus.read(state.name, readEpoch, position, limit);
+                synchronized (this) {
+                    if (state.gone || closed) {
+                        return;
+                    }
+                    if (page.gap()) {
+                        if (reportGap) {
+                            enqueue(new Outbound.Gap(state.name));
+                        }
+                        state.lastPosition = page.messages().isEmpty() ? page.head() : page.messages().get(0).position() - 1;
+                        epoch = current;
+                    } else if (!readEpoch.equals(epoch)) {
+                        epoch = current;
+                    }
+                    for (Message m : page.messages()) {
+                        if (m.position() > state.lastPosition) {
+                            deliver(state, m);
+                            replayBudget--;
+                        }
+                    }
+                    if (page.messages().size() < limit || state.lastPosition >= page.head()) {
+                        finishReplay(state);
+                        return;
+                    }
+                    position = state.lastPosition;
+                    readEpoch = current;
+                }
+            }
+        }
+    }
+
+    /** Under the session lock: release held live messages that come after the replay, in order. */
+    private void finishReplay(ChannelState state) {
+        for (Message m : state.held) {
+            if (m.position() > state.lastPosition) {
+                deliver(state, m);
+            }
+        }
+        state.held.clear();
+        state.replaying = false;
+    }
+
+    private void onLive(ChannelState state, Message m) {
+        synchronized (this) {
+            if (state.gone || closed) {
+                return;
+            }
+            if (state.replaying) {
+                state.held.add(m);
+            } else if (m.position() > state.lastPosition) {
+                deliver(state, m);
+            }
+        }
+    }
+
+    private void onResync(ChannelState state) {
+        engine.executor().execute(() -> {
+            String e;
+            long p;
+            synchronized (this) {
+                if (state.gone || closed) {
+                    return;
+                }
+                e = epoch;
+                p = state.lastPosition;
+            }
+            replay(state, null, e, p, true);
+        });
+    }
+
+    /** Under the session lock. */
+    private void deliver(ChannelState state, Message m) {
+        state.lastPosition = m.position();
+        enqueue(new Outbound.Delivery(m, cursor()));
+    }
+
+    /** Under the session lock: queue an item, apply the slow-consumer policy, wake the transport. */
+    private void enqueue(Outbound o) {
+        if (closed) {
+            return;
+        }
+        queue.addLast(o);
+        queuedBytes += o.weight();
+        if (queue.size() > maxMessages || queuedBytes > maxBytes) {
+            if (policy == Settings.QueuePolicy.DISCONNECT) {
+                closed = true;
+                queue.clear();
+                queuedBytes = 0;
+                engine.executor().execute(() -> terminate(CloseCause.SLOW_CONSUMER));
+                return;
+            }
+            while (queue.size() > maxMessages || queuedBytes > maxBytes) {
+                if (!dropOldestMessage()) {
+                    break;
+                }
+            }
+        }
+        if (queue.size() == 1) {
+            output.wake();
+        }
+    }
+
+    /** drop-oldest policy: removes the oldest message and leaves a gap notice in its place. */
+    private boolean dropOldestMessage() {
+        ArrayDeque<Outbound> before = new ArrayDeque<>();
+        while (!queue.isEmpty() && !(queue.peekFirst() instanceof Outbound.Delivery)) {
+            before.addLast(queue.pollFirst());
+        }
+        Outbound.Delivery dropped = (Outbound.Delivery) queue.pollFirst();
+        if (dropped != null) {
+            queuedBytes -= dropped.weight();
+            Outbound.Gap gap = new Outbound.Gap(dropped.message().channel());
+            if (!gap.equals(before.peekLast()) && !gap.equals(queue.peekFirst())) {
+                before.addLast(gap);
+                queuedBytes += gap.weight();
+            }
+        }
+        while (!before.isEmpty()) {
+            queue.addFirst(before.pollLast());
+        }
+        return dropped != null;
+    }
+
+    /** A channel as this session sees it; also the bus listener for it. */
+    private final class ChannelState implements BusListener {
+        final String name;
+        final long hash;
+        final Object replayLock = new Object();
+        final List<Message> held = new ArrayList<>();
+        volatile BusSubscription subscription;
+        long lastPosition;
+        boolean replaying = true;
+        boolean gone;
+
+        ChannelState(String name) {
+            this.name = name;
+            this.hash = Cursor.hash(name);
+        }
+
+        @Override
+        public void onMessage(Message message) {
+            onLive(this, message);
+        }
+
+        @Override
+        public void onResync(String channel) {
+            Session.this.onResync(this);
+        }
+    }
+}

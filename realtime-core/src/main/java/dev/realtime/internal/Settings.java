@@ -1,0 +1,190 @@
+package dev.realtime.internal;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Typed configuration read from web.xml context parameters ({@code realtime.*}). Every option has a
+ * default; a bad value throws {@link ConfigurationException} naming the parameter, so start-up fails
+ * loudly instead of running with a surprise.
+ */
+public final class Settings {
+    public static final String BASE_PATH = "realtime.basePath";
+    public static final String AUTO_REGISTER = "realtime.autoRegister";
+    public static final String BUS = "realtime.bus";
+    public static final String HISTORY_SIZE = "realtime.history.size";
+    public static final String HISTORY_MAX_AGE = "realtime.history.maxAge";
+    public static final String POLL_TIMEOUT = "realtime.poll.timeout";
+    public static final String POLL_MAX_TIMEOUT = "realtime.poll.maxTimeout";
+    public static final String POLL_MAX_MESSAGES = "realtime.poll.maxMessages";
+    public static final String SSE_RETRY = "realtime.sse.retry";
+    public static final String HEARTBEAT_INTERVAL = "realtime.heartbeat.interval";
+    public static final String WS_PING_INTERVAL = "realtime.ws.pingInterval";
+    public static final String WS_MAX_FRAME_SIZE = "realtime.ws.maxFrameSize";
+    public static final String MESSAGE_MAX_SIZE = "realtime.message.maxSize";
+    public static final String CHANNELS_MAX = "realtime.channels.max";
+    public static final String QUEUE_MAX_MESSAGES = "realtime.queue.maxMessages";
+    public static final String QUEUE_MAX_BYTES = "realtime.queue.maxBytes";
+    public static final String QUEUE_POLICY = "realtime.queue.policy";
+    public static final String ALLOWED_ORIGINS = "realtime.allowedOrigins";
+    public static final String PUBLISH_HOOK = "realtime.publishHook";
+    public static final String IO_THREADS = "realtime.ioThreads";
+
+    /** Every option this class knows, for checking typos in web.xml. */
+    public static final List<String> ALL = List.of(BASE_PATH, AUTO_REGISTER, BUS, HISTORY_SIZE, HISTORY_MAX_AGE,
+            POLL_TIMEOUT, POLL_MAX_TIMEOUT, POLL_MAX_MESSAGES, SSE_RETRY, HEARTBEAT_INTERVAL, WS_PING_INTERVAL,
+            WS_MAX_FRAME_SIZE, MESSAGE_MAX_SIZE, CHANNELS_MAX, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_POLICY,
+            ALLOWED_ORIGINS, PUBLISH_HOOK, IO_THREADS);
+
+    public enum QueuePolicy { DISCONNECT, DROP_OLDEST }
+
+    private final Function<String, String> source;
+
+    public final String basePath;
+    public final boolean autoRegister;
+    public final int historySize;
+    public final Duration historyAge;
+    public final Duration pollTimeout;
+    public final Duration pollMaxTimeout;
+    public final int pollMaxMessages;
+    public final Duration sseRetry;
+    public final Duration heartbeatInterval;
+    public final Duration wsPingInterval;
+    public final int wsMaxFrameSize;
+    public final int messageMaxSize;
+    public final int channelsMax;
+    public final int queueMaxMessages;
+    public final long queueMaxBytes;
+    public final QueuePolicy queuePolicy;
+    public final List<String> allowedOrigins;
+    public final int ioThreads;
+
+    /** @param source parameter lookup, e.g. {@code servletContext::getInitParameter}; returns null when unset */
+    public Settings(Function<String, String> source) {
+        this.source = source;
+        basePath = path(BASE_PATH, "/realtime");
+        autoRegister = bool(AUTO_REGISTER, true);
+        historySize = integer(HISTORY_SIZE, 1000, 1, 1_000_000);
+        historyAge = duration(HISTORY_MAX_AGE, Duration.ofMinutes(10));
+        pollTimeout = duration(POLL_TIMEOUT, Duration.ofSeconds(25));
+        pollMaxTimeout = duration(POLL_MAX_TIMEOUT, Duration.ofSeconds(60));
+        if (pollTimeout.compareTo(pollMaxTimeout) > 0) {
+            throw new ConfigurationException(POLL_TIMEOUT + " (" + pollTimeout.toMillis() + " ms) is above "
+                    + POLL_MAX_TIMEOUT + " (" + pollMaxTimeout.toMillis() + " ms)");
+        }
+        pollMaxMessages = integer(POLL_MAX_MESSAGES, 1000, 1, 100_000);
+        sseRetry = duration(SSE_RETRY, Duration.ofSeconds(3));
+        heartbeatInterval = positive(HEARTBEAT_INTERVAL, duration(HEARTBEAT_INTERVAL, Duration.ofSeconds(15)));
+        wsPingInterval = positive(WS_PING_INTERVAL, duration(WS_PING_INTERVAL, Duration.ofSeconds(25)));
+        wsMaxFrameSize = integer(WS_MAX_FRAME_SIZE, 128 * 1024, 1024, 64 * 1024 * 1024);
+        messageMaxSize = integer(MESSAGE_MAX_SIZE, 64 * 1024, 1, 64 * 1024 * 1024);
+        channelsMax = integer(CHANNELS_MAX, 64, 1, 10_000);
+        queueMaxMessages = integer(QUEUE_MAX_MESSAGES, 4096, 16, 10_000_000);
+        queueMaxBytes = integer(QUEUE_MAX_BYTES, 8 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE);
+        queuePolicy = queuePolicy();
+        allowedOrigins = list(ALLOWED_ORIGINS);
+        ioThreads = integer(IO_THREADS, Math.max(2, Runtime.getRuntime().availableProcessors()), 1, 1024);
+    }
+
+    /** The raw value of any parameter, including those of bus implementations (e.g. {@code realtime.redis.uri}). */
+    public Optional<String> raw(String name) {
+        String v = source.apply(name);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    private String path(String name, String def) {
+        String v = raw(name).orElse(def);
+        if (!v.startsWith("/") || v.endsWith("/") || v.contains("*") || v.contains("//") || v.length() < 2) {
+            throw new ConfigurationException(name + " must be a path such as /realtime (leading slash, no trailing slash, no wildcard), got '" + v + "'");
+        }
+        return v;
+    }
+
+    private boolean bool(String name, boolean def) {
+        String v = raw(name).orElse(null);
+        if (v == null) {
+            return def;
+        }
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigurationException(name + " must be true or false, got '" + v + "'");
+        };
+    }
+
+    private int integer(String name, int def, int min, int max) {
+        String v = raw(name).orElse(null);
+        if (v == null) {
+            return def;
+        }
+        try {
+            int n = Integer.parseInt(v.replace("_", ""));
+            if (n < min || n > max) {
+                throw new ConfigurationException(name + " must be between " + min + " and " + max + ", got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(name + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    /** Accepts {@code 1500} (milliseconds), {@code 1500ms}, {@code 30s}, {@code 10m}, {@code 1h} or ISO-8601 {@code PT10M}. */
+    private Duration duration(String name, Duration def) {
+        String v = raw(name).orElse(null);
+        if (v == null) {
+            return def;
+        }
+        try {
+            Duration d = parseDuration(v);
+            if (d.isNegative()) {
+                throw new ConfigurationException(name + " must not be negative, got '" + v + "'");
+            }
+            return d;
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new ConfigurationException(name + " must be a duration such as 1500ms, 30s, 10m or 1h (a bare number means milliseconds), got '" + v + "'");
+        }
+    }
+
+    static Duration parseDuration(String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        if (s.startsWith("p")) {
+            return Duration.parse(s.toUpperCase(Locale.ROOT));
+        }
+        if (s.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
+        }
+        char unit = s.charAt(s.length() - 1);
+        String number = s.substring(0, s.length() - 1).trim();
+        return switch (unit) {
+            case 's' -> Duration.ofSeconds(Long.parseLong(number));
+            case 'm' -> Duration.ofMinutes(Long.parseLong(number));
+            case 'h' -> Duration.ofHours(Long.parseLong(number));
+            default -> Duration.ofMillis(Long.parseLong(s));
+        };
+    }
+
+    private static Duration positive(String name, Duration d) {
+        if (d.isZero()) {
+            throw new ConfigurationException(name + " must be above zero");
+        }
+        return d;
+    }
+
+    private QueuePolicy queuePolicy() {
+        String v = raw(QUEUE_POLICY).orElse("disconnect");
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "disconnect" -> QueuePolicy.DISCONNECT;
+            case "drop-oldest" -> QueuePolicy.DROP_OLDEST;
+            default -> throw new ConfigurationException(QUEUE_POLICY + " must be disconnect or drop-oldest, got '" + v + "'");
+        };
+    }
+
+    private List<String> list(String name) {
+        return raw(name).map(v -> Arrays.stream(v.split("[,\\s]+")).filter(s -> !s.isEmpty()).toList()).orElse(List.of());
+    }
+}

@@ -1,0 +1,51 @@
+package dev.realtime.spi;
+
+import dev.realtime.Message;
+
+/**
+ * Carries messages between publishers and subscribers, and keeps each channel's recent history.
+ *
+ * <p>Contract (checked by the compatibility kit {@code MessageBusContract} in the core test jar):
+ * <ul>
+ *   <li>positions are positive and increase in publish order within a channel; every subscriber
+ *       sees a channel's messages in that order, and {@link #read} returns them in that order;</li>
+ *   <li>history keeps at most the configured number of messages and age per channel;</li>
+ *   <li>{@link #epoch()} names the history: a bus that lost history (restart, data store flushed)
+ *       has a new epoch, so positions from the old one are never taken for new ones;</li>
+ *   <li>listeners are called without blocking the publisher for long: they must themselves
+ *       return quickly (sessions only enqueue);</li>
+ *   <li>all methods are safe under concurrent callers.</li>
+ * </ul>
+ */
+public interface MessageBus extends AutoCloseable {
+
+    /** The current history epoch: 1-16 characters of {@code [A-Za-z0-9]}. */
+    String epoch();
+
+    /**
+     * Publishes a message. With an idempotency key that was already used on this channel within the
+     * history age, publishes nothing and returns the first result with {@code duplicate = true}.
+     *
+     * @param data compact JSON text of the payload
+     * @throws BusUnavailableException when the bus cannot accept messages right now
+     */
+    Published publish(String channel, String event, String data, String idempotencyKey);
+
+    /**
+     * Reads retained messages after {@code after} (a position of {@code epoch}), oldest first, at most
+     * {@code limit} (at least 1). The page reports a gap when {@code epoch} is not the current epoch
+     * (then it starts from the oldest retained message) or when messages after {@code after} are no
+     * longer retained.
+     */
+    HistoryPage read(String channel, String epoch, long after, int limit);
+
+    /** The position of the newest message published on the channel, 0 if none. */
+    long head(String channel);
+
+    /** Starts delivering the channel's new messages to the listener until the subscription is closed. */
+    BusSubscription subscribe(String channel, BusListener listener);
+
+    /** Stops the bus and releases its threads and connections. */
+    @Override
+    void close();
+}

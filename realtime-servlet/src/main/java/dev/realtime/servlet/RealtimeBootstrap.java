@@ -1,0 +1,66 @@
+package dev.realtime.servlet;
+
+import dev.realtime.Realtime;
+import dev.realtime.internal.Engine;
+import dev.realtime.internal.Engines;
+import dev.realtime.internal.Settings;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
+
+import java.util.Collections;
+
+/**
+ * Starts realtime with the web application and stops it with it. Declared in the jar's
+ * web-fragment.xml, so adding the jar is enough; with a {@code metadata-complete} web.xml, declare
+ * this class as a {@code <listener>} yourself.
+ *
+ * <p>Reads the {@code realtime.*} context parameters, keeps the engine in the context attribute
+ * {@link Realtime#ATTRIBUTE}, and (unless {@code realtime.autoRegister=false}) maps
+ * {@link RealtimeServlet} at {@code realtime.basePath + "/*"}.
+ */
+public class RealtimeBootstrap implements ServletContextListener {
+    private static final System.Logger LOG = System.getLogger(RealtimeBootstrap.class.getName());
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext ctx = event.getServletContext();
+        Settings settings = new Settings(ctx::getInitParameter);
+        warnAboutUnknownParameters(ctx);
+        String name = ctx.getContextPath().isEmpty() ? "" : ctx.getContextPath().replace('/', '-');
+        Engine engine = Engines.start(settings, name, ctx.getClassLoader());
+        ctx.setAttribute(Realtime.ATTRIBUTE, engine);
+        if (settings.autoRegister) {
+            ServletRegistration.Dynamic reg = ctx.addServlet("realtime", RealtimeServlet.class);
+            if (reg == null) {
+                LOG.log(System.Logger.Level.INFO, "a servlet named 'realtime' is already declared; leaving its mapping as the application made it");
+            } else {
+                reg.setAsyncSupported(true);
+                reg.setLoadOnStartup(1);
+                reg.addMapping(settings.basePath + "/*");
+                LOG.log(System.Logger.Level.INFO, "realtime endpoints at " + ctx.getContextPath() + settings.basePath
+                        + "/{poll,sse,ws,publish}");
+            }
+        }
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        ServletContext ctx = event.getServletContext();
+        Object engine = ctx.getAttribute(Realtime.ATTRIBUTE);
+        ctx.removeAttribute(Realtime.ATTRIBUTE);
+        if (engine instanceof Engine e) {
+            e.close();
+        }
+    }
+
+    /** A mistyped parameter would silently keep its default: say so. Bus parameters are left to the bus. */
+    private static void warnAboutUnknownParameters(ServletContext ctx) {
+        for (String p : Collections.list(ctx.getInitParameterNames())) {
+            if (p.startsWith("realtime.") && !Settings.ALL.contains(p) && !p.startsWith("realtime.redis.")) {
+                LOG.log(System.Logger.Level.WARNING, "unknown context parameter " + p + " (ignored); known: " + Settings.ALL);
+            }
+        }
+    }
+}

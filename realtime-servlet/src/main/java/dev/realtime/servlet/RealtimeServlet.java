@@ -1,0 +1,98 @@
+package dev.realtime.servlet;
+
+import dev.realtime.ErrorCode;
+import dev.realtime.Realtime;
+import dev.realtime.RealtimeException;
+import dev.realtime.internal.Engine;
+import dev.realtime.servlet.internal.ClientScript;
+import dev.realtime.servlet.internal.HttpErrors;
+import dev.realtime.servlet.internal.Origins;
+import dev.realtime.servlet.internal.PollRequest;
+import dev.realtime.servlet.internal.PublishRequest;
+import dev.realtime.servlet.internal.SseStream;
+import dev.realtime.servlet.internal.WsUpgrade;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+/**
+ * The HTTP side of realtime, mapped at {@code <base>/*}: {@code poll}, {@code sse}, {@code ws}
+ * (WebSocket upgrade), {@code publish}, and the JavaScript client. Must be async-supported. Map it
+ * yourself in web.xml (with {@code realtime.autoRegister=false}) to put the endpoints elsewhere.
+ */
+public class RealtimeServlet extends HttpServlet {
+    private static final System.Logger LOG = System.getLogger(RealtimeServlet.class.getName());
+
+    private transient Engine engine;
+    private transient Origins origins;
+
+    @Override
+    public void init() throws ServletException {
+        Object e = getServletContext().getAttribute(Realtime.ATTRIBUTE);
+        if (!(e instanceof Engine)) {
+            throw new ServletException("realtime is not started: " + RealtimeBootstrap.class.getName()
+                    + " did not run. With a metadata-complete web.xml, declare it as a <listener>.");
+        }
+        engine = (Engine) e;
+        origins = new Origins(engine.settings().allowedOrigins);
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        String method = req.getMethod();
+        try {
+            switch (path) {
+                case "/poll" -> {
+                    if (allow(req, "GET")) {
+                        origins.cors(req, resp);
+                        PollRequest.start(engine, req, resp);
+                    }
+                }
+                case "/sse" -> {
+                    if (allow(req, "GET")) {
+                        origins.cors(req, resp);
+                        SseStream.start(engine, req, resp);
+                    }
+                }
+                case "/publish" -> {
+                    if (method.equals("OPTIONS")) {
+                        origins.preflight(req, resp);
+                    } else if (allow(req, "POST")) {
+                        origins.checkWrite(req);
+                        origins.cors(req, resp);
+                        PublishRequest.handle(engine, req, resp);
+                    }
+                }
+                case "/ws" -> {
+                    if (allow(req, "GET")) {
+                        origins.checkWrite(req);
+                        WsUpgrade.upgrade(engine, req, resp);
+                    }
+                }
+                default -> {
+                    if (!ClientScript.serve(path, req, resp)) {
+                        throw new RealtimeException(ErrorCode.NOT_FOUND, "no realtime endpoint at " + path
+                                + "; the endpoints are poll, sse, ws and publish");
+                    }
+                }
+            }
+        } catch (RealtimeException e) {
+            HttpErrors.send(req, resp, e);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // e.g. a query string the container could not decode: the client's mistake, not ours
+            LOG.log(System.Logger.Level.DEBUG, "refused a malformed request", e);
+            HttpErrors.send(req, resp, new RealtimeException(ErrorCode.INVALID_CHANNEL, "the request could not be read: " + e.getMessage()));
+        }
+    }
+
+    private static boolean allow(HttpServletRequest req, String method) {
+        if (req.getMethod().equals(method) || (method.equals("GET") && req.getMethod().equals("HEAD"))) {
+            return true;
+        }
+        throw new HttpErrors.MethodNotAllowed(method);
+    }
+}

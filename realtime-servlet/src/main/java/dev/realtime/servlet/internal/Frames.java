@@ -1,0 +1,51 @@
+package dev.realtime.servlet.internal;
+
+import dev.realtime.ErrorCode;
+import dev.realtime.internal.JsonText;
+import dev.realtime.internal.Outbound;
+import dev.realtime.spi.Published;
+import jakarta.json.JsonValue;
+
+/** The WebSocket protocol's server frames. */
+final class Frames {
+    private Frames() {
+    }
+
+    static String encode(Outbound o) {
+        if (o instanceof Outbound.Delivery d) {
+            String fields = d.message().jsonFields();
+            return new StringBuilder(fields.length() + d.cursor().length() + 40)
+                    .append("{\"type\":\"message\",\"cursor\":\"").append(d.cursor()).append("\",")
+                    .append(fields).append('}').toString();
+        }
+        if (o instanceof Outbound.Gap g) {
+            return "{\"type\":\"gap\",\"channel\":" + JsonText.quote(g.channel()) + "}";
+        }
+        return ((Outbound.Control) o).text();
+    }
+
+    static String subscribed(String channel, JsonValue ref) {
+        return "{\"type\":\"subscribed\",\"channel\":" + JsonText.quote(channel) + ref(ref) + "}";
+    }
+
+    static String unsubscribed(String channel, JsonValue ref) {
+        return "{\"type\":\"unsubscribed\",\"channel\":" + JsonText.quote(channel) + ref(ref) + "}";
+    }
+
+    static String ack(Published p, JsonValue ref) {
+        return "{\"type\":\"ack\"" + ref(ref) + ",\"id\":\"" + p.id() + "\",\"channel\":" + JsonText.quote(p.channel()) + "}";
+    }
+
+    static String pong(JsonValue ref) {
+        return "{\"type\":\"pong\"" + ref(ref) + "}";
+    }
+
+    static String error(ErrorCode code, String message, JsonValue ref, String channel) {
+        return "{\"type\":\"error\",\"code\":\"" + code.code() + "\",\"message\":" + JsonText.quote(message) + ref(ref)
+                + (channel == null ? "" : ",\"channel\":" + JsonText.quote(channel)) + "}";
+    }
+
+    private static String ref(JsonValue ref) {
+        return ref == null ? "" : ",\"ref\":" + JsonText.compact(ref);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.realtime.servlet.internal;
+
+import dev.realtime.ErrorCode;
+import dev.realtime.RealtimeException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** Writes the protocol's JSON error bodies. */
+public final class HttpErrors {
+    private HttpErrors() {
+    }
+
+    /** 405 with the method that is allowed, for the {@code Allow} header. */
+    public static final class MethodNotAllowed extends RealtimeException {
+        final String allowed;
+
+        public MethodNotAllowed(String allowed) {
+            super(ErrorCode.METHOD_NOT_ALLOWED, "use " + allowed + " here");
+            this.allowed = allowed;
+        }
+    }
+
+    public static void send(HttpServletRequest req, HttpServletResponse resp, RealtimeException e) throws IOException {
+        if (resp.isCommitted()) {
+            return;
+        }
+        resp.resetBuffer();
+        resp.setStatus(e.code().status());
+        if (e instanceof MethodNotAllowed m) {
+            resp.setHeader("Allow", m.allowed.equals("GET") ? "GET, HEAD" : m.allowed + ", OPTIONS");
+        }
+        writeJson(resp, e.toJson());
+    }
+
+    public static void writeJson(HttpServletResponse resp, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        resp.setContentType("application/json;charset=utf-8");
+        resp.setHeader("Cache-Control", "no-store");
+        resp.setContentLength(body.length);
+        resp.getOutputStream().write(body);
+    }
+}

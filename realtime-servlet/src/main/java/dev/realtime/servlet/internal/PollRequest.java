@@ -1,0 +1,172 @@
+package dev.realtime.servlet.internal;
+
+import dev.realtime.ErrorCode;
+import dev.realtime.RealtimeException;
+import dev.realtime.internal.Engine;
+import dev.realtime.internal.JsonText;
+import dev.realtime.internal.Outbound;
+import dev.realtime.internal.Session;
+import dev.realtime.internal.Since;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One long-poll: a session that lives for one request. Answered as soon as anything is queued (a
+ * replay, a gap, a live message) or when the timeout passes, with the cursor for the next poll.
+ */
+public final class PollRequest implements Session.Output, AsyncListener {
+    private static final System.Logger LOG = System.getLogger(PollRequest.class.getName());
+
+    private final Engine engine;
+    private final AsyncContext async;
+    private final AtomicBoolean answered = new AtomicBoolean();
+    private volatile Session session;
+    private volatile ScheduledFuture<?> timer;
+    private volatile boolean closeConnection;
+    /** False while the request is still subscribing: an answer then would leave channels out of the cursor. */
+    private volatile boolean ready;
+
+    private PollRequest(Engine engine, AsyncContext async) {
+        this.engine = engine;
+        this.async = async;
+    }
+
+    public static void start(Engine engine, HttpServletRequest req, HttpServletResponse resp) {
+        List<String> channels = Requests.channels(req, true, engine.settings().channelsMax);
+        Since since = Requests.since(req.getParameter("since"));
+        long timeout = timeout(engine, req.getParameter("timeout"));
+
+        AsyncContext async = req.startAsync();
+        async.setTimeout(timeout + 30_000); // our own timer answers first; this only reclaims a stuck request
+        PollRequest poll = new PollRequest(engine, async);
+        async.addListener(poll);
+        try {
+            poll.session = engine.open(poll, engine.settings().pollMaxMessages);
+            poll.session.subscribeAll(channels, since);
+        } catch (RealtimeException e) {
+            poll.fail(e);
+            return;
+        }
+        poll.ready = true;
+        if (timeout == 0 || poll.session.hasPending() || poll.session.isClosed()) {
+            poll.answer();
+        } else {
+            poll.timer = engine.scheduler().schedule(() -> engine.executor().execute(poll::answer), timeout, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static long timeout(Engine engine, String value) {
+        if (value == null) {
+            return engine.settings().pollTimeout.toMillis();
+        }
+        try {
+            long t = Long.parseLong(value);
+            if (t < 0) {
+                throw new NumberFormatException();
+            }
+            return Math.min(t, engine.settings().pollMaxTimeout.toMillis());
+        } catch (NumberFormatException e) {
+            throw new RealtimeException(ErrorCode.INVALID_TIMEOUT, "timeout must be a whole number of milliseconds, 0 or more");
+        }
+    }
+
+    @Override
+    public void wake() {
+        if (ready) {
+            engine.executor().execute(this::answer);
+        }
+    }
+
+    @Override
+    public void terminate(Session.CloseCause cause) {
+        closeConnection = cause == Session.CloseCause.DROPPED;
+        engine.executor().execute(this::answer);
+    }
+
+    /** Answers once, with everything queued and the cursor after it. */
+    private void answer() {
+        if (!answered.compareAndSet(false, true)) {
+            return;
+        }
+        cancelTimer();
+        Session.Batch batch = session.drain();
+        session.close();
+        StringBuilder messages = new StringBuilder();
+        StringBuilder gaps = new StringBuilder();
+        for (Outbound o : batch.items()) {
+            if (o instanceof Outbound.Delivery d) {
+                messages.append(messages.isEmpty() ? "" : ",").append('{').append(d.message().jsonFields()).append('}');
+            } else if (o instanceof Outbound.Gap g) {
+                gaps.append(gaps.isEmpty() ? "" : ",").append(JsonText.quote(g.channel()));
+            }
+        }
+        String body = "{\"messages\":[" + messages + "],\"cursor\":\"" + batch.cursor() + "\",\"gaps\":[" + gaps + "]}";
+        try {
+            HttpServletResponse resp = (HttpServletResponse) async.getResponse();
+            if (closeConnection) {
+                resp.setHeader("Connection", "close");
+            }
+            HttpErrors.writeJson(resp, body);
+            async.complete();
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(System.Logger.Level.DEBUG, "a long-poll client went away before its answer", e);
+        }
+    }
+
+    private void fail(RealtimeException e) {
+        answered.set(true);
+        if (session != null) {
+            session.close();
+        }
+        try {
+            HttpErrors.send((HttpServletRequest) async.getRequest(), (HttpServletResponse) async.getResponse(), e);
+            async.complete();
+        } catch (IOException | IllegalStateException x) {
+            LOG.log(System.Logger.Level.DEBUG, "could not send an error to a long-poll client", x);
+        }
+    }
+
+    private void cancelTimer() {
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            t.cancel(false);
+        }
+    }
+
+    private void release() {
+        answered.set(true);
+        cancelTimer();
+        if (session != null) {
+            session.close();
+        }
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        release();
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        release();
+        event.getAsyncContext().complete();
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        release();
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+    }
+}

@@ -1,0 +1,36 @@
+package dev.realtime.servlet.internal;
+
+import dev.realtime.ErrorCode;
+import dev.realtime.RealtimeException;
+import dev.realtime.internal.Names;
+import dev.realtime.internal.Since;
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Reads the protocol's query parameters, refusing bad ones with the protocol's codes. */
+final class Requests {
+    private Requests() {
+    }
+
+    /** The distinct {@code channel} parameters, validated; at least one when {@code required}. */
+    static List<String> channels(HttpServletRequest req, boolean required, int max) {
+        String[] values = req.getParameterValues("channel");
+        if (values == null || values.length == 0) {
+            if (required) {
+                throw new RealtimeException(ErrorCode.MISSING_CHANNEL, "add at least one channel parameter, e.g. ?channel=room:42");
+            }
+            return List.of();
+        }
+        List<String> channels = Arrays.stream(values).map(Names::channel).distinct().toList();
+        if (channels.size() > max) {
+            throw new RealtimeException(ErrorCode.TOO_MANY_CHANNELS, "a connection may subscribe to at most " + max + " channels");
+        }
+        return channels;
+    }
+
+    static Since since(String value) {
+        return Since.parse(value);
+    }
+}

@@ -1,0 +1,225 @@
+package dev.realtime.servlet.internal;
+
+import dev.realtime.RealtimeException;
+import dev.realtime.internal.Engine;
+import dev.realtime.internal.JsonText;
+import dev.realtime.internal.Outbound;
+import dev.realtime.internal.Session;
+import dev.realtime.internal.Since;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Server-Sent Events stream with non-blocking writes: the queue is drained only while the container
+ * says the socket can take more, so a slow reader never holds a thread; its queue fills instead and
+ * the slow-consumer policy applies.
+ */
+public final class SseStream implements Session.Output, WriteListener, AsyncListener {
+    private static final System.Logger LOG = System.getLogger(SseStream.class.getName());
+    private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final Engine engine;
+    private final AsyncContext async;
+    private final ServletOutputStream out;
+    private final long heartbeatMillis;
+    private Session session;
+    private ScheduledFuture<?> heartbeat;
+    /** Guarded by this: the retry line still to write, unflushed bytes, a heartbeat due, the end. */
+    private byte[] preamble;
+    private boolean unflushed;
+    private boolean heartbeatDue;
+    private boolean ending;
+    private boolean done;
+    /** Set by the container's first onWritePossible: before it, non-blocking writes are not allowed. */
+    private boolean writable;
+    private volatile long lastWrite;
+
+    private SseStream(Engine engine, AsyncContext async, ServletOutputStream out) {
+        this.engine = engine;
+        this.async = async;
+        this.out = out;
+        this.heartbeatMillis = engine.settings().heartbeatInterval.toMillis();
+        this.preamble = ("retry: " + engine.settings().sseRetry.toMillis() + "\n\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    public static void start(Engine engine, HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        List<String> channels = Requests.channels(req, true, engine.settings().channelsMax);
+        String lastEventId = req.getHeader("Last-Event-ID");
+        Since since = Requests.since(lastEventId != null && !lastEventId.isEmpty() ? lastEventId : req.getParameter("since"));
+
+        resp.setContentType("text/event-stream;charset=utf-8");
+        resp.setHeader("Cache-Control", "no-store");
+        resp.setHeader("X-Accel-Buffering", "no");
+        AsyncContext async = req.startAsync();
+        async.setTimeout(0);
+        SseStream stream = new SseStream(engine, async, resp.getOutputStream());
+        async.addListener(stream);
+        try {
+            stream.session = engine.open(stream, Integer.MAX_VALUE);
+            stream.session.subscribeAll(channels, since); // live before the retry line is written
+        } catch (RealtimeException e) {
+            if (stream.session != null) {
+                stream.session.close();
+            }
+            HttpErrors.send(req, resp, e);
+            async.complete();
+            return;
+        }
+        long tick = Math.max(50, stream.heartbeatMillis / 4);
+        stream.lastWrite = System.nanoTime();
+        stream.heartbeat = engine.scheduler().scheduleAtFixedRate(stream::checkHeartbeat, tick, tick, TimeUnit.MILLISECONDS);
+        stream.out.setWriteListener(stream); // the container calls onWritePossible: the retry line goes first
+    }
+
+    @Override
+    public void wake() {
+        engine.executor().execute(this::pump);
+    }
+
+    @Override
+    public void terminate(Session.CloseCause cause) {
+        synchronized (this) {
+            ending = true;
+        }
+        engine.executor().execute(this::pump);
+    }
+
+    @Override
+    public void onWritePossible() {
+        synchronized (this) {
+            writable = true;
+        }
+        pump();
+    }
+
+    /** Writes while the socket can take it: the retry line, queued events, a heartbeat; ends the stream when asked. */
+    private synchronized void pump() {
+        if (done || !writable) {
+            return;
+        }
+        try {
+            while (out.isReady()) {
+                byte[] next = next();
+                if (next != null) {
+                    out.write(next);
+                    unflushed = true;
+                    lastWrite = System.nanoTime();
+                } else if (unflushed) {
+                    unflushed = false;
+                    out.flush();
+                } else {
+                    if (ending) {
+                        finish();
+                    }
+                    return;
+                }
+            }
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(System.Logger.Level.DEBUG, "an SSE client went away", e);
+            release(); // the container completes the request itself after a failed write
+        }
+    }
+
+    private byte[] next() {
+        if (preamble != null) {
+            byte[] p = preamble;
+            preamble = null;
+            return p;
+        }
+        if (ending) {
+            return null;
+        }
+        Outbound o = session.poll();
+        if (o != null) {
+            return encode(o);
+        }
+        if (heartbeatDue) {
+            heartbeatDue = false;
+            return HEARTBEAT;
+        }
+        return null;
+    }
+
+    /** One event; ids, event names and JSON never hold CR or LF, so one event is always one event. */
+    static byte[] encode(Outbound o) {
+        StringBuilder b = new StringBuilder(256);
+        if (o instanceof Outbound.Delivery d) {
+            b.append("id: ").append(d.cursor()).append('\n');
+            if (!d.message().event().equals("message")) {
+                b.append("event: ").append(d.message().event()).append('\n');
+            }
+            b.append("data: {").append(d.message().jsonFields()).append("}\n\n");
+        } else if (o instanceof Outbound.Gap g) {
+            b.append("event: gap\ndata: {\"channel\":");
+            JsonText.appendString(b, g.channel());
+            b.append("}\n\n");
+        } else {
+            return new byte[0];
+        }
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void checkHeartbeat() {
+        if (System.nanoTime() - lastWrite >= TimeUnit.MILLISECONDS.toNanos(heartbeatMillis)) {
+            synchronized (this) {
+                heartbeatDue = true;
+            }
+            engine.executor().execute(this::pump);
+        }
+    }
+
+    private void finish() {
+        release();
+        try {
+            async.complete();
+        } catch (IllegalStateException e) {
+            LOG.log(System.Logger.Level.DEBUG, "SSE stream already complete", e);
+        }
+    }
+
+    private synchronized void release() {
+        done = true;
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        if (session != null) {
+            session.close();
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        LOG.log(System.Logger.Level.DEBUG, "SSE write failed", t);
+        release();
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        release();
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        release();
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        release();
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+    }
+}

@@ -1,0 +1,246 @@
+package dev.realtime.servlet.internal;
+
+import dev.realtime.ClientPublish;
+import dev.realtime.ErrorCode;
+import dev.realtime.RealtimeException;
+import dev.realtime.internal.Engine;
+import dev.realtime.internal.JsonText;
+import dev.realtime.internal.Names;
+import dev.realtime.internal.Outbound;
+import dev.realtime.internal.Session;
+import dev.realtime.internal.Since;
+import dev.realtime.spi.Published;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.Principal;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One WebSocket connection: reads client frames, and sends the session's queue one frame at a time
+ * with asynchronous sends, so a slow reader never holds a thread.
+ */
+public final class WsEndpoint extends Endpoint implements Session.Output {
+    private static final System.Logger LOG = System.getLogger(WsEndpoint.class.getName());
+
+    private final Engine engine;
+    private final List<String> connectChannels;
+    private final Since connectSince;
+    private final Principal principal;
+    private final String remoteAddress;
+    /** True while a frame (or ping) is on its way: one send at a time. */
+    private final AtomicBoolean sending = new AtomicBoolean();
+    private volatile jakarta.websocket.Session ws;
+    private volatile Session session;
+    private volatile ScheduledFuture<?> pinger;
+
+    WsEndpoint(Engine engine, List<String> channels, Since since, Principal principal, String remoteAddress) {
+        this.engine = engine;
+        this.connectChannels = channels;
+        this.connectSince = since;
+        this.principal = principal;
+        this.remoteAddress = remoteAddress;
+    }
+
+    @Override
+    public void onOpen(jakarta.websocket.Session ws, EndpointConfig config) {
+        this.ws = ws;
+        int frameLimit = engine.settings().wsMaxFrameSize;
+        ws.setMaxTextMessageBufferSize(frameLimit);
+        ws.setMaxBinaryMessageBufferSize(frameLimit);
+        ws.setMaxIdleTimeout(0);
+        try {
+            session = engine.open(this, Integer.MAX_VALUE);
+            ws.addMessageHandler(String.class, new MessageHandler.Whole<String>() {
+                @Override
+                public void onMessage(String text) {
+                    onText(text);
+                }
+            });
+            ws.addMessageHandler(ByteBuffer.class, new MessageHandler.Whole<ByteBuffer>() {
+                @Override
+                public void onMessage(ByteBuffer bytes) {
+                    session.enqueueControl(Frames.error(ErrorCode.INVALID_FRAME, "binary frames are not part of the protocol; send JSON text frames", null, null));
+                }
+            });
+            for (String channel : connectChannels) {
+                session.subscribe(channel, connectSince, new Outbound.Control(Frames.subscribed(channel, null)));
+            }
+        } catch (RealtimeException e) {
+            close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, e.getMessage()));
+            return;
+        }
+        long every = engine.settings().wsPingInterval.toMillis();
+        pinger = engine.scheduler().scheduleAtFixedRate(() -> engine.executor().execute(this::ping), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void onText(String text) {
+        JsonValue ref = null;
+        String channel = null;
+        try {
+            JsonValue value = JsonText.parse(text);
+            if (!(value instanceof JsonObject frame)) {
+                throw new RealtimeException(ErrorCode.INVALID_FRAME, "a frame must be a JSON object with a type");
+            }
+            ref = frame.get("ref");
+            JsonValue c = frame.get("channel");
+            if (c instanceof JsonString s) {
+                channel = s.getString();
+            }
+            String type = string(frame, "type", true);
+            switch (type) {
+                case "subscribe" -> {
+                    String name = Names.channel(string(frame, "channel", true));
+                    Since since = Since.parse(string(frame, "since", false));
+                    session.subscribe(name, since, new Outbound.Control(Frames.subscribed(name, ref)));
+                }
+                case "unsubscribe" -> {
+                    String name = Names.channel(string(frame, "channel", true));
+                    session.unsubscribe(name, new Outbound.Control(Frames.unsubscribed(name, ref)));
+                }
+                case "publish" -> publish(frame, ref);
+                case "ping" -> session.enqueueControl(Frames.pong(ref));
+                default -> throw new RealtimeException(ErrorCode.INVALID_FRAME, "unknown frame type '" + type
+                        + "'; use subscribe, unsubscribe, publish or ping");
+            }
+        } catch (RealtimeException e) {
+            session.enqueueControl(Frames.error(e.code(), e.getMessage(), ref, channel));
+        }
+    }
+
+    private void publish(JsonObject frame, JsonValue ref) {
+        String channel = Names.channel(string(frame, "channel", true));
+        String event = Names.event(string(frame, "event", false));
+        if (!frame.containsKey("data")) {
+            throw new RealtimeException(ErrorCode.INVALID_FRAME, "a publish frame needs data (any JSON value, null included)");
+        }
+        String data = JsonText.compact(frame.get("data"));
+        if (data.length() > engine.settings().messageMaxSize) {
+            throw engine.tooLarge();
+        }
+        Published p = engine.publishFromClient(new ClientPublish(channel, event, data, principal, "websocket", remoteAddress), null);
+        session.enqueueControl(Frames.ack(p, ref));
+    }
+
+    private static String string(JsonObject frame, String field, boolean required) {
+        JsonValue v = frame.get(field);
+        if (v == null || v == JsonValue.NULL) {
+            if (required) {
+                throw new RealtimeException(ErrorCode.INVALID_FRAME, "the frame needs a string field '" + field + "'");
+            }
+            return null;
+        }
+        if (!(v instanceof JsonString s)) {
+            throw new RealtimeException(ErrorCode.INVALID_FRAME, "the field '" + field + "' must be a string");
+        }
+        return s.getString();
+    }
+
+    @Override
+    public void wake() {
+        engine.executor().execute(this::pump);
+    }
+
+    /** Sends the next queued frame unless one is already on its way; the send's completion continues. */
+    private void pump() {
+        jakarta.websocket.Session w = ws;
+        if (w == null || !sending.compareAndSet(false, true)) {
+            return;
+        }
+        Outbound o = session.poll();
+        if (o == null) {
+            sending.set(false);
+            if (session.hasPending()) {
+                wake();
+            }
+            return;
+        }
+        try {
+            w.getAsyncRemote().sendText(Frames.encode(o), result -> {
+                sending.set(false);
+                if (!result.isOK()) {
+                    LOG.log(System.Logger.Level.DEBUG, "a WebSocket send failed", result.getException());
+                    release();
+                } else if (session.hasPending()) {
+                    wake();
+                }
+            });
+        } catch (RuntimeException e) {
+            sending.set(false);
+            LOG.log(System.Logger.Level.DEBUG, "a WebSocket send failed", e);
+            release();
+        }
+    }
+
+    /** A ping only between frames, so it never waits behind a slow reader. */
+    private void ping() {
+        jakarta.websocket.Session w = ws;
+        if (w == null || !w.isOpen() || !sending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            w.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "a WebSocket ping failed", e);
+        } finally {
+            sending.set(false);
+        }
+        if (session.hasPending()) {
+            wake();
+        }
+    }
+
+    @Override
+    public void terminate(Session.CloseCause cause) {
+        CloseReason reason = switch (cause) {
+            case SLOW_CONSUMER -> new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow consumer: resume from your last cursor");
+            case SHUTDOWN -> new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
+            case DROPPED -> new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "connection dropped by the server; resume from your last cursor");
+        };
+        engine.executor().execute(() -> close(reason));
+    }
+
+    private void close(CloseReason reason) {
+        release();
+        try {
+            jakarta.websocket.Session w = ws;
+            if (w != null && w.isOpen()) {
+                w.close(reason);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a WebSocket failed", e);
+        }
+    }
+
+    private void release() {
+        ScheduledFuture<?> p = pinger;
+        if (p != null) {
+            p.cancel(false);
+        }
+        Session s = session;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    @Override
+    public void onClose(jakarta.websocket.Session ws, CloseReason reason) {
+        release();
+    }
+
+    @Override
+    public void onError(jakarta.websocket.Session ws, Throwable error) {
+        LOG.log(System.Logger.Level.DEBUG, "WebSocket error", error);
+        release();
+    }
+}
