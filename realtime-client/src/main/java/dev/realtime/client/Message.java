@@ -1,0 +1,79 @@
+package dev.realtime.client;
+
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.lang.reflect.Type;
+import java.util.Objects;
+
+/**
+ * A message delivered to a {@link MessageListener}: the same fields on every transport.
+ *
+ * <p>{@link #data()} is the published JSON value as raw JSON text (for example {@code
+ * {"text":"hi"}}, {@code "hello"} or {@code null}); {@link #dataAs(Class)} binds it with JSON-B.
+ */
+public final class Message {
+
+    private final String channel;
+    private final String id;
+    private final String event;
+    private final String data;
+    private final long ts;
+
+    public Message(String channel, String id, String event, String data, long ts) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.id = Objects.requireNonNull(id, "id");
+        this.event = event == null ? "message" : event;
+        this.data = data == null ? "null" : data;
+        this.ts = ts;
+    }
+
+    /** The channel it was published on. */
+    public String channel() {
+        return channel;
+    }
+
+    /** The message id: opaque, unique within the channel. */
+    public String id() {
+        return id;
+    }
+
+    /** The event name, {@code message} unless the publisher named another. */
+    public String event() {
+        return event;
+    }
+
+    /** The data as raw JSON text. */
+    public String data() {
+        return data;
+    }
+
+    /** Server time of publish, epoch milliseconds. */
+    public long ts() {
+        return ts;
+    }
+
+    /** Binds {@link #data()} to {@code type} with a default JSON-B instance. */
+    public <T> T dataAs(Class<T> type) {
+        return DefaultJsonb.INSTANCE.fromJson(data, type);
+    }
+
+    /** Binds {@link #data()} to a generic {@code type} (e.g. a {@code List<Foo>}). */
+    public <T> T dataAs(Type type) {
+        return DefaultJsonb.INSTANCE.fromJson(data, type);
+    }
+
+    /** Binds {@link #data()} to {@code type} with the given JSON-B instance. */
+    public <T> T dataAs(Class<T> type, Jsonb jsonb) {
+        return jsonb.fromJson(data, type);
+    }
+
+    @Override
+    public String toString() {
+        return "Message[channel=" + channel + ", id=" + id + ", event=" + event + ", ts=" + ts
+                + ", data=" + data + "]";
+    }
+
+    private static final class DefaultJsonb {
+        static final Jsonb INSTANCE = JsonbBuilder.create();
+    }
+}

@@ -1,0 +1,4 @@
+package dev.realtime.client;
+
+/** The server's acknowledgement of a publish: the channel and the id of the new message. */
+public record PublishAck(String channel, String id) {}

@@ -1,0 +1,322 @@
+package dev.realtime.client;
+
+import dev.realtime.client.internal.ClientConfig;
+import dev.realtime.client.internal.ClientEngine;
+import jakarta.json.bind.Jsonb;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * A client of a realtime server for Java services: subscribe to channels over WebSocket, SSE or
+ * long-polling, and publish.
+ *
+ * <pre>{@code
+ * try (RealtimeClient client = RealtimeClient.builder(URI.create("http://localhost:8080/app/realtime"))
+ *         .transport(Transport.AUTO)
+ *         .header("Authorization", "Bearer " + token)
+ *         .build()) {
+ *     Subscription s = client.subscribe("room:42", m -> System.out.println(m.event() + " " + m.data()));
+ *     s.ready().join();
+ *     PublishAck ack = client.publish("room:42", Map.of("text", "hi")).join();
+ * }
+ * }</pre>
+ *
+ * <p><b>Guarantees.</b> One connection carries every subscription of a client. The client keeps
+ * the latest cursor the server handed out and resumes from it after every reconnect, transport
+ * fallback or change of subscriptions, so no message is lost while the server still holds it; when
+ * the server cannot replay everything it reports a gap ({@link MessageListener#onGap}). A message
+ * is never delivered twice to a listener (the ids of the last {@code dedupWindow} messages of each
+ * channel are remembered). Reconnects wait an exponential backoff with jitter.
+ *
+ * <p><b>Listeners and backpressure.</b> Listeners run on the listener executor (by default one
+ * thread owned by the client), one callback at a time, in order, never on an I/O thread. Callbacks
+ * wait in a buffer of {@code bufferSize} entries. When it is full, the client closes the connection
+ * instead of reading further, lets the listeners work the buffer down to half, then reconnects from
+ * the cursor of the last message it buffered: nothing is lost or repeated, a slow listener only
+ * delays its own messages, and the server never holds a stalled connection.
+ *
+ * <p>Thread-safe. {@link #close()} releases the connection and the client's threads.
+ */
+public final class RealtimeClient implements AutoCloseable {
+
+    private final ClientEngine engine;
+    private final URI base;
+
+    private RealtimeClient(ClientConfig config) {
+        this.engine = new ClientEngine(config);
+        this.base = config.base();
+    }
+
+    /**
+     * A builder for a client of the server whose realtime base is {@code base}, for example
+     * {@code http://host:8080/app/realtime} (the web application's context path plus the realtime
+     * base path).
+     */
+    public static Builder builder(URI base) {
+        return new Builder(base);
+    }
+
+    /** Subscribes to {@code channel} from now on. */
+    public Subscription subscribe(String channel, MessageListener listener) {
+        return engine.subscribe(channel, StartPosition.now(), listener);
+    }
+
+    /**
+     * Subscribes to {@code channel} starting at {@code from}: {@link StartPosition#earliest()} for all
+     * retained history, or {@link StartPosition#after(String)} a cursor. A start position other than
+     * now is only accepted for the first subscription of a channel on this client.
+     *
+     * @throws IllegalArgumentException for an invalid channel name
+     * @throws IllegalStateException when the client is closed, or {@code from} is not now and the
+     *     channel is already subscribed
+     */
+    public Subscription subscribe(String channel, StartPosition from, MessageListener listener) {
+        return engine.subscribe(channel, from, listener);
+    }
+
+    /**
+     * Publishes {@code data} serialised with JSON-B as the data of a {@code message} event. A
+     * {@code String} is published as a JSON string; use {@link #publishJson(String, String)} for JSON
+     * text.
+     */
+    public CompletableFuture<PublishAck> publish(String channel, Object data) {
+        return engine.publish(channel, null, data);
+    }
+
+    /** Publishes {@code data} serialised with JSON-B with the event name {@code event}. */
+    public CompletableFuture<PublishAck> publish(String channel, String event, Object data) {
+        return engine.publish(channel, event, data);
+    }
+
+    /**
+     * Publishes {@code json}, which must be JSON text (checked before sending), as the data of a
+     * {@code message} event.
+     */
+    public CompletableFuture<PublishAck> publishJson(String channel, String json) {
+        return engine.publishJson(channel, null, json);
+    }
+
+    /** Publishes the JSON text {@code json} with the event name {@code event}. */
+    public CompletableFuture<PublishAck> publishJson(String channel, String event, String json) {
+        return engine.publishJson(channel, event, json);
+    }
+
+    /**
+     * The latest cursor received from the server ({@code null} before the first one). It covers the
+     * channels subscribed when it was issued and can be handed to {@link StartPosition#after} on
+     * any client and transport.
+     */
+    public String cursor() {
+        return engine.cursor();
+    }
+
+    /** The connection state. */
+    public ConnectionState state() {
+        return engine.state();
+    }
+
+    /** The transport in use or being tried ({@code null} when idle or closed). */
+    public Transport transport() {
+        return engine.transport();
+    }
+
+    /** The base URI the client talks to. */
+    public URI base() {
+        return base;
+    }
+
+    /**
+     * Closes the connection and stops the client's threads; subscriptions end, pending WebSocket
+     * publishes fail with {@code closed}. Idempotent.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    /** Configures a {@link RealtimeClient}. */
+    public static final class Builder {
+
+        private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect",
+                "host", "upgrade", "accept", "content-type", "idempotency-key", "last-event-id");
+
+        private final URI base;
+        private Transport transport = Transport.AUTO;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout = Duration.ofSeconds(45);
+        private Duration pollTimeout = Duration.ofSeconds(25);
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private Executor executor;
+        private ConnectionListener connectionListener;
+        private int bufferSize = 1024;
+        private int dedupWindow = 1000;
+        private Duration backoffInitial = Duration.ofMillis(500);
+        private Duration backoffMax = Duration.ofSeconds(30);
+        private int publishAttempts = 5;
+        private PublishMode publishMode = PublishMode.HTTP;
+        private HttpClient httpClient;
+        private Jsonb jsonb;
+
+        private Builder(URI base) {
+            Objects.requireNonNull(base, "base");
+            String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new IllegalArgumentException("base must be an http or https URI: " + base);
+            }
+            if (base.getRawQuery() != null || base.getRawFragment() != null) {
+                throw new IllegalArgumentException("base must not have a query or fragment: " + base);
+            }
+            String s = base.toString();
+            while (s.endsWith("/")) {
+                s = s.substring(0, s.length() - 1);
+            }
+            this.base = URI.create(s);
+        }
+
+        /** The transport; {@link Transport#AUTO} (the default) falls back from WebSocket to SSE to long-polling. */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /** How long opening a TCP connection or a WebSocket may take (default 10 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * How long a connection may stay silent before it is considered dead and reopened (default
+         * 45 s; the server sends heartbeats every 15 s on SSE and pings every 25 s on WebSocket). On
+         * WebSocket the client sends a {@code ping} frame after half of it. For long-polling it is
+         * the margin added to the poll timeout, and it is also the timeout of a publish request.
+         */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = positive(timeout, "readTimeout");
+            return this;
+        }
+
+        /** The {@code timeout} a long-poll asks the server for (default 25 s). */
+        public Builder pollTimeout(Duration timeout) {
+            this.pollTimeout = positive(timeout, "pollTimeout");
+            return this;
+        }
+
+        /** A header sent with every request and WebSocket handshake, e.g. {@code Authorization}. */
+        public Builder header(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))
+                    || name.toLowerCase(Locale.ROOT).startsWith("sec-websocket-")) {
+                throw new IllegalArgumentException("the client sets the header " + name + " itself");
+            }
+            headers.put(name, value);
+            return this;
+        }
+
+        /**
+         * The executor that runs listener callbacks (default: one daemon thread owned by the
+         * client). Callbacks stay serial and ordered whatever the executor.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Receives connection state changes and connection errors. */
+        public Builder connectionListener(ConnectionListener listener) {
+            this.connectionListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * How many callbacks may wait for the listeners (default 1024). When the buffer is full
+         * the client stops reading: it closes the connection and resumes from its cursor once the
+         * buffer is down to half.
+         */
+        public Builder bufferSize(int size) {
+            if (size < 2) {
+                throw new IllegalArgumentException("bufferSize must be at least 2: " + size);
+            }
+            this.bufferSize = size;
+            return this;
+        }
+
+        /** How many recent message ids per channel are remembered to drop duplicates (default 1000). */
+        public Builder dedupWindow(int ids) {
+            if (ids < 1) {
+                throw new IllegalArgumentException("dedupWindow must be at least 1: " + ids);
+            }
+            this.dedupWindow = ids;
+            return this;
+        }
+
+        /**
+         * Reconnect delays: the n-th consecutive delay is drawn between half and all of {@code
+         * min(max, initial * 2^n)} (defaults 500 ms and 30 s). Also used between publish retries.
+         */
+        public Builder backoff(Duration initial, Duration max) {
+            positive(initial, "initial");
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("max backoff is below the initial one");
+            }
+            this.backoffInitial = initial;
+            this.backoffMax = max;
+            return this;
+        }
+
+        /** How many times an HTTP publish is attempted in all (default 5; 1 = no retry). */
+        public Builder publishAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("publishAttempts must be at least 1: " + attempts);
+            }
+            this.publishAttempts = attempts;
+            return this;
+        }
+
+        /** Whether publishes use HTTP (default) or the open WebSocket. */
+        public Builder publishMode(PublishMode mode) {
+            this.publishMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * The JDK HTTP client to use, for example one with an {@code SSLContext} (default: an
+         * HTTP/1.1 client with the connect timeout). Its connection pool is shared by all requests.
+         */
+        public Builder httpClient(HttpClient client) {
+            this.httpClient = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /** The JSON-B instance that serialises {@link #publish(String, Object)} data. */
+        public Builder jsonb(Jsonb jsonb) {
+            this.jsonb = Objects.requireNonNull(jsonb, "jsonb");
+            return this;
+        }
+
+        public RealtimeClient build() {
+            return new RealtimeClient(new ClientConfig(base, transport, connectTimeout, readTimeout, pollTimeout,
+                    Collections.unmodifiableMap(new LinkedHashMap<>(headers)), executor, connectionListener,
+                    bufferSize, dedupWindow, backoffInitial, backoffMax, publishAttempts, publishMode, httpClient,
+                    jsonb));
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + d);
+            }
+            return d;
+        }
+    }
+}

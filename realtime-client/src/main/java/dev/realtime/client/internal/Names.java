@@ -1,0 +1,34 @@
+package dev.realtime.client.internal;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Client-side checks of channel and event names, so a bad name fails at the call site. */
+public final class Names {
+
+    private static final Pattern CHANNEL = Pattern.compile("[A-Za-z0-9_.:@/-]{1,128}");
+    private static final Pattern EVENT = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    private static final Set<String> RESERVED = Set.of("gap", "error", "open", "close", "heartbeat");
+
+    private Names() {}
+
+    public static String channel(String channel) {
+        if (channel == null || !CHANNEL.matcher(channel).matches()) {
+            throw new IllegalArgumentException("invalid channel name: '" + channel
+                    + "' (1-128 characters of A-Z a-z 0-9 _ . : @ / -)");
+        }
+        return channel;
+    }
+
+    /** Checks an event name; {@code null} stands for the default {@code message}. */
+    public static String event(String event) {
+        if (event == null) {
+            return null;
+        }
+        if (!EVENT.matcher(event).matches() || RESERVED.contains(event)) {
+            throw new IllegalArgumentException("invalid event name: '" + event
+                    + "' (1-64 characters of A-Z a-z 0-9 _ . : -, not gap/error/open/close/heartbeat)");
+        }
+        return event;
+    }
+}

@@ -1,0 +1,175 @@
+package dev.realtime.client.internal;
+
+import dev.realtime.client.RealtimeException;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/** The {@code {base}/ws} transport on the JDK WebSocket client. */
+final class WebSocketConnection implements TransportConnection, WebSocket.Listener {
+
+    private final TransportEvents events;
+    private final StringBuilder text = new StringBuilder();
+    private volatile WebSocket socket;
+    private volatile boolean closed;
+    private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
+
+    private WebSocketConnection(TransportEvents events) {
+        this.events = events;
+    }
+
+    static WebSocketConnection open(HttpClient http, URI base, Map<String, String> headers,
+            Duration connectTimeout, TransportEvents events) {
+        WebSocketConnection c = new WebSocketConnection(events);
+        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(connectTimeout);
+        headers.forEach(b::header);
+        b.buildAsync(Http.webSocketUri(base), c).whenComplete((ws, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                c.events.failed(describe(cause), refused(cause));
+            } else if (c.closed) {
+                ws.abort();
+            } else {
+                c.socket = ws;
+                c.events.opened();
+            }
+        });
+        return c;
+    }
+
+    private static Throwable describe(Throwable cause) {
+        if (cause instanceof WebSocketHandshakeException h) {
+            int status = h.getResponse().statusCode();
+            Object body = h.getResponse().body();
+            return Http.error(status, body instanceof String s ? s : null);
+        }
+        return cause;
+    }
+
+    /**
+     * A handshake answered with anything but 101 shows the server (or a proxy) does not do
+     * WebSocket there, except for answers that would be the same on every transport.
+     */
+    private static boolean refused(Throwable cause) {
+        if (cause instanceof WebSocketHandshakeException h) {
+            int status = h.getResponse().statusCode();
+            return status != 401 && status != 403 && status != 429 && status != 503;
+        }
+        return false;
+    }
+
+    /** Sends a text frame; frames are queued so that sends never overlap. */
+    synchronized void send(String frame) {
+        WebSocket ws = socket;
+        if (ws == null || closed) {
+            return;
+        }
+        sendChain = sendChain.handle((r, e) -> null)
+                .thenCompose(ignored -> ws.sendText(frame, true))
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        events.failed(e, false);
+                    }
+                });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        WebSocket ws = socket;
+        if (ws != null && !ws.isOutputClosed()) {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "")
+                    .orTimeout(2, TimeUnit.SECONDS)
+                    .whenComplete((r, e) -> ws.abort());
+        } else if (ws != null) {
+            ws.abort();
+        }
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        socket = webSocket;
+        webSocket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        text.append(data);
+        if (last) {
+            String frame = text.toString();
+            text.setLength(0);
+            handle(frame);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    private void handle(String frame) {
+        events.activity();
+        JsonObject o;
+        try {
+            o = Json.object(frame);
+        } catch (RuntimeException e) {
+            events.failed(new RealtimeException(0, "invalid_frame", "server sent " + frame, e), false);
+            return;
+        }
+        String type = Json.string(o, "type");
+        if (type == null) {
+            return;
+        }
+        switch (type) {
+            case "message" -> events.message(Json.message(o), Json.string(o, "cursor"));
+            case "subscribed" -> events.subscribed(Json.string(o, "channel"), Json.string(o, "cursor"));
+            case "gap" -> events.gap(Json.string(o, "channel"));
+            case "ack" -> events.ack(Json.string(o, "ref"), Json.string(o, "channel"), Json.string(o, "id"));
+            case "error" -> events.frameError(Json.string(o, "ref"), Json.string(o, "channel"),
+                    Json.string(o, "code"), Json.string(o, "message"));
+            default -> {
+                // pong, unsubscribed, and frame types added later: nothing to do
+            }
+        }
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+        events.activity();
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+        events.activity();
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        events.failed(new RealtimeException(0, "closed",
+                "WebSocket closed by the server: " + statusCode + (reason.isEmpty() ? "" : " " + reason)),
+                false);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        events.failed(error, false);
+    }
+}
