@@ -1,0 +1,511 @@
+package dev.realtime.redis;
+
+import dev.realtime.Message;
+import dev.realtime.spi.BusContext;
+import dev.realtime.spi.BusListener;
+import dev.realtime.spi.BusSubscription;
+import dev.realtime.spi.BusUnavailableException;
+import dev.realtime.spi.HistoryPage;
+import dev.realtime.spi.MessageBus;
+import dev.realtime.spi.Published;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+
+import java.net.SocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The Redis bus. One command connection (publish, read, head) and one pub/sub connection per node;
+ * each Redis channel this node listens to is subscribed once, however many local listeners it has.
+ *
+ * <p>Publishing is one Lua script (one round-trip): check the idempotency key, INCR the channel's
+ * counter, XADD to its stream with exact MAXLEN trimming, PUBLISH the encoded message. Pub/sub
+ * delivers each channel's messages in position order on the pub/sub connection's thread; listeners
+ * must only enqueue. Age is enforced when reading, by the message timestamps (the context's clock),
+ * and streams of idle channels expire after the history age.
+ *
+ * <p>When the pub/sub connection comes back after a loss, the bus resubscribes, re-reads the epoch
+ * and tells every listener to {@link BusListener#onResync resync}; sessions then re-read the streams
+ * (and get a gap if Redis lost its data, since the epoch changed).
+ */
+final class RedisBus implements MessageBus {
+    private static final System.Logger LOG = System.getLogger(RedisBus.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+    private static final long RECOVERY_RETRY_MILLIS = 200;
+
+    private final RedisSettings settings;
+    private final int maxSize;
+    private final long maxAgeMillis;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final String epochKey;
+    private final String publishSha;
+    private final String readSha;
+    private final String epochSha;
+
+    private StatefulRedisConnection<String, String> connection;
+    private StatefulRedisPubSubConnection<String, String> pubsub;
+    private RedisCommands<String, String> commands;
+
+    /** Guards {@link #channels} changes and the SUBSCRIBE/UNSUBSCRIBE commands they send, so those stay in order. */
+    private final Object subscriptionLock = new Object();
+    private final Map<String, LocalChannel> channels = new ConcurrentHashMap<>();
+    private final Object recoveryLock = new Object();
+    private ScheduledFuture<?> recovery;
+    private volatile String epoch;
+    private volatile boolean closed;
+
+    private RedisBus(RedisSettings settings, BusContext context) {
+        this.settings = settings;
+        this.maxSize = context.historySize();
+        this.maxAgeMillis = Math.max(1, context.historyAge().toMillis());
+        this.clock = context.clock();
+        this.scheduler = context.scheduler();
+        this.epochKey = settings.prefix() + "epoch";
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(1)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, settings.uri());
+        this.client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+                .socketOptions(SocketOptions.builder().connectTimeout(settings.timeout()).keepAlive(true).build())
+                .build());
+        this.publishSha = sha1(Scripts.PUBLISH);
+        this.readSha = sha1(Scripts.READ);
+        this.epochSha = sha1(Scripts.CURRENT_EPOCH);
+    }
+
+    /** Connects to Redis and reads (or creates) the epoch; fails fast when Redis cannot be reached. */
+    static RedisBus start(RedisSettings settings, BusContext context) {
+        RedisBus bus = new RedisBus(settings, context);
+        try {
+            bus.connect();
+        } catch (RuntimeException e) {
+            bus.close();
+            if (e instanceof RedisException) {
+                throw new BusUnavailableException("cannot connect to Redis at " + settings.displayUri() + " ("
+                        + RedisSettings.URI + "): " + rootMessage(e), e);
+            }
+            throw e;
+        }
+        LOG.log(System.Logger.Level.INFO, "Redis bus connected to {0}, key prefix {1}, epoch {2}",
+                settings.displayUri(), settings.prefix(), bus.epoch);
+        return bus;
+    }
+
+    private void connect() {
+        connection = client.connect(StringCodec.UTF8);
+        commands = connection.sync();
+        epoch = currentEpoch();
+        pubsub = client.connectPubSub(StringCodec.UTF8);
+        pubsub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String redisChannel, String payload) {
+                deliver(redisChannel, payload);
+            }
+        });
+        pubsub.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                scheduleRecovery(0);
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                if (!closed) {
+                    LOG.log(System.Logger.Level.WARNING, "Redis bus lost its pub/sub connection to {0}; reconnecting",
+                            settings.displayUri());
+                }
+            }
+        });
+    }
+
+    @Override
+    public String epoch() {
+        return epoch;
+    }
+
+    @Override
+    public Published publish(String channel, String event, String data, String idempotencyKey) {
+        ensureOpen();
+        long now = clock.millis();
+        String encoded = now + "\n" + event + "\n" + data;
+        String[] keys = idempotencyKey == null
+                ? new String[]{epochKey, counterKey(channel), streamKey(channel)}
+                : new String[]{epochKey, counterKey(channel), streamKey(channel), idempotencyKey(channel, idempotencyKey)};
+        List<Object> result = script(Scripts.PUBLISH, publishSha, keys, newEpoch(), Long.toString(now),
+                Integer.toString(maxSize), Long.toString(maxAgeMillis), pubsubChannel(channel), encoded);
+        noticeEpoch((String) result.get(0));
+        return new Published(channel, (Long) result.get(1), ((Long) result.get(2)) != 0);
+    }
+
+    @Override
+    public HistoryPage read(String channel, String readerEpoch, long after, int limit) {
+        ensureOpen();
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
+        boolean otherEpoch = !epoch.equals(readerEpoch);
+        long from = Math.max(0, after);
+        String firstWanted = (from == Long.MAX_VALUE ? "+" : (from + 1) + "-0");
+        List<Object> result = script(Scripts.READ, readSha, new String[]{epochKey, counterKey(channel), streamKey(channel)},
+                newEpoch(), readerEpoch == null ? "" : readerEpoch, firstWanted, Integer.toString(limit),
+                Long.toString(clock.millis() - maxAgeMillis));
+        String current = (String) result.get(0);
+        noticeEpoch(current);
+        otherEpoch = otherEpoch || !current.equals(readerEpoch);
+        long head = (Long) result.get(1);
+        List<Message> messages = new ArrayList<>((result.size() - 2) / 2);
+        for (int i = 2; i + 1 < result.size(); i += 2) {
+            String id = (String) result.get(i);
+            messages.add(decode(channel, Long.parseLong(id.substring(0, id.indexOf('-'))), (String) result.get(i + 1)));
+        }
+        boolean gap = otherEpoch
+                || (from < head && (messages.isEmpty() || messages.get(0).position() > from + 1));
+        return new HistoryPage(messages, gap, head);
+    }
+
+    @Override
+    public long head(String channel) {
+        ensureOpen();
+        try {
+            String value = commands.get(counterKey(channel));
+            return value == null ? 0 : Long.parseLong(value);
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public BusSubscription subscribe(String channel, BusListener listener) {
+        ensureOpen();
+        LocalChannel local;
+        CompletableFuture<Void> ready;
+        synchronized (subscriptionLock) {
+            local = channels.get(channel);
+            if (local == null) {
+                local = new LocalChannel(channel);
+                channels.put(channel, local);
+            }
+            if (local.ready == null || local.ready.isCompletedExceptionally()) {
+                local.ready = pubsub.async().subscribe(pubsubChannel(channel)).toCompletableFuture();
+            }
+            local.listeners.add(listener);
+            ready = local.ready;
+        }
+        LocalChannel subscribed = local;
+        BusSubscription subscription = () -> unsubscribe(subscribed, listener);
+        try {
+            ready.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            subscription.close();
+            throw new BusUnavailableException("interrupted while subscribing to " + channel, e);
+        } catch (ExecutionException | TimeoutException e) {
+            subscription.close();
+            throw unavailable(e instanceof ExecutionException ? e.getCause() : e);
+        }
+        return subscription;
+    }
+
+    private void unsubscribe(LocalChannel local, BusListener listener) {
+        synchronized (subscriptionLock) {
+            if (local.listeners.remove(listener) && local.listeners.isEmpty() && channels.get(local.name) == local) {
+                channels.remove(local.name);
+                if (!closed) {
+                    // dispatched under the lock, so a later SUBSCRIBE for the same channel reaches Redis after it
+                    pubsub.async().unsubscribe(pubsubChannel(local.name));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (recoveryLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (recovery != null) {
+                recovery.cancel(false);
+            }
+        }
+        channels.clear();
+        try {
+            if (pubsub != null) {
+                pubsub.close();
+            }
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing Redis connections", e);
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        try {
+            resources.shutdown(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "Redis client threads did not stop in time", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- live delivery and recovery
+
+    private void deliver(String redisChannel, String payload) {
+        String channel = redisChannel.substring(settings.prefix().length() + 2);
+        LocalChannel local = channels.get(channel);
+        if (local == null || closed) {
+            return;
+        }
+        int nl = payload.indexOf('\n');
+        int nl2 = payload.indexOf('\n', nl + 1);
+        String messageEpoch = payload.substring(0, nl);
+        if (!messageEpoch.equals(epoch)) {
+            // Redis lost its data and another node already started the new epoch: every channel resyncs
+            noticeEpoch(messageEpoch);
+            return;
+        }
+        Message message = decode(channel, Long.parseLong(payload.substring(nl + 1, nl2)), payload.substring(nl2 + 1));
+        for (BusListener listener : local.listeners) {
+            try {
+                listener.onMessage(message);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a bus listener failed on " + channel, e);
+            }
+        }
+    }
+
+    /** Records the epoch Redis reported; when it changed, every listener resyncs. */
+    private void noticeEpoch(String current) {
+        boolean changed;
+        synchronized (recoveryLock) {
+            changed = !current.equals(epoch);
+            if (changed) {
+                LOG.log(System.Logger.Level.WARNING, "Redis bus epoch changed from {0} to {1}: Redis lost its data; "
+                        + "subscribers will be told of a gap", epoch, current);
+                epoch = current;
+            }
+        }
+        if (changed) {
+            executeQuietly(this::resyncAll);
+        }
+    }
+
+    private void scheduleRecovery(long delayMillis) {
+        synchronized (recoveryLock) {
+            if (closed) {
+                return;
+            }
+            if (recovery != null) {
+                recovery.cancel(false);
+            }
+            try {
+                recovery = scheduler.schedule(this::recover, delayMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                LOG.log(System.Logger.Level.DEBUG, "scheduler refused Redis recovery", e);
+            }
+        }
+    }
+
+    /**
+     * After the pub/sub connection (re)connected: make sure every local channel is subscribed again,
+     * re-read the epoch, then tell every listener to resync, so whatever was published while the
+     * connection was down is read from the streams. Retried until it succeeds or the bus closes.
+     */
+    private void recover() {
+        if (closed) {
+            return;
+        }
+        try {
+            List<String> names = new ArrayList<>(channels.keySet());
+            if (!names.isEmpty()) {
+                pubsub.async().subscribe(names.stream().map(this::pubsubChannel).toArray(String[]::new))
+                        .toCompletableFuture().get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            String current = currentEpoch();
+            synchronized (recoveryLock) {
+                if (!current.equals(epoch)) {
+                    LOG.log(System.Logger.Level.WARNING, "Redis bus epoch changed from {0} to {1}: Redis lost its data; "
+                            + "subscribers will be told of a gap", epoch, current);
+                    epoch = current;
+                }
+            }
+            if (!names.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "Redis bus reconnected to {0}; {1} channel(s) resubscribed and resyncing",
+                        settings.displayUri(), names.size());
+            }
+            resyncAll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Redis bus recovery failed, retrying", e);
+            scheduleRecovery(RECOVERY_RETRY_MILLIS);
+        }
+    }
+
+    private void resyncAll() {
+        for (LocalChannel local : channels.values()) {
+            for (BusListener listener : local.listeners) {
+                try {
+                    listener.onResync(local.name);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "a bus listener failed to resync " + local.name, e);
+                }
+            }
+        }
+    }
+
+    private void executeQuietly(Runnable task) {
+        if (closed) {
+            return;
+        }
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, "scheduler refused a Redis bus task", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- Redis helpers
+
+    private String currentEpoch() {
+        List<Object> r = script(Scripts.CURRENT_EPOCH, epochSha, new String[]{epochKey}, newEpoch());
+        return (String) r.get(0);
+    }
+
+    /** Runs a script by its SHA, loading it when Redis does not know it (first use, or after a restart). */
+    @SuppressWarnings("unchecked")
+    private List<Object> script(String script, String sha, String[] keys, String... args) {
+        try {
+            Object result;
+            try {
+                result = commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+            } catch (RedisNoScriptException e) {
+                result = commands.eval(script, ScriptOutputType.MULTI, keys, args);
+            }
+            if (result instanceof List<?> list) {
+                return (List<Object>) list;
+            }
+            return List.of(result);
+        } catch (RedisCommandExecutionException e) {
+            throw new IllegalStateException("Redis refused a realtime bus script: " + e.getMessage(), e);
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private BusUnavailableException unavailable(Throwable e) {
+        return new BusUnavailableException("Redis at " + settings.displayUri() + " is unavailable: " + rootMessage(e), e);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the Redis bus is closed");
+        }
+    }
+
+    private static Message decode(String channel, long position, String encoded) {
+        int nl = encoded.indexOf('\n');
+        int nl2 = encoded.indexOf('\n', nl + 1);
+        return new Message(channel, position, encoded.substring(nl + 1, nl2), encoded.substring(nl2 + 1),
+                Long.parseLong(encoded.substring(0, nl)));
+    }
+
+    private String counterKey(String channel) {
+        return settings.prefix() + "{" + channel + "}:n";
+    }
+
+    private String streamKey(String channel) {
+        return settings.prefix() + "{" + channel + "}:h";
+    }
+
+    private String idempotencyKey(String channel, String key) {
+        return settings.prefix() + "{" + channel + "}:k:" + key;
+    }
+
+    /** The pub/sub channel: prefix, "m:", then the channel name (see {@link #deliver}). */
+    private String pubsubChannel(String channel) {
+        return settings.prefix() + "m:" + channel;
+    }
+
+    private static String newEpoch() {
+        char[] c = new char[12];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+        }
+        return new String(c);
+    }
+
+    private static String sha1(String script) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            StringBuilder b = new StringBuilder(40);
+            for (byte x : digest) {
+                b.append(Character.forDigit((x >> 4) & 0xF, 16)).append(Character.forDigit(x & 0xF, 16));
+            }
+            return b.toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A channel this node listens to: its local listeners share one Redis subscription. */
+    private static final class LocalChannel {
+        final String name;
+        final List<BusListener> listeners = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> ready;
+
+        LocalChannel(String name) {
+            this.name = name;
+        }
+    }
+}

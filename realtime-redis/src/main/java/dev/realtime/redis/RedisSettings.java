@@ -1,0 +1,64 @@
+package dev.realtime.redis;
+
+import dev.realtime.spi.BusContext;
+import io.lettuce.core.RedisURI;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+
+/** The Redis bus's configuration, read once from the context; bad values name their parameter. */
+record RedisSettings(RedisURI uri, String displayUri, String prefix, Duration timeout) {
+    static final String URI = "realtime.redis.uri";
+    static final String PREFIX = "realtime.redis.prefix";
+    static final String TIMEOUT = "realtime.redis.timeout";
+    static final String DEFAULT_URI = "redis://localhost:6379";
+    static final String DEFAULT_PREFIX = "realtime:";
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+
+    static RedisSettings from(BusContext context) {
+        String uriText = context.parameter(URI).map(String::trim).orElse(DEFAULT_URI);
+        if (uriText.isEmpty()) {
+            throw new IllegalArgumentException(URI + " is empty: set it to a Redis URI such as " + DEFAULT_URI
+                    + ", or leave it out for that default");
+        }
+        String display = withoutPassword(uriText);
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(uriText);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(URI + " is not a valid Redis URI ('" + display + "'): " + e.getMessage()
+                    + "; expected e.g. " + DEFAULT_URI, e);
+        }
+        if (uri.getHost() == null && uri.getSocket() == null && uri.getSentinels().isEmpty()) {
+            throw new IllegalArgumentException(URI + " names no Redis host ('" + display + "'); expected e.g. " + DEFAULT_URI);
+        }
+
+        String prefix = context.parameter(PREFIX).orElse(DEFAULT_PREFIX);
+        if (prefix.isBlank() || prefix.chars().anyMatch(c -> c <= ' ' || c == '{' || c == '}')) {
+            throw new IllegalArgumentException(PREFIX + " must be non-empty, without spaces or braces: '" + prefix + "'");
+        }
+
+        Duration timeout = context.parameter(TIMEOUT).map(String::trim).map(RedisSettings::duration).orElse(DEFAULT_TIMEOUT);
+        uri.setTimeout(timeout);
+        return new RedisSettings(uri, display, prefix, timeout);
+    }
+
+    private static Duration duration(String text) {
+        Duration d;
+        try {
+            d = text.matches("\\d{1,9}") ? Duration.ofMillis(Long.parseLong(text)) : Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(TIMEOUT + " must be milliseconds (e.g. 2000) or an ISO-8601 duration (e.g. PT2S): '"
+                    + text + "'");
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(TIMEOUT + " must be positive: '" + text + "'");
+        }
+        return d;
+    }
+
+    /** The URI with any password replaced, for messages and logs. */
+    static String withoutPassword(String uri) {
+        return uri.replaceAll("(//[^/@]*:)[^/@]*@", "$1***@");
+    }
+}

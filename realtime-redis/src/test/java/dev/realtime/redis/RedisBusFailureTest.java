@@ -1,0 +1,235 @@
+package dev.realtime.redis;
+
+import dev.realtime.Message;
+import dev.realtime.spi.BusListener;
+import dev.realtime.spi.BusUnavailableException;
+import dev.realtime.spi.HistoryPage;
+import dev.realtime.spi.MessageBus;
+import dev.realtime.spi.Published;
+import dev.realtime.spi.TestBusContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Redis going away and coming back, Redis losing its data, and several nodes sharing one Redis. */
+class RedisBusFailureTest {
+    private static final Duration TIMEOUT = Duration.ofMillis(1000);
+    private RedisServer redis;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeEach
+    void startRedis() {
+        redis = RedisServer.startOrSkip();
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private MessageBus node() {
+        TestBusContext context = new TestBusContext(100, Duration.ofMinutes(10), Map.of(
+                RedisSettings.URI, redis.uri(), RedisSettings.TIMEOUT, Long.toString(TIMEOUT.toMillis())));
+        toClose.add(context);
+        MessageBus bus = new RedisBusProvider().create(context);
+        toClose.add(bus);
+        return bus;
+    }
+
+    @Test
+    void redisKilledAndRestartedDuringAStream() throws Exception {
+        MessageBus bus = node();
+        String oldEpoch = bus.epoch();
+        Recorder live = new Recorder();
+        bus.subscribe("stream", live);
+
+        // a publisher keeps publishing every 5 ms through the whole outage
+        List<Published> accepted = new CopyOnWriteArrayList<>();
+        List<Long> refusalMillis = new CopyOnWriteArrayList<>();
+        List<Throwable> unexpected = new CopyOnWriteArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread publisher = new Thread(() -> {
+            int n = 0;
+            while (!stop.get()) {
+                long start = System.nanoTime();
+                try {
+                    accepted.add(bus.publish("stream", "message", Integer.toString(n++), null));
+                } catch (BusUnavailableException e) {
+                    refusalMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                } catch (Throwable t) {
+                    unexpected.add(t);
+                }
+                sleep(5);
+            }
+        }, "test-publisher");
+        publisher.start();
+        try {
+            assertThat(waitFor(() -> live.messages.size() >= 20, 10)).as("live messages before the outage").isTrue();
+            long lastBeforeKill = live.messages.get(live.messages.size() - 1).position();
+
+            redis.kill();
+            assertThat(waitFor(() -> refusalMillis.size() >= 20, 10)).as("publishes refused while Redis is down").isTrue();
+            assertThatThrownBy(() -> bus.read("stream", oldEpoch, 0, 10)).isInstanceOf(BusUnavailableException.class)
+                    .hasMessageContaining("unavailable");
+            assertThatThrownBy(() -> bus.head("stream")).isInstanceOf(BusUnavailableException.class);
+            assertThat(refusalMillis).as("each refusal came within the command timeout (%s), never hanging", TIMEOUT)
+                    .allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(TIMEOUT.toMillis() + 500));
+            int acceptedBeforeRestart = accepted.size();
+
+            redis.start();
+            assertThat(waitFor(() -> live.resyncs.contains("stream"), 15))
+                    .as("listeners are told to resync once Redis is back").isTrue();
+            assertThat(waitFor(() -> accepted.size() > acceptedBeforeRestart + 20, 15))
+                    .as("publishing works again after the restart").isTrue();
+            stop.set(true);
+            publisher.join(10_000);
+
+            assertThat(unexpected).as("only BusUnavailableException while Redis was down").isEmpty();
+            assertThat(bus.epoch()).as("Redis lost its data, so the epoch is new").isNotEqualTo(oldEpoch);
+
+            // a session that had everything up to lastBeforeKill resumes from the streams with a gap
+            HistoryPage page = bus.read("stream", oldEpoch, lastBeforeKill, 10_000);
+            assertThat(page.gap()).isTrue();
+            List<Long> afterRestart = accepted.subList(acceptedBeforeRestart, accepted.size()).stream()
+                    .map(Published::position).toList();
+            assertThat(page.messages()).extracting(Message::position).containsExactlyElementsOf(afterRestart);
+
+            // and the live subscription carries new messages again, in order
+            int before = live.messages.size();
+            Published fresh = bus.publish("stream", "message", "\"fresh\"", null);
+            assertThat(waitFor(() -> live.messages.stream().skip(before).anyMatch(m -> m.position() == fresh.position()
+                    && m.data().equals("\"fresh\"")), 10)).as("live delivery after the restart").isTrue();
+        } finally {
+            stop.set(true);
+            publisher.join(10_000);
+        }
+    }
+
+    @Test
+    void aFlushedRedisGivesANewEpochAndEveryNodeResyncs() throws Exception {
+        MessageBus a = node();
+        MessageBus b = node();
+        Recorder onA = new Recorder();
+        a.subscribe("room", onA);
+        a.publish("room", "message", "1", null);
+        Published second = a.publish("room", "message", "2", null);
+        String oldEpoch = a.epoch();
+        assertThat(b.epoch()).as("nodes share the epoch").isEqualTo(oldEpoch);
+
+        assertThat(redis.send("FLUSHALL")).isEqualTo("+OK");
+        Published afterFlush = b.publish("room", "message", "\"after\"", null);
+        assertThat(b.epoch()).isNotEqualTo(oldEpoch);
+        assertThat(waitFor(() -> onA.resyncs.contains("room"), 10)).as("node A notices the new epoch").isTrue();
+        assertThat(a.epoch()).isEqualTo(b.epoch());
+
+        HistoryPage page = a.read("room", oldEpoch, second.position(), 100);
+        assertThat(page.gap()).isTrue();
+        assertThat(page.messages()).extracting(Message::data).containsExactly("\"after\"");
+        assertThat(page.messages().get(0).position()).isEqualTo(afterFlush.position());
+    }
+
+    @Test
+    void idempotencyKeysAreSharedAcrossNodes() {
+        MessageBus a = node();
+        MessageBus b = node();
+        Recorder onB = new Recorder();
+        b.subscribe("orders", onB);
+
+        Published first = a.publish("orders", "message", "\"once\"", "order-17");
+        Published repeat = b.publish("orders", "message", "\"once\"", "order-17");
+        assertThat(first.duplicate()).isFalse();
+        assertThat(repeat).isEqualTo(new Published("orders", first.position(), true));
+        Published otherChannel = b.publish("invoices", "message", "\"once\"", "order-17");
+        assertThat(otherChannel.duplicate()).isFalse();
+
+        assertThat(waitFor(() -> onB.messages.size() >= 1, 10)).isTrue();
+        sleep(200);
+        assertThat(onB.messages).extracting(Message::position).containsExactly(first.position());
+        assertThat(b.head("orders")).isEqualTo(first.position());
+    }
+
+    @Test
+    void aMessagePublishedOnOneNodeReachesTheOtherAndACursorResumesAnywhere() {
+        MessageBus a = node();
+        MessageBus b = node();
+        Recorder onB = new Recorder();
+        b.subscribe("chat", onB);
+        List<Long> positions = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            positions.add((i % 2 == 0 ? a : b).publish("chat", "message", Integer.toString(i), null).position());
+        }
+        assertThat(waitFor(() -> onB.messages.size() >= 50, 10)).isTrue();
+        assertThat(onB.messages).extracting(Message::position).containsExactlyElementsOf(positions);
+
+        HistoryPage fromA = a.read("chat", b.epoch(), positions.get(24), 100);
+        assertThat(fromA.gap()).isFalse();
+        assertThat(fromA.messages()).extracting(Message::position).containsExactlyElementsOf(positions.subList(25, 50));
+        assertThat(fromA.messages()).isEqualTo(b.read("chat", a.epoch(), positions.get(24), 100).messages());
+    }
+
+    @Test
+    void anUnreachableRedisFailsStartUpQuicklyNamingTheParameter() throws Exception {
+        int port = redis.port();
+        redis.kill();
+        TestBusContext context = new TestBusContext(10, Duration.ofMinutes(1), Map.of(
+                RedisSettings.URI, "redis://127.0.0.1:" + port, RedisSettings.TIMEOUT, "1000"));
+        toClose.add(context);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> new RedisBusProvider().create(context))
+                .isInstanceOf(BusUnavailableException.class)
+                .hasMessageContaining("realtime.redis.uri")
+                .hasMessageContaining("127.0.0.1:" + port);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5000);
+    }
+
+    private static boolean waitFor(BooleanSupplier condition, int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            sleep(10);
+        }
+        return true;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class Recorder implements BusListener {
+        final List<Message> messages = new CopyOnWriteArrayList<>();
+        final List<String> resyncs = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onMessage(Message message) {
+            messages.add(message);
+        }
+
+        @Override
+        public void onResync(String channel) {
+            resyncs.add(channel);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.realtime.redis;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} started by a test on a free port, without persistence (so a restart
+ * loses everything, like a cache node). Tests are skipped, with a message saying so, when the binary
+ * is not on the PATH.
+ */
+public final class RedisServer implements AutoCloseable {
+    public static final String SKIP_MESSAGE =
+            "Redis tests skipped: redis-server not found on PATH; install Debian's redis-server to run them";
+
+    private static volatile boolean warned;
+
+    private final String binary;
+    private final int port;
+    private final Path dir;
+    private Process process;
+
+    private RedisServer(String binary, int port) throws IOException {
+        this.binary = binary;
+        this.port = port;
+        this.dir = Files.createTempDirectory("realtime-redis-test");
+    }
+
+    /** Starts a server, or skips the calling test when redis-server is not installed. */
+    public static RedisServer startOrSkip() {
+        RedisServer server = startIfInstalled();
+        Assumptions.assumeTrue(server != null, SKIP_MESSAGE);
+        return server;
+    }
+
+    /** Starts a server, or returns {@code null} when redis-server is not installed. */
+    public static RedisServer startIfInstalled() {
+        String binary = findOnPath("redis-server");
+        if (binary == null) {
+            if (!warned) {
+                warned = true;
+                System.err.println("WARNING: " + SKIP_MESSAGE);
+            }
+            return null;
+        }
+        try {
+            RedisServer server = new RedisServer(binary, freePort());
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Starts the server on its port (again, after {@link #kill()}) and waits until it accepts connections. */
+    public synchronized void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile())
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("redis-server exited with " + process.exitValue() + ": "
+                        + Files.readString(dir.resolve("redis.log")));
+            }
+            if (ping()) {
+                return;
+            }
+            sleep(20);
+        }
+        throw new IOException("redis-server did not answer PING on port " + port + " within 10 s");
+    }
+
+    /** Kills the server at once (SIGKILL): connections drop, and all data is lost. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+        File[] files = dir.toFile().listFiles();
+        if (files != null) {
+            for (File f : files) {
+                f.delete();
+            }
+        }
+        dir.toFile().delete();
+    }
+
+    /** Sends one inline command and returns the first reply line, e.g. {@code send("FLUSHALL")}. */
+    public String send(String command) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            s.setSoTimeout(2000);
+            s.getOutputStream().write((command + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = s.getInputStream().read()) != -1 && c != '\n') {
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+    }
+
+    private boolean ping() {
+        try {
+            return "+PONG".equals(send("PING"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    static String findOnPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String d : path.split(File.pathSeparator)) {
+            File f = new File(d, name);
+            if (f.isFile() && f.canExecute()) {
+                return f.getAbsolutePath();
+            }
+        }
+        return null;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.realtime.redis;
+
+import dev.realtime.spi.MessageBusProvider;
+import dev.realtime.spi.TestBusContext;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Configuration: defaults, and bad values failing with a message that names the parameter. */
+class RedisSettingsTest {
+
+    private static RedisSettings settings(Map<String, String> parameters) {
+        try (TestBusContext context = new TestBusContext(10, Duration.ofMinutes(1), parameters)) {
+            return RedisSettings.from(context);
+        }
+    }
+
+    @Test
+    void defaults() {
+        RedisSettings s = settings(Map.of());
+        assertThat(s.uri().getHost()).isEqualTo("localhost");
+        assertThat(s.uri().getPort()).isEqualTo(6379);
+        assertThat(s.prefix()).isEqualTo("realtime:");
+        assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.uri().getTimeout()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void explicitValues() {
+        RedisSettings s = settings(Map.of(RedisSettings.URI, "redis://:s3cret@redis.internal:6380/2",
+                RedisSettings.PREFIX, "chat:", RedisSettings.TIMEOUT, "PT0.5S"));
+        assertThat(s.uri().getHost()).isEqualTo("redis.internal");
+        assertThat(s.uri().getPort()).isEqualTo(6380);
+        assertThat(s.uri().getDatabase()).isEqualTo(2);
+        assertThat(s.prefix()).isEqualTo("chat:");
+        assertThat(s.timeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(s.displayUri()).doesNotContain("s3cret").contains("redis.internal:6380");
+        assertThat(settings(Map.of(RedisSettings.TIMEOUT, "750")).timeout()).isEqualTo(Duration.ofMillis(750));
+    }
+
+    @Test
+    void anEmptyUriNamesTheParameter() {
+        assertThatThrownBy(() -> settings(Map.of(RedisSettings.URI, "  ")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("realtime.redis.uri");
+    }
+
+    @Test
+    void anInvalidUriNamesTheParameterAndHidesThePassword() {
+        assertThatThrownBy(() -> settings(Map.of(RedisSettings.URI, "http://user:s3cret@host:80")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("realtime.redis.uri")
+                .hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> settings(Map.of(RedisSettings.URI, "not a uri")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("realtime.redis.uri");
+    }
+
+    @Test
+    void badTimeoutsAndPrefixesNameTheirParameter() {
+        assertThatThrownBy(() -> settings(Map.of(RedisSettings.TIMEOUT, "soon")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("realtime.redis.timeout");
+        assertThatThrownBy(() -> settings(Map.of(RedisSettings.TIMEOUT, "0")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("realtime.redis.timeout");
+        assertThatThrownBy(() -> settings(Map.of(RedisSettings.PREFIX, "")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("realtime.redis.prefix");
+        assertThatThrownBy(() -> settings(Map.of(RedisSettings.PREFIX, "a{b}")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("realtime.redis.prefix");
+    }
+
+    @Test
+    void theProviderIsFoundByServiceLoaderAsRedis() {
+        assertThat(ServiceLoader.load(MessageBusProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.name().equals("redis")).findFirst())
+                .hasValueSatisfying(p -> assertThat(p).isInstanceOf(RedisBusProvider.class));
+    }
+}
