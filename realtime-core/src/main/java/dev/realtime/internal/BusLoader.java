@@ -4,7 +4,9 @@ import dev.realtime.spi.MessageBusProvider;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
@@ -24,10 +26,15 @@ final class BusLoader {
 
     static Choice choose(String requested, ClassLoader loader) {
         List<MessageBusProvider> found = new ArrayList<>();
-        for (ServiceLoader.Provider<MessageBusProvider> p : ServiceLoader.load(MessageBusProvider.class, loader).stream().toList()) {
+        Iterator<MessageBusProvider> it = ServiceLoader.load(MessageBusProvider.class, loader).iterator();
+        while (true) {
             try {
-                found.add(p.get());
-            } catch (java.util.ServiceConfigurationError e) {
+                if (!it.hasNext()) {
+                    break;
+                }
+                found.add(it.next());
+            } catch (ServiceConfigurationError e) {
+                // e.g. a provider visible from a parent class loader but built against another copy of the SPI
                 LOG.log(System.Logger.Level.WARNING, "ignoring a message bus provider that cannot be loaded: " + e.getMessage());
             }
         }

@@ -18,6 +18,9 @@ import java.util.Map;
  * {@link DropServlet} at {@code /test/drop}.
  */
 public final class Deployments {
+    /** Tomcat need not scan the whole test class path (Selenium, Netty...) for fragments and TLDs: deploys in 2 s, not 10. */
+    private static final String CONTEXT_XML = "<Context><JarScanner scanClassPath=\"false\"/></Context>";
+
     private Deployments() {
     }
 
@@ -32,6 +35,7 @@ public final class Deployments {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addAsLibraries(library(RealtimeBootstrap.class), library(Engine.class))
                 .addClass(DropServlet.class)
+                .addAsManifestResource(new StringAsset(CONTEXT_XML), "context.xml")
                 .setWebXML(new StringAsset(xml.toString()));
     }
 
@@ -40,7 +44,8 @@ public final class Deployments {
         WebArchive war = ShrinkWrap.create(WebArchive.class, "sample.war")
                 .as(ExplodedImporter.class).importDirectory(new File(System.getProperty("sample.webapp", "../sample-war/src/main/webapp")))
                 .as(WebArchive.class);
-        return war.addAsLibraries(library(RealtimeBootstrap.class), library(Engine.class)).addClass(DropServlet.class);
+        return war.addAsLibraries(library(RealtimeBootstrap.class), library(Engine.class)).addClass(DropServlet.class)
+                .addAsManifestResource(new StringAsset(CONTEXT_XML), "context.xml");
     }
 
     /** The jar (or, in an IDE, the classes directory) that holds {@code type}. */

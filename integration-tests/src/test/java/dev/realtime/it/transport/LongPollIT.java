@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import static dev.realtime.it.support.ErrorAssert.assertError;
 import static dev.realtime.it.support.Http.enc;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -169,13 +170,5 @@ class LongPollIT {
                 assertThat(Http.json(new String(body)).getJsonArray("messages")).hasSize(i + 1);
             }
         }
-    }
-
-    static void assertError(HttpResponse<String> r, int status, String code) {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
-        JsonObject body = Http.json(r);
-        assertThat(body.getString("error")).isEqualTo(code);
-        assertThat(body.getString("message")).isNotBlank();
     }
 }
