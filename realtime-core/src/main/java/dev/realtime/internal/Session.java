@@ -62,7 +62,10 @@ public final class Session {
     private String epoch;
     /** Deliveries this session may still take from history (long-poll answers are bounded). */
     private int replayBudget;
+    /** No more items are queued (closing, or the queue overflowed and the transport is being told). */
     private boolean closed;
+    /** Subscriptions released and the engine told: cleanup happens once. */
+    private boolean released;
 
     Session(Engine engine, Output output, int replayBudget) {
         this.engine = engine;
@@ -200,9 +203,10 @@ public final class Session {
     public void close() {
         List<ChannelState> states;
         synchronized (this) {
-            if (closed) {
+            if (released) {
                 return;
             }
+            released = true;
             closed = true;
             queue.clear();
             queuedBytes = 0;

@@ -170,7 +170,7 @@ public final class Settings {
 
     private static Duration positive(String name, Duration d) {
         if (d.isZero()) {
-            throw new ConfigurationException(name + " must be above zero");
+            throw new ConfigurationException(name + " must be above zero, got '0'");
         }
         return d;
     }

@@ -1,0 +1,293 @@
+package dev.realtime.internal;
+
+import dev.realtime.ErrorCode;
+import dev.realtime.RealtimeException;
+import dev.realtime.spi.MessageBus;
+import dev.realtime.spi.TestBusContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The transport-neutral session logic: resume, gaps, ordering, queues. One test set for all three transports. */
+class SessionTest {
+    final TestBusContext ctx = new TestBusContext(100, Duration.ofMinutes(10), Map.of());
+    final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+        ctx.close();
+    }
+
+    Engine engine(Map<String, String> params) {
+        MessageBus bus = new MemoryBusProvider().create(ctx);
+        Engine e = new Engine(new Settings(params::get), bus, ctx.clock(), ctx.scheduler(), new DirectExecutor(), false);
+        toClose.add(e);
+        return e;
+    }
+
+    /** Records what the session asks of its transport. */
+    static final class RecordingOutput implements Session.Output {
+        final List<Session.CloseCause> terminated = new CopyOnWriteArrayList<>();
+        int wakes;
+
+        @Override
+        public void wake() {
+            wakes++;
+        }
+
+        @Override
+        public void terminate(Session.CloseCause cause) {
+            terminated.add(cause);
+        }
+    }
+
+    static List<String> data(Session s) {
+        List<String> out = new ArrayList<>();
+        for (Outbound o : s.drain().items()) {
+            out.add(o instanceof Outbound.Delivery d ? d.message().data() : o instanceof Outbound.Gap g ? "gap:" + g.channel() : "control");
+        }
+        return out;
+    }
+
+    @Test
+    void withoutACursorOnlyWhatIsPublishedAfterwardsArrives() {
+        Engine e = engine(Map.of());
+        e.publishJson("a", null, "1");
+        Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        s.subscribeAll(List.of("a"), Since.NOW);
+        e.publishJson("a", null, "2");
+        assertThat(data(s)).containsExactly("2");
+    }
+
+    @Test
+    void aCursorResumesExactlyAfterWhatWasDelivered() {
+        Engine e = engine(Map.of());
+        Session first = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        first.subscribeAll(List.of("a", "b"), Since.NOW);
+        e.publishJson("a", null, "1");
+        e.publishJson("b", null, "2");
+        String cursor = first.drain().cursor();
+        first.close();
+        e.publishJson("a", null, "3");
+        e.publishJson("b", null, "4");
+        e.publishJson("c", null, "5");
+
+        Session second = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        second.subscribeAll(List.of("a", "b", "c"), Since.parse(cursor));
+        e.publishJson("c", null, "6");
+        assertThat(data(second)).as("c was not in the cursor: it starts now").containsExactly("3", "4", "6");
+    }
+
+    @Test
+    void eachDeliveryCarriesTheCursorThatStandsAfterIt() {
+        Engine e = engine(Map.of());
+        Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        s.subscribeAll(List.of("a"), Since.NOW);
+        e.publishJson("a", null, "1");
+        e.publishJson("a", null, "2");
+        Outbound.Delivery first = (Outbound.Delivery) s.poll();
+        Session resumed = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        resumed.subscribeAll(List.of("a"), Since.parse(first.cursor()));
+        assertThat(data(resumed)).containsExactly("2");
+    }
+
+    @Test
+    void trimmedHistoryIsReportedAsAGapBeforeWhatIsLeft() {
+        Engine e = engine(Map.of());
+        Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        s.subscribeAll(List.of("a"), Since.NOW);
+        String cursor = s.cursor();
+        s.close();
+        IntStream.rangeClosed(1, 150).forEach(i -> e.publishJson("a", null, String.valueOf(i))); // history keeps 100
+        Session resumed = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        resumed.subscribeAll(List.of("a"), Since.parse(cursor));
+        List<String> got = data(resumed);
+        assertThat(got.get(0)).isEqualTo("gap:a");
+        assertThat(got.subList(1, got.size())).hasSize(100).startsWith("51").endsWith("150");
+    }
+
+    @Test
+    void earliestReplaysAllHistoryWithoutAGap() {
+        Engine e = engine(Map.of());
+        IntStream.rangeClosed(1, 150).forEach(i -> e.publishJson("a", null, String.valueOf(i)));
+        Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        s.subscribeAll(List.of("a"), Since.EARLIEST);
+        List<String> got = data(s);
+        assertThat(got).hasSize(100).doesNotContain("gap:a");
+    }
+
+    @Test
+    void aLongPollAnswerIsBoundedAndTheNextOneContinues() {
+        Engine e = engine(Map.of());
+        IntStream.rangeClosed(1, 30).forEach(i -> e.publishJson("a", null, String.valueOf(i)));
+        Session first = e.open(new RecordingOutput(), 10);
+        first.subscribeAll(List.of("a"), Since.EARLIEST);
+        Session.Batch batch = first.drain();
+        assertThat(batch.items()).hasSize(10);
+        first.close();
+        Session next = e.open(new RecordingOutput(), 10);
+        next.subscribeAll(List.of("a"), Since.parse(batch.cursor()));
+        assertThat(data(next)).startsWith("11").hasSize(10);
+    }
+
+    @Test
+    void concurrentPublishersAreDeliveredInPositionOrderWithNothingMissing() throws Exception {
+        Engine e = engine(Map.of("realtime.history.size", "100000", "realtime.queue.maxMessages", "100000"));
+        Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        s.subscribeAll(List.of("a"), Since.NOW);
+        int threads = 4;
+        int each = 2000;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread th = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException ex) {
+                    return;
+                }
+                for (int i = 0; i < each; i++) {
+                    e.publishJson("a", null, "0");
+                }
+            });
+            th.start();
+            ts.add(th);
+        }
+        // a second session joins mid-stream from a cursor taken at the start: replay and live meet without gap or duplicate
+        String cursorAtStart = s.cursor();
+        start.countDown();
+        Session late = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        late.subscribeAll(List.of("a"), Since.parse(cursorAtStart));
+        for (Thread th : ts) {
+            th.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        for (Session x : List.of(s, late)) {
+            long expected = 1;
+            for (Outbound o : x.drain().items()) {
+                assertThat(((Outbound.Delivery) o).message().position()).isEqualTo(expected++);
+            }
+            assertThat(expected - 1).isEqualTo((long) threads * each);
+        }
+    }
+
+    @Test
+    void unsubscribingWithdrawsWhatWasQueuedForTheChannel() {
+        Engine e = engine(Map.of());
+        Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        s.subscribeAll(List.of("a", "b"), Since.NOW);
+        e.publishJson("a", null, "1");
+        e.publishJson("b", null, "2");
+        s.unsubscribe("a", new Outbound.Control("unsubscribed"));
+        e.publishJson("a", null, "3");
+        assertThat(data(s)).containsExactly("2", "control");
+        assertThat(s.channels()).containsExactly("b");
+    }
+
+    @Test
+    void aFullQueueDisconnectsBySlowConsumerPolicyWithoutTouchingOthers() {
+        Engine e = engine(Map.of("realtime.queue.maxMessages", "16"));
+        RecordingOutput slowOut = new RecordingOutput();
+        Session slow = e.open(slowOut, Integer.MAX_VALUE);
+        slow.subscribeAll(List.of("a"), Since.NOW);
+        Session fast = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        fast.subscribeAll(List.of("a"), Since.NOW);
+        for (int i = 1; i <= 20; i++) {
+            e.publishJson("a", null, String.valueOf(i));
+            if (i % 4 == 0) {
+                fast.drain(); // keeps up
+            }
+        }
+        assertThat(slowOut.terminated).containsExactly(Session.CloseCause.SLOW_CONSUMER);
+        assertThat(slow.isClosed()).isTrue();
+        assertThat(fast.isClosed()).isFalse();
+        assertThat(e.sessionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void dropOldestLeavesAGapNoticeBeforeWhatIsKept() {
+        Engine e = engine(Map.of("realtime.queue.maxMessages", "16", "realtime.queue.policy", "drop-oldest"));
+        Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        s.subscribeAll(List.of("a"), Since.NOW);
+        for (int i = 1; i <= 40; i++) {
+            e.publishJson("a", null, String.valueOf(i));
+        }
+        List<String> got = data(s);
+        assertThat(got).hasSizeLessThanOrEqualTo(16);
+        assertThat(got.get(0)).isEqualTo("gap:a");
+        assertThat(got.subList(1, got.size())).doesNotContain("gap:a").endsWith("40");
+        assertThat(s.isClosed()).isFalse();
+    }
+
+    @Test
+    void channelLimitCountsDistinctChannels() {
+        Engine e = engine(Map.of("realtime.channels.max", "2"));
+        Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        s.subscribeAll(List.of("a", "a", "b"), Since.NOW);
+        assertThatThrownBy(() -> s.subscribe("c", Since.NOW, null))
+                .extracting(x -> ((RealtimeException) x).code()).isEqualTo(ErrorCode.TOO_MANY_CHANNELS);
+    }
+
+    @Test
+    void closingTheEngineTerminatesSessionsAndRefusesNewOnes() {
+        Engine e = engine(Map.of());
+        RecordingOutput out = new RecordingOutput();
+        e.open(out, Integer.MAX_VALUE).subscribeAll(List.of("a"), Since.NOW);
+        e.close();
+        assertThat(out.terminated).containsExactly(Session.CloseCause.SHUTDOWN);
+        assertThatThrownBy(() -> e.open(new RecordingOutput(), 1))
+                .extracting(x -> ((RealtimeException) x).code()).isEqualTo(ErrorCode.SHUTTING_DOWN);
+        assertThatThrownBy(() -> e.publishJson("a", null, "1"))
+                .extracting(x -> ((RealtimeException) x).code()).isEqualTo(ErrorCode.SHUTTING_DOWN);
+    }
+
+    /** Runs tasks on the caller's thread, so tests see their effect at once. */
+    static final class DirectExecutor extends AbstractExecutorService {
+        private volatile boolean shut;
+
+        @Override
+        public void execute(Runnable command) {
+            command.run();
+        }
+
+        @Override
+        public void shutdown() {
+            shut = true;
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            shut = true;
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shut;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return shut;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+}
