@@ -1,0 +1,119 @@
+package dev.realtime.it.browser;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.net.URL;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/** The chat sample page, driven the way a person uses it. */
+final class ChatPage {
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    final WebDriver driver;
+    final String name;
+
+    private ChatPage(WebDriver driver, String name) {
+        this.driver = driver;
+        this.name = name;
+    }
+
+    /** Opens the sample in {@code room} as {@code nick} with the transport selector set to {@code transport}. */
+    static ChatPage open(WebDriver driver, URL base, String room, String nick, String transport) {
+        driver.get(base + "?room=" + enc(room) + "&nick=" + enc(nick) + "&transport=" + enc(transport));
+        ChatPage page = new ChatPage(driver, nick + "/" + transport);
+        page.waitFor("the page script", () -> Boolean.TRUE.equals(page.js("return !!(window.realtimeChat && window.realtimeChat.client)")));
+        // every state change from now on, to check that reconnects really happened
+        page.js("window.__states = []; window.realtimeChat.client.on('state', d => window.__states.push(d.state));");
+        return page;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    void waitFor(String what, java.util.function.BooleanSupplier condition) {
+        try {
+            new WebDriverWait(driver, WAIT).until(d -> condition.getAsBoolean());
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(name + ": timed out waiting for " + what + " (state " + state() + " via "
+                    + transport() + ", messages " + texts() + ")", e);
+        }
+    }
+
+    /** Waits until the indicator says connected over {@code transport}. */
+    ChatPage waitConnected(String transport) {
+        waitFor("connected via " + transport, () -> "open".equals(state()) && transport.equals(transport()));
+        return this;
+    }
+
+    String state() {
+        return driver.findElement(By.id("state")).getDomAttribute("data-state");
+    }
+
+    String transport() {
+        return driver.findElement(By.id("transport")).getDomAttribute("data-transport");
+    }
+
+    String transportLabel() {
+        return driver.findElement(By.id("transport")).getText();
+    }
+
+    @SuppressWarnings("unchecked")
+    List<String> stateHistory() {
+        return (List<String>) js("return window.__states.slice()");
+    }
+
+    /** Types {@code text} and presses Send; returns once the server acknowledged it (the box is cleared). */
+    void send(String text) {
+        WebElement box = driver.findElement(By.id("text"));
+        box.clear();
+        box.sendKeys(text);
+        driver.findElement(By.id("send")).click();
+        waitFor("the ack of \"" + text + "\"", () -> box.getDomProperty("value").isEmpty()
+                && driver.findElement(By.id("send")).isEnabled());
+        String error = driver.findElement(By.id("send-error")).getText();
+        if (!error.isEmpty()) {
+            throw new AssertionError(name + ": sending \"" + text + "\" failed: " + error);
+        }
+    }
+
+    /** The texts of the messages shown, in order. */
+    @SuppressWarnings("unchecked")
+    List<String> texts() {
+        return (List<String>) js("return [...document.querySelectorAll('#messages li.message .text')].map(e => e.textContent)");
+    }
+
+    /** "nick: text" of the messages shown, in order. */
+    @SuppressWarnings("unchecked")
+    List<String> lines() {
+        return (List<String>) js("return [...document.querySelectorAll('#messages li.message')]"
+                + ".map(li => li.querySelector('.nick').textContent + ': ' + li.querySelector('.text').textContent)");
+    }
+
+    /** The message ids shown, in order. */
+    @SuppressWarnings("unchecked")
+    List<String> ids() {
+        return (List<String>) js("return [...document.querySelectorAll('#messages li.message')].map(li => li.dataset.id)");
+    }
+
+    int gapNotices() {
+        return driver.findElements(By.cssSelector("#messages .gap-notice, #notices .notice")).size();
+    }
+
+    /** Waits until the page shows at least every text in {@code expected}. */
+    ChatPage waitForTexts(List<String> expected) {
+        waitFor("messages " + expected, () -> texts().containsAll(expected));
+        return this;
+    }
+}

@@ -1,0 +1,318 @@
+// The chat sample: rooms are channels `room:<name>`, messages are published
+// with event `message` and data {nick, text}. Everything realtime goes
+// through the bundled client, served by the library at realtime/realtime.js.
+import { connect, isValidChannel } from './realtime/realtime.js';
+
+const params = new URLSearchParams(location.search);
+const DEFAULT_ROOMS = ['lobby', 'random', 'help'];
+const TRANSPORT_CHOICES = {
+  auto: undefined, // the client's default order: WebSocket, SSE, long-polling
+  websocket: ['websocket'],
+  sse: ['sse'],
+  longpoll: ['longpoll'],
+};
+const TRANSPORT_LABELS = { websocket: 'WebSocket', sse: 'SSE', longpoll: 'Long-polling' };
+const STATE_LABELS = { connecting: 'connecting\u2026', open: 'connected', reconnecting: 'reconnecting\u2026', closed: 'disconnected' };
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  state: $('state'),
+  stateText: $('state-text'),
+  transport: $('transport'),
+  transportSelect: $('transport-select'),
+  nick: $('nick'),
+  rooms: $('rooms'),
+  joinForm: $('join-form'),
+  joinName: $('join-name'),
+  joinError: $('join-error'),
+  roomName: $('room-name'),
+  roomCount: $('room-count'),
+  notices: $('notices'),
+  messages: $('messages'),
+  sendForm: $('send-form'),
+  text: $('text'),
+  send: $('send'),
+  sendError: $('send-error'),
+};
+
+/** room name -> { entries: [message | {gap}], ids: Set, unread } */
+const rooms = new Map();
+let active;
+let client;
+
+function remember(key, value) {
+  try {
+    localStorage.setItem(`realtime-chat.${key}`, value);
+  } catch (_) {
+    // private mode: nothing to keep
+  }
+}
+
+function recall(key) {
+  try {
+    return localStorage.getItem(`realtime-chat.${key}`);
+  } catch (_) {
+    return null;
+  }
+}
+
+function channelOf(room) {
+  return `room:${room}`;
+}
+
+function normaliseRoom(name) {
+  return name.trim().replace(/^#/, '').replace(/\s+/g, '-').toLowerCase();
+}
+
+// ------------------------------------------------------------- connection
+
+function startClient() {
+  if (client) client.close();
+  const choice = ui.transportSelect.value;
+  const options = {};
+  if (TRANSPORT_CHOICES[choice]) options.transports = TRANSPORT_CHOICES[choice];
+  client = connect('realtime', options);
+  window.realtimeChat.client = client;
+  client.on('transport', ({ transport }) => {
+    ui.transport.dataset.transport = transport;
+    ui.transport.textContent = TRANSPORT_LABELS[transport] || transport;
+  });
+  client.on('state', ({ state, transport }) => {
+    console.info(`realtime: ${state} (${transport})`);
+    ui.state.dataset.state = state;
+    ui.stateText.textContent = STATE_LABELS[state] || state;
+  });
+  client.on('gap', ({ channel }) => {
+    console.warn(`realtime: gap in ${channel}`);
+    const room = channel.slice('room:'.length);
+    const r = rooms.get(room);
+    if (!r) return;
+    r.entries.push({ gap: true, at: Date.now() });
+    if (room === active) renderMessages();
+    showNotice(`Some messages in #${room} could not be recovered (the server no longer had them).`, room);
+  });
+  client.on('error', ({ code, message }) => console.warn(`realtime: ${code}: ${message}`));
+  for (const room of rooms.keys()) subscribeRoom(room);
+}
+
+function subscribeRoom(room) {
+  // `earliest`: show the history the server still holds when joining
+  client.subscribe(channelOf(room), (message) => onMessage(room, message), { since: 'earliest' });
+}
+
+function onMessage(room, message) {
+  if (message.event !== 'message') return;
+  const r = rooms.get(room);
+  if (!r || r.ids.has(message.id)) return; // already shown (e.g. after switching transport)
+  r.ids.add(message.id);
+  r.entries.push(message);
+  if (room === active) {
+    appendEntry(message);
+    updateCount();
+  } else {
+    r.unread++;
+    renderRooms();
+  }
+}
+
+// ------------------------------------------------------------------ rooms
+
+function addRoom(room, { select = false } = {}) {
+  if (!rooms.has(room)) {
+    rooms.set(room, { entries: [], ids: new Set(), unread: 0 });
+    if (client) subscribeRoom(room);
+  }
+  if (select || !active) selectRoom(room);
+  else renderRooms();
+}
+
+function selectRoom(room) {
+  active = room;
+  rooms.get(room).unread = 0;
+  remember('room', room);
+  const url = new URL(location.href);
+  url.searchParams.set('room', room);
+  history.replaceState(null, '', url);
+  ui.roomName.textContent = `#${room}`;
+  ui.notices.replaceChildren(...[...ui.notices.children].filter((n) => n.dataset.room === room));
+  renderRooms();
+  renderMessages();
+  ui.text.focus();
+}
+
+function renderRooms() {
+  const items = [...rooms.entries()].map(([room, r]) => {
+    const li = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = room === active ? 'room active' : 'room';
+    button.dataset.room = room;
+    button.textContent = `#${room}`;
+    if (r.unread > 0 && room !== active) {
+      const badge = document.createElement('span');
+      badge.className = 'unread';
+      badge.textContent = r.unread > 99 ? '99+' : String(r.unread);
+      button.append(badge);
+    }
+    button.addEventListener('click', () => selectRoom(room));
+    li.append(button);
+    return li;
+  });
+  ui.rooms.replaceChildren(...items);
+}
+
+// --------------------------------------------------------------- messages
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+function entryElement(entry) {
+  const li = document.createElement('li');
+  if (entry.gap) {
+    li.className = 'gap-notice';
+    li.dataset.room = active;
+    li.textContent = 'Some earlier messages could not be recovered.';
+    return li;
+  }
+  const data = entry.data && typeof entry.data === 'object' ? entry.data : { text: String(entry.data) };
+  const nick = typeof data.nick === 'string' && data.nick ? data.nick : 'anonymous';
+  li.className = nick === ui.nick.value.trim() ? 'message mine' : 'message';
+  li.dataset.id = entry.id;
+  li.dataset.room = active;
+  const head = document.createElement('div');
+  head.className = 'meta';
+  const who = document.createElement('span');
+  who.className = 'nick';
+  who.textContent = nick;
+  const when = document.createElement('time');
+  when.dateTime = new Date(entry.ts).toISOString();
+  when.textContent = timeFormat.format(new Date(entry.ts));
+  head.append(who, when);
+  const text = document.createElement('div');
+  text.className = 'text';
+  text.textContent = typeof data.text === 'string' ? data.text : JSON.stringify(data.text);
+  li.append(head, text);
+  return li;
+}
+
+function nearBottom() {
+  const m = ui.messages;
+  return m.scrollHeight - m.scrollTop - m.clientHeight < 80;
+}
+
+function appendEntry(entry) {
+  const stick = nearBottom();
+  ui.messages.append(entryElement(entry));
+  if (stick) ui.messages.scrollTop = ui.messages.scrollHeight;
+}
+
+function renderMessages() {
+  const r = rooms.get(active);
+  if (r.entries.length === 0) {
+    const empty = document.createElement('li');
+    empty.className = 'empty';
+    empty.textContent = 'No messages yet. Say hello!';
+    ui.messages.replaceChildren(empty);
+  } else {
+    ui.messages.replaceChildren(...r.entries.map(entryElement));
+  }
+  ui.messages.scrollTop = ui.messages.scrollHeight;
+  updateCount();
+}
+
+function updateCount() {
+  const n = rooms.get(active).ids.size;
+  const empty = ui.messages.querySelector('.empty');
+  if (n > 0 && empty) empty.remove();
+  ui.roomCount.textContent = n === 1 ? '1 message' : `${n} messages`;
+}
+
+function showNotice(text, room) {
+  const div = document.createElement('div');
+  div.className = 'notice';
+  div.dataset.room = room;
+  div.setAttribute('role', 'status');
+  const span = document.createElement('span');
+  span.textContent = text;
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.textContent = '\u00d7';
+  close.title = 'dismiss';
+  close.addEventListener('click', () => div.remove());
+  div.append(span, close);
+  if (room === active) ui.notices.append(div);
+}
+
+function showError(element, text) {
+  element.textContent = text;
+  element.hidden = !text;
+}
+
+// ------------------------------------------------------------------- wiring
+
+async function send(event) {
+  event.preventDefault();
+  const nick = ui.nick.value.trim();
+  const text = ui.text.value.trim();
+  if (!nick) {
+    showError(ui.sendError, 'Pick a name first (top left).');
+    ui.nick.focus();
+    return;
+  }
+  if (!text) return;
+  showError(ui.sendError, '');
+  ui.send.disabled = true;
+  try {
+    await client.publish(channelOf(active), { nick, text }, { event: 'message' });
+    ui.text.value = '';
+  } catch (e) {
+    showError(ui.sendError, `Not sent (${e.code || 'error'}): ${e.message}. Try again.`);
+  } finally {
+    ui.send.disabled = false;
+    ui.text.focus();
+  }
+}
+
+function join(event) {
+  event.preventDefault();
+  const room = normaliseRoom(ui.joinName.value);
+  if (!room) return;
+  if (!isValidChannel(channelOf(room))) {
+    showError(ui.joinError, 'Room names may use letters, digits and . _ - : @ / only.');
+    return;
+  }
+  showError(ui.joinError, '');
+  ui.joinName.value = '';
+  addRoom(room, { select: true });
+}
+
+function init() {
+  window.realtimeChat = { client: undefined, rooms };
+  const transport = params.get('transport') || recall('transport') || 'auto';
+  ui.transportSelect.value = Object.hasOwn(TRANSPORT_CHOICES, transport) ? transport : 'auto';
+  ui.nick.value = params.get('nick') || recall('nick') || '';
+  const extra = (params.get('rooms') || '').split(',').map(normaliseRoom).filter(Boolean);
+  const wanted = normaliseRoom(params.get('room') || recall('room') || 'lobby');
+  for (const room of [...DEFAULT_ROOMS, ...extra, wanted]) {
+    if (isValidChannel(channelOf(room)) && !rooms.has(room)) rooms.set(room, { entries: [], ids: new Set(), unread: 0 });
+  }
+  selectRoom(rooms.has(wanted) ? wanted : 'lobby');
+  startClient();
+
+  ui.sendForm.addEventListener('submit', send);
+  ui.joinForm.addEventListener('submit', join);
+  ui.nick.addEventListener('change', () => {
+    remember('nick', ui.nick.value.trim());
+    showError(ui.sendError, '');
+    renderMessages();
+  });
+  ui.transportSelect.addEventListener('change', () => {
+    remember('transport', ui.transportSelect.value);
+    const url = new URL(location.href);
+    url.searchParams.set('transport', ui.transportSelect.value);
+    history.replaceState(null, '', url);
+    startClient();
+  });
+  if (!ui.nick.value) ui.nick.focus();
+}
+
+init();
