@@ -444,3 +444,63 @@ test('subscribe validates its arguments; handler errors are reported, not thrown
   assert.deepEqual(log.errors, ['handler_error']);
   assert.throws(() => connect('/x', { transports: ['carrier-pigeon'] }), (e) => e.code === 'no_transport');
 });
+
+test('WebSocket: a refused subscribe cursor restarts that channel at "now" and is reported', async (t) => {
+  const { FakeWebSocket, sockets } = makeFakeWebSocket();
+  const { fetch } = makeFakeFetch(anchorRoutes());
+  const client = connect('/realtime', { ...BASE, WebSocket: FakeWebSocket, fetch });
+  t.after(() => client.close());
+  const log = record(client);
+  client.subscribe('a', () => {}, { since: 'not-a-cursor' });
+  const ws = await until(() => sockets[0]);
+  ws.accept();
+  await until(() => ws.frames('subscribe').length === 1);
+  ws.push({ type: 'error', code: 'invalid_cursor', message: 'bad', channel: 'a' });
+  assert.deepEqual(ws.frames('subscribe'), [
+    { type: 'subscribe', channel: 'a', since: 'not-a-cursor' },
+    { type: 'subscribe', channel: 'a' },
+  ]);
+  assert.deepEqual(log.errors, ['invalid_cursor']);
+});
+
+test('SSE: a catch-up replay that never answers stalls the transport; the channel keeps its position', async (t) => {
+  const streams = [];
+  const polls = [];
+  const { fetch } = makeFakeFetch({
+    sse: () => {
+      const s = new SseStream();
+      streams.push(s);
+      return sseResponse(s);
+    },
+    poll: (r) => {
+      polls.push(r);
+      if (r.since === 'pb') {
+        // the first catch-up of b hangs; a later one answers
+        return polls.filter((p) => p.since === 'pb').length === 1 ? held() : { messages: [msg('b', 5)], cursor: 'pb5', gaps: [] };
+      }
+      if (r.since === 'pb5') return { messages: [], cursor: 'pb5', gaps: [] };
+      if (r.timeout === '0') return { messages: [], cursor: 'lp1', gaps: [] };
+      return held();
+    },
+  });
+  const client = connect('/realtime', { ...BASE, connectTimeout: 80, fetch, transports: ['sse', 'longpoll'] });
+  t.after(() => client.close());
+  const log = record(client);
+  const got = [];
+  client.subscribe('a', (m) => got.push(`${m.channel}#${m.id}`), { since: 'earliest' });
+  const s1 = await until(() => streams[0]);
+  s1.write('retry: 3000\n\n');
+  s1.message(msg('a', 1), 'c1');
+  await until(() => got.length === 1);
+  client.subscribe('b', (m) => got.push(`${m.channel}#${m.id}`), { since: 'pb' });
+  const s2 = await until(() => streams[1]);
+  s2.write('retry: 3000\n\n');
+  s2.message(msg('b', 5), 'c2'); // live, but b is still catching up: held back
+  await until(() => log.transports.includes('longpoll'), 1000, 'fallback after the hung catch-up');
+  // long-polling resumes a from c2 (which does not cover b) and replays b from its own position
+  await until(() => got.includes('b#5'), 1000, 'b replayed');
+  assert.deepEqual(got, ['a#1', 'b#5']);
+  const first = polls.find((p) => p.channels.length === 2);
+  assert.deepEqual([first.channels, first.since, first.timeout], [['a', 'b'], 'c2', '0']);
+  assert.equal(polls.filter((p) => p.since === 'pb').length, 2, 'b was replayed from its own position again');
+});
