@@ -504,3 +504,24 @@ test('SSE: a catch-up replay that never answers stalls the transport; the channe
   assert.deepEqual([first.channels, first.since, first.timeout], [['a', 'b'], 'c2', '0']);
   assert.equal(polls.filter((p) => p.since === 'pb').length, 2, 'b was replayed from its own position again');
 });
+
+test('an `online` event reconnects at once instead of waiting out the backoff', async (t) => {
+  const { FakeWebSocket, sockets } = makeFakeWebSocket();
+  const { fetch } = makeFakeFetch(anchorRoutes());
+  const win = new EventTarget();
+  const client = connect('/realtime', { ...BASE, WebSocket: FakeWebSocket, fetch, window: win, reconnectDelay: 60000, transports: ['websocket'] });
+  t.after(() => client.close());
+  const ws = await until(() => sockets[0]);
+  ws.accept();
+  await until(() => client.state === 'open');
+  ws.drop();
+  await tick(30);
+  assert.equal(sockets.length, 1, 'waiting out a long backoff');
+  win.dispatchEvent(new Event('online'));
+  await until(() => sockets.length === 2, 500, 'reconnect on online');
+  sockets[1].accept();
+  await until(() => client.state === 'open');
+  win.dispatchEvent(new Event('online'));
+  await tick(20);
+  assert.equal(sockets.length, 2, 'no extra connection while connected');
+});

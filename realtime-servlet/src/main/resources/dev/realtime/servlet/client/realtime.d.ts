@@ -59,6 +59,8 @@ export interface ConnectOptions {
   fetch?: typeof fetch;
   WebSocket?: typeof WebSocket;
   baseHref?: string;
+  /** Where `online` events come from (reconnect at once when the network returns). Default: `window`. */
+  window?: EventTarget;
   random?: () => number;
 }
 

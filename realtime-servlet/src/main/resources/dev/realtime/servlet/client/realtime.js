@@ -800,6 +800,15 @@ export class RealtimeClient extends EventTarget {
     this._everOpened = false;
     this._closed = false;
     this._transport = null;
+    // back online: reconnect now instead of waiting out the backoff
+    this._window = options.window !== undefined ? options.window : globalThis.window;
+    this._onOnline = () => {
+      if (this._closed || this._transport) return;
+      clearTimeout(this._timer);
+      this._attempt = 0;
+      this._start();
+    };
+    if (this._window && typeof this._window.addEventListener === 'function') this._window.addEventListener('online', this._onOnline);
     // start after the caller's synchronous subscribe() calls
     this._timer = setTimeout(() => this._start(), 0);
   }
@@ -925,6 +934,7 @@ export class RealtimeClient extends EventTarget {
   close() {
     if (this._closed) return;
     this._closed = true;
+    if (this._window && typeof this._window.removeEventListener === 'function') this._window.removeEventListener('online', this._onOnline);
     clearTimeout(this._timer);
     clearTimeout(this._restartTimer);
     const t = this._transport;
