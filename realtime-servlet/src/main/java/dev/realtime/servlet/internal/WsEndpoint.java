@@ -128,7 +128,9 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         if (data.length() > engine.settings().messageMaxSize) {
             throw engine.tooLarge();
         }
-        Published p = engine.publishFromClient(new ClientPublish(channel, event, data, principal, "websocket", remoteAddress), null);
+        // extension: an optional idempotencyKey, as the Idempotency-Key header over HTTP (docs/protocol.md)
+        String key = Names.idempotencyKey(string(frame, "idempotencyKey", false));
+        Published p = engine.publishFromClient(new ClientPublish(channel, event, data, principal, "websocket", remoteAddress), key);
         session.enqueueControl(Frames.ack(p, ref));
     }
 
