@@ -116,8 +116,10 @@ test('WebSocket: publish resolves with the ack and rejects with the error code',
   const p1 = client.publish('room:1', { text: 'hi' }, { event: 'chat' });
   const p2 = client.publish('room:1', 'x'.repeat(10));
   const [f1, f2] = ws.frames('publish');
-  assert.deepEqual({ ...f1, ref: undefined }, { type: 'publish', channel: 'room:1', event: 'chat', data: { text: 'hi' }, ref: undefined });
+  assert.deepEqual({ ...f1, ref: undefined, idempotencyKey: undefined }, { type: 'publish', channel: 'room:1', event: 'chat', data: { text: 'hi' }, ref: undefined, idempotencyKey: undefined });
   assert.notEqual(f1.ref, f2.ref);
+  assert.match(f1.idempotencyKey, /^[A-Za-z0-9_.:-]{1,128}$/);
+  assert.notEqual(f1.idempotencyKey, f2.idempotencyKey);
   ws.push({ type: 'error', ref: f2.ref, code: 'payload_too_large', message: 'too big', channel: 'room:1' });
   ws.push({ type: 'ack', ref: f1.ref, id: '17', channel: 'room:1' });
   assert.deepEqual(await p1, { channel: 'room:1', id: '17' });
@@ -127,17 +129,41 @@ test('WebSocket: publish resolves with the ack and rejects with the error code',
   await assert.rejects(client.publish('a', 1, { event: 'gap' }), (e) => e.code === 'invalid_event');
 });
 
-test('WebSocket: a publish in flight when the socket drops is rejected, not silently lost', async (t) => {
+test('WebSocket: a publish in flight when the socket drops is retried over HTTP with the same idempotency key', async (t) => {
   const { FakeWebSocket, sockets } = makeFakeWebSocket();
-  const { fetch } = makeFakeFetch(anchorRoutes());
-  const client = connect('/realtime', { ...BASE, WebSocket: FakeWebSocket, fetch });
+  const posts = [];
+  const { fetch } = makeFakeFetch(
+    anchorRoutes({
+      publish: (r) => {
+        posts.push(r);
+        return { channel: 'a', id: '9' };
+      },
+    }),
+  );
+  const client = connect('/realtime', { ...BASE, WebSocket: FakeWebSocket, fetch, reconnectDelay: 60000 });
   t.after(() => client.close());
   const ws = await until(() => sockets[0]);
   ws.accept();
   await until(() => client.state === 'open');
-  const p = client.publish('a', 1);
+  const p = client.publish('a', { n: 1 });
+  const frame = ws.frames('publish')[0];
   ws.drop();
-  await assert.rejects(p, (e) => e.code === 'connection_lost');
+  assert.deepEqual(await p, { channel: 'a', id: '9' });
+  assert.equal(posts.length, 1);
+  assert.equal(posts[0].headers['Idempotency-Key'], frame.idempotencyKey);
+  assert.equal(posts[0].body, '{"n":1}');
+});
+
+test('WebSocket: close() rejects a publish still waiting for its ack', async (t) => {
+  const { FakeWebSocket, sockets } = makeFakeWebSocket();
+  const { fetch } = makeFakeFetch(anchorRoutes());
+  const client = connect('/realtime', { ...BASE, WebSocket: FakeWebSocket, fetch });
+  const ws = await until(() => sockets[0]);
+  ws.accept();
+  await until(() => client.state === 'open');
+  const p = client.publish('a', 1);
+  client.close();
+  await assert.rejects(p, (e) => e.code === 'closed');
 });
 
 test('WebSocket: unsubscribe sends a frame and stops delivery', async (t) => {

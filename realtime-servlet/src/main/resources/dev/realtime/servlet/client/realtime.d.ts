@@ -109,6 +109,12 @@ export class RealtimeClient extends EventTarget {
   readonly channels: string[];
   subscribe<T = unknown>(channel: string, handler: (message: RealtimeMessage<T>) => void, options?: SubscribeOptions): Subscription;
   unsubscribe(channel: string): void;
+  /**
+   * Publishes over the WebSocket when it is open (a frame with a fresh `idempotencyKey`), else
+   * `POST {base}/publish` with an `Idempotency-Key`. A publish whose ack was lost with the socket,
+   * or that failed with a network error, 429 or 5xx, is retried with the same key, so it is never
+   * doubled. Rejects with a RealtimeError carrying the protocol `code`.
+   */
   publish(channel: string, data: unknown, options?: PublishOptions): Promise<PublishAck>;
   /** Listens to an event; returns a function that stops listening. */
   on<K extends keyof RealtimeEventMap>(name: K, fn: (detail: RealtimeEventMap[K], event: CustomEvent<RealtimeEventMap[K]>) => void): () => void;

@@ -467,14 +467,14 @@ class WebSocketTransport {
     return this.opened && !this.closed && this.ws && this.ws.readyState === 1;
   }
 
-  publish(channel, event, data) {
+  publish(channel, event, data, idempotencyKey) {
     const ref = `p${++this.seq}`;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         if (this.pending.delete(ref)) reject(new RealtimeError('timeout', 'no ack for the publish'));
       }, this.client.options.publishTimeout);
       this.pending.set(ref, { resolve, reject, timer });
-      if (!this._send({ type: 'publish', ref, channel, event, data })) {
+      if (!this._send({ type: 'publish', ref, channel, event, data, idempotencyKey })) {
         this.pending.delete(ref);
         clearTimeout(timer);
         reject(new RealtimeError('connection_lost', 'the WebSocket is not open'));
@@ -896,14 +896,25 @@ export class RealtimeClient extends EventTarget {
     const event = options.event;
     if (event !== undefined && !isValidEvent(event)) return Promise.reject(new RealtimeError('invalid_event', `invalid event name: ${event}`));
     const value = data === undefined ? null : data;
+    // one key for every attempt of this publish, whichever way it goes
+    const key = newIdempotencyKey();
     const t = this._transport;
-    if (t && t.canPublish()) return t.publish(channel, event, value);
-    return this._httpPublish(channel, event, value);
+    if (t && t.canPublish()) {
+      return t.publish(channel, event, value, key).catch((e) => {
+        // no ack before the socket went away (or in time): it may or may not have been
+        // published, so ask again over HTTP with the same key; the server answers a
+        // repeat with the first result instead of publishing twice
+        if (e && (e.code === 'connection_lost' || e.code === 'timeout') && typeof this._fetch === 'function') {
+          return this._httpPublish(channel, event, value, key);
+        }
+        throw e;
+      });
+    }
+    return this._httpPublish(channel, event, value, key);
   }
 
-  async _httpPublish(channel, event, data) {
+  async _httpPublish(channel, event, data, key) {
     if (typeof this._fetch !== 'function') throw new RealtimeError('no_transport', 'fetch is not available');
-    const key = newIdempotencyKey();
     const url = buildUrl(this.url, '/publish', { channel, event }, { baseHref: this._baseHref });
     const body = JSON.stringify(data);
     let lastError;
