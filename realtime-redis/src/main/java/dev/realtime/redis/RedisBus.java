@@ -97,7 +97,7 @@ final class RedisBus implements MessageBus {
         this.epochKey = settings.prefix() + "epoch";
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
-                .computationThreadPoolSize(1)
+                .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources, settings.uri());
@@ -132,9 +132,11 @@ final class RedisBus implements MessageBus {
 
     private void connect() {
         connection = client.connect(StringCodec.UTF8);
+        connection.setTimeout(settings.timeout());
         commands = connection.sync();
         epoch = currentEpoch();
         pubsub = client.connectPubSub(StringCodec.UTF8);
+        pubsub.setTimeout(settings.timeout());
         pubsub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String redisChannel, String payload) {

@@ -14,6 +14,7 @@ record RedisSettings(RedisURI uri, String displayUri, String prefix, Duration ti
     static final String DEFAULT_URI = "redis://localhost:6379";
     static final String DEFAULT_PREFIX = "realtime:";
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     static RedisSettings from(BusContext context) {
         String uriText = context.parameter(URI).map(String::trim).orElse(DEFAULT_URI);
@@ -39,7 +40,8 @@ record RedisSettings(RedisURI uri, String displayUri, String prefix, Duration ti
         }
 
         Duration timeout = context.parameter(TIMEOUT).map(String::trim).map(RedisSettings::duration).orElse(DEFAULT_TIMEOUT);
-        uri.setTimeout(timeout);
+        // the connection handshake may take longer than a command (a cold start of the client): give it at least 10 s
+        uri.setTimeout(timeout.compareTo(HANDSHAKE_TIMEOUT) < 0 ? HANDSHAKE_TIMEOUT : timeout);
         return new RedisSettings(uri, display, prefix, timeout);
     }
 

@@ -27,7 +27,7 @@ class RedisSettingsTest {
         assertThat(s.uri().getPort()).isEqualTo(6379);
         assertThat(s.prefix()).isEqualTo("realtime:");
         assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(s.uri().getTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.uri().getTimeout()).as("connection handshake").isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
