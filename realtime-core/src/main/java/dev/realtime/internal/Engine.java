@@ -1,5 +1,8 @@
 package dev.realtime.internal;
 
+import dev.realtime.AccessRequest;
+import dev.realtime.Authorizer;
+import dev.realtime.ChannelAccess;
 import dev.realtime.ClientPublish;
 import dev.realtime.ErrorCode;
 import dev.realtime.Message;
@@ -19,8 +22,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +45,10 @@ public final class Engine implements Realtime, AutoCloseable {
     private final boolean ownsThreads;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final List<PublishHook> hooks = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> connectionsByAddress = new ConcurrentHashMap<>();
+    private final RateLimiter httpPublishRate;
+    private final ScheduledFuture<?> sweeper;
+    private volatile Authorizer authorizer = request -> ChannelAccess.ALL;
     private volatile Jsonb jsonb;
     private volatile boolean closing;
 
@@ -51,6 +61,8 @@ public final class Engine implements Realtime, AutoCloseable {
         this.scheduler = scheduler;
         this.executor = executor;
         this.ownsThreads = ownsThreads;
+        this.httpPublishRate = new RateLimiter(settings.publishRate);
+        this.sweeper = scheduler.scheduleWithFixedDelay(() -> httpPublishRate.sweep(System.nanoTime()), 1, 1, TimeUnit.MINUTES);
     }
 
     public Settings settings() {
@@ -79,21 +91,69 @@ public final class Engine implements Realtime, AutoCloseable {
     }
 
     /**
-     * Opens a session for a connection.
+     * Opens a session for a connection, within the connection limits.
      *
      * @param replayBudget how many messages the session may take from history (long-poll answers are bounded)
+     * @param address      the client's address, for the per-address connection limit
+     * @param access       what the connection may subscribe to and publish on
      */
-    public Session open(Session.Output output, int replayBudget) {
+    public Session open(Session.Output output, int replayBudget, String address, ChannelAccess access) {
         if (closing) {
             throw new RealtimeException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; retry shortly");
         }
-        Session s = new Session(this, output, replayBudget);
+        if (sessions.size() >= settings.connectionsMax) {
+            throw new RealtimeException(ErrorCode.OVERLOADED, "the server holds its maximum of " + settings.connectionsMax
+                    + " connections; retry shortly");
+        }
+        AtomicInteger count = connectionsByAddress.computeIfAbsent(address, a -> new AtomicInteger());
+        if (count.incrementAndGet() > settings.connectionsPerAddress) {
+            release(address);
+            throw new RealtimeException(ErrorCode.RATE_LIMITED, "too many connections from your address (at most "
+                    + settings.connectionsPerAddress + ")");
+        }
+        Session s = new Session(this, output, replayBudget, address, access);
         sessions.add(s);
         return s;
     }
 
+    /** A session for code that is not a network client (tests, embedding). */
+    public Session open(Session.Output output, int replayBudget) {
+        return open(output, replayBudget, "local", ChannelAccess.ALL);
+    }
+
     void forget(Session session) {
-        sessions.remove(session);
+        if (sessions.remove(session)) {
+            release(session.address());
+        }
+    }
+
+    private void release(String address) {
+        connectionsByAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    /** What the connection opened by this request may do, as the configured {@link Authorizer} says. */
+    public ChannelAccess access(AccessRequest request) {
+        ChannelAccess access = authorizer.authorize(request);
+        return access == null ? ChannelAccess.of(c -> false, c -> false) : access;
+    }
+
+    public void setAuthorizer(Authorizer authorizer) {
+        this.authorizer = authorizer;
+    }
+
+    /** HTTP publishes are limited per client address; a WebSocket has its own bucket. */
+    public void checkPublishRate(String address) {
+        if (!httpPublishRate.tryAcquire(address, System.nanoTime())) {
+            throw rateLimited();
+        }
+    }
+
+    public RealtimeException rateLimited() {
+        return new RealtimeException(ErrorCode.RATE_LIMITED, "more than " + settings.publishRate + " publishes per second; slow down");
+    }
+
+    public RateLimiter.Bucket publishBucket() {
+        return httpPublishRate.bucket();
     }
 
     public int sessionCount() {
@@ -120,7 +180,10 @@ public final class Engine implements Realtime, AutoCloseable {
     }
 
     /** A client's publish: validated, shown to the hooks, then published. */
-    public Published publishFromClient(ClientPublish attempt, String idempotencyKey) {
+    public Published publishFromClient(ClientPublish attempt, String idempotencyKey, ChannelAccess access) {
+        if (!access.mayPublish(attempt.channel())) {
+            throw new RealtimeException(ErrorCode.FORBIDDEN, "you may not publish on " + attempt.channel());
+        }
         for (PublishHook hook : hooks) {
             hook.beforePublish(attempt);
         }
@@ -186,6 +249,7 @@ public final class Engine implements Realtime, AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        sweeper.cancel(false);
         for (Session s : List.copyOf(sessions)) {
             try {
                 s.terminate(Session.CloseCause.SHUTDOWN);

@@ -1,5 +1,6 @@
 package dev.realtime.internal;
 
+import dev.realtime.Authorizer;
 import dev.realtime.PublishHook;
 import dev.realtime.spi.BusContext;
 import dev.realtime.spi.MessageBus;
@@ -36,7 +37,8 @@ public final class Engines {
             LOG.log(System.Logger.Level.INFO, "realtime" + name + ": message bus '" + choice.provider().name()
                     + "' (" + choice.reason() + "), epoch " + bus.epoch());
             Engine engine = new Engine(settings, bus, clock, scheduler, executor, true);
-            settings.raw(Settings.PUBLISH_HOOK).ifPresent(hook -> engine.addPublishHook(hook(hook, loader)));
+            settings.raw(Settings.PUBLISH_HOOK).ifPresent(hook -> engine.addPublishHook(create(Settings.PUBLISH_HOOK, hook, PublishHook.class, loader)));
+            settings.raw(Settings.AUTHORIZER).ifPresent(a -> engine.setAuthorizer(create(Settings.AUTHORIZER, a, Authorizer.class, loader)));
             return engine;
         } catch (RuntimeException e) {
             executor.shutdownNow();
@@ -74,13 +76,14 @@ public final class Engines {
         };
     }
 
-    private static PublishHook hook(String className, ClassLoader loader) {
+    /** An application class named in web.xml, with a message naming the parameter when it cannot be made. */
+    private static <T> T create(String parameter, String className, Class<T> type, ClassLoader loader) {
         try {
-            return (PublishHook) Class.forName(className, true, loader).getDeclaredConstructor().newInstance();
+            return type.cast(Class.forName(className, true, loader).getDeclaredConstructor().newInstance());
         } catch (ClassCastException e) {
-            throw new ConfigurationException(Settings.PUBLISH_HOOK + "=" + className + ": the class does not implement dev.realtime.PublishHook");
+            throw new ConfigurationException(parameter + "=" + className + ": the class does not implement " + type.getName());
         } catch (ReflectiveOperationException | LinkageError e) {
-            throw new ConfigurationException(Settings.PUBLISH_HOOK + "=" + className
+            throw new ConfigurationException(parameter + "=" + className
                     + ": cannot create it; it needs a public no-argument constructor (" + e + ")", e);
         }
     }

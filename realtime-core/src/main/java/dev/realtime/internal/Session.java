@@ -1,5 +1,6 @@
 package dev.realtime.internal;
 
+import dev.realtime.ChannelAccess;
 import dev.realtime.ErrorCode;
 import dev.realtime.Message;
 import dev.realtime.RealtimeException;
@@ -41,7 +42,9 @@ public final class Session {
         /** The web application is stopping. */
         SHUTDOWN,
         /** Dropped on purpose by the server (operations, tests); the client should resume. */
-        DROPPED
+        DROPPED,
+        /** The client broke a rule (e.g. kept publishing far over its rate). */
+        POLICY_VIOLATION
     }
 
     /** A long-poll answer: the items taken and the cursor that covers exactly them. */
@@ -53,6 +56,8 @@ public final class Session {
     private final Engine engine;
     private final MessageBus bus;
     private final Output output;
+    private final String address;
+    private final ChannelAccess access;
     private final Map<String, ChannelState> channels = new LinkedHashMap<>();
     private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
     private final int maxMessages;
@@ -67,8 +72,10 @@ public final class Session {
     /** Subscriptions released and the engine told: cleanup happens once. */
     private boolean released;
 
-    Session(Engine engine, Output output, int replayBudget) {
+    Session(Engine engine, Output output, int replayBudget, String address, ChannelAccess access) {
         this.engine = engine;
+        this.address = address;
+        this.access = access;
         this.bus = engine.bus();
         this.output = output;
         this.epoch = bus.epoch();
@@ -83,6 +90,7 @@ public final class Session {
     public void subscribeAll(List<String> names, Since since) {
         List<String> distinct = names.stream().map(Names::channel).distinct().toList();
         checkLimit(distinct.size());
+        distinct.forEach(this::checkAccess);
         for (String name : distinct) {
             subscribe(name, since, null);
         }
@@ -95,6 +103,7 @@ public final class Session {
      */
     public void subscribe(String name, Since since, Outbound announce) {
         Names.channel(name);
+        checkAccess(name);
         ChannelState state;
         boolean fresh;
         synchronized (this) {
@@ -226,6 +235,20 @@ public final class Session {
     void terminate(CloseCause cause) {
         close();
         output.terminate(cause);
+    }
+
+    String address() {
+        return address;
+    }
+
+    public ChannelAccess access() {
+        return access;
+    }
+
+    private void checkAccess(String channel) {
+        if (!access.maySubscribe(channel)) {
+            throw new RealtimeException(ErrorCode.FORBIDDEN, "you may not subscribe to " + channel);
+        }
     }
 
     private void checkLimit(int wanted) {

@@ -34,12 +34,18 @@ public final class Settings {
     public static final String ALLOWED_ORIGINS = "realtime.allowedOrigins";
     public static final String PUBLISH_HOOK = "realtime.publishHook";
     public static final String IO_THREADS = "realtime.ioThreads";
+    public static final String AUTHORIZER = "realtime.authorizer";
+    public static final String CONNECTIONS_MAX = "realtime.connections.max";
+    public static final String CONNECTIONS_PER_ADDRESS = "realtime.connections.perAddress";
+    public static final String PUBLISH_RATE = "realtime.publish.rate";
+    public static final String QUERY_MAX_LENGTH = "realtime.query.maxLength";
 
     /** Every option this class knows, for checking typos in web.xml. */
     public static final List<String> ALL = List.of(BASE_PATH, AUTO_REGISTER, BUS, HISTORY_SIZE, HISTORY_MAX_AGE,
             POLL_TIMEOUT, POLL_MAX_TIMEOUT, POLL_MAX_MESSAGES, SSE_RETRY, HEARTBEAT_INTERVAL, WS_PING_INTERVAL,
             WS_MAX_FRAME_SIZE, MESSAGE_MAX_SIZE, CHANNELS_MAX, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_POLICY,
-            ALLOWED_ORIGINS, PUBLISH_HOOK, IO_THREADS);
+            ALLOWED_ORIGINS, PUBLISH_HOOK, IO_THREADS, AUTHORIZER, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS,
+            PUBLISH_RATE, QUERY_MAX_LENGTH);
 
     public enum QueuePolicy { DISCONNECT, DROP_OLDEST }
 
@@ -63,6 +69,10 @@ public final class Settings {
     public final QueuePolicy queuePolicy;
     public final List<String> allowedOrigins;
     public final int ioThreads;
+    public final int connectionsMax;
+    public final int connectionsPerAddress;
+    public final int publishRate;
+    public final int queryMaxLength;
 
     /** @param source parameter lookup, e.g. {@code servletContext::getInitParameter}; returns null when unset */
     public Settings(Function<String, String> source) {
@@ -89,6 +99,10 @@ public final class Settings {
         queuePolicy = queuePolicy();
         allowedOrigins = list(ALLOWED_ORIGINS);
         ioThreads = integer(IO_THREADS, Math.max(2, Runtime.getRuntime().availableProcessors()), 1, 1024);
+        connectionsMax = integer(CONNECTIONS_MAX, 50_000, 1, Integer.MAX_VALUE);
+        connectionsPerAddress = integer(CONNECTIONS_PER_ADDRESS, 1000, 1, Integer.MAX_VALUE);
+        publishRate = integer(PUBLISH_RATE, 100, 1, Integer.MAX_VALUE);
+        queryMaxLength = integer(QUERY_MAX_LENGTH, 8192, 256, 1024 * 1024);
     }
 
     /** The raw value of any parameter, including those of bus implementations (e.g. {@code realtime.redis.uri}). */

@@ -45,6 +45,11 @@ public class RealtimeServlet extends HttpServlet {
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();
         String method = req.getMethod();
         try {
+            String query = req.getQueryString();
+            if (query != null && query.length() > engine.settings().queryMaxLength) {
+                throw new RealtimeException(ErrorCode.PAYLOAD_TOO_LARGE, "the query string is longer than "
+                        + engine.settings().queryMaxLength + " characters (realtime.query.maxLength)");
+            }
             switch (path) {
                 case "/poll" -> {
                     if (allow(req, "GET")) {

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.realtime.it.support.Http.enc;
 import static dev.realtime.it.support.ErrorAssert.assertError;
+import static dev.realtime.it.support.ErrorAssert.handshakeRefusal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -183,24 +184,6 @@ class WebSocketIT {
         try (WsClient same = new WsClient(ws("?channel=a"), "http://" + base.getHost() + ":" + base.getPort())) {
             same.next("subscribed");
         }
-    }
-
-    /** The HTTP answer to a refused handshake, as the JDK client reports it. */
-    static HttpResponse<String> handshakeRefusal(Runnable connect) {
-        Throwable t = org.assertj.core.api.Assertions.catchThrowable(connect::run);
-        assertThat(t).isInstanceOf(CompletionException.class).hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class);
-        HttpResponse<?> r = ((java.net.http.WebSocketHandshakeException) t.getCause()).getResponse();
-        String body = r.body() instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(r.body());
-        return new HttpResponse<>() {
-            public int statusCode() { return r.statusCode(); }
-            public java.net.http.HttpRequest request() { return r.request(); }
-            public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
-            public java.net.http.HttpHeaders headers() { return r.headers(); }
-            public String body() { return body; }
-            public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return java.util.Optional.empty(); }
-            public URI uri() { return r.uri(); }
-            public java.net.http.HttpClient.Version version() { return r.version(); }
-        };
     }
 
     @Test

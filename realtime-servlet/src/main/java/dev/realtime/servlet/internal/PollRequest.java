@@ -50,7 +50,8 @@ public final class PollRequest implements Session.Output, AsyncListener {
         PollRequest poll = new PollRequest(engine, async);
         async.addListener(poll);
         try {
-            poll.session = engine.open(poll, engine.settings().pollMaxMessages);
+            poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(),
+                    engine.access(new ServletAccessRequest(req, "poll")));
             poll.session.subscribeAll(channels, since);
         } catch (RealtimeException e) {
             poll.fail(e);

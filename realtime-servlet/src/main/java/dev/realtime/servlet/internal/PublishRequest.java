@@ -33,6 +33,7 @@ public final class PublishRequest {
         String channel = Names.channel(channels[0]);
         String event = Names.event(req.getParameter("event"));
         String key = Names.idempotencyKey(req.getHeader("Idempotency-Key"));
+        engine.checkPublishRate(req.getRemoteAddr());
         checkContentType(req.getContentType());
 
         int limit = engine.settings().messageMaxSize;
@@ -41,7 +42,8 @@ public final class PublishRequest {
         }
         String data = engine.validData(readUtf8(req.getInputStream(), limit, engine));
         Published p = engine.publishFromClient(
-                new ClientPublish(channel, event, data, req.getUserPrincipal(), "http", req.getRemoteAddr()), key);
+                new ClientPublish(channel, event, data, req.getUserPrincipal(), "http", req.getRemoteAddr()), key,
+                engine.access(new ServletAccessRequest(req, "publish")));
         resp.setStatus(HttpServletResponse.SC_ACCEPTED);
         HttpErrors.writeJson(resp, "{\"channel\":\"" + p.channel() + "\",\"id\":\"" + p.id() + "\"}");
     }

@@ -66,7 +66,8 @@ public final class SseStream implements Session.Output, WriteListener, AsyncList
         SseStream stream = new SseStream(engine, async, resp.getOutputStream());
         async.addListener(stream);
         try {
-            stream.session = engine.open(stream, Integer.MAX_VALUE);
+            stream.session = engine.open(stream, Integer.MAX_VALUE, req.getRemoteAddr(),
+                    engine.access(new ServletAccessRequest(req, "sse")));
             stream.session.subscribeAll(channels, since); // live before the retry line is written
         } catch (RealtimeException e) {
             if (stream.session != null) {

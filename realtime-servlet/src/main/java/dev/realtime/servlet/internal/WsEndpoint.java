@@ -1,5 +1,6 @@
 package dev.realtime.servlet.internal;
 
+import dev.realtime.ChannelAccess;
 import dev.realtime.ClientPublish;
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
@@ -40,6 +41,10 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     private final String remoteAddress;
     /** True while a frame (or ping) is on its way: one send at a time. */
     private final AtomicBoolean sending = new AtomicBoolean();
+    /** A client that keeps publishing over its rate after this many refusals is closed (1008). */
+    private static final int MAX_REFUSED_IN_A_ROW = 20;
+    private final dev.realtime.internal.RateLimiter.Bucket publishRate;
+    private int refusedInARow;
     private volatile jakarta.websocket.Session ws;
     private volatile Session session;
     private volatile ScheduledFuture<?> pinger;
@@ -50,6 +55,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         this.connectSince = since;
         this.principal = principal;
         this.remoteAddress = remoteAddress;
+        this.publishRate = engine.publishBucket();
     }
 
     @Override
@@ -60,7 +66,6 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         ws.setMaxBinaryMessageBufferSize(frameLimit);
         ws.setMaxIdleTimeout(0);
         try {
-            session = engine.open(this, Integer.MAX_VALUE);
             ws.addMessageHandler(String.class, new MessageHandler.Whole<String>() {
                 @Override
                 public void onMessage(String text) {
@@ -82,6 +87,22 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         }
         long every = engine.settings().wsPingInterval.toMillis();
         pinger = engine.scheduler().scheduleAtFixedRate(() -> engine.executor().execute(this::ping), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Called at the handshake: takes a connection slot, or refuses with the HTTP error. */
+    void open(ChannelAccess access) {
+        session = engine.open(this, Integer.MAX_VALUE, remoteAddress, access);
+        // a client that vanishes mid-handshake never reaches onOpen: give its slot back
+        engine.scheduler().schedule(() -> {
+            if (ws == null) {
+                session.close();
+            }
+        }, 30, TimeUnit.SECONDS);
+    }
+
+    /** The handshake failed after {@link #open}: give the slot back. */
+    void abandon() {
+        session.close();
     }
 
     private void onText(String text) {
@@ -130,7 +151,15 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         }
         // extension: an optional idempotencyKey, as the Idempotency-Key header over HTTP (docs/protocol.md)
         String key = Names.idempotencyKey(string(frame, "idempotencyKey", false));
-        Published p = engine.publishFromClient(new ClientPublish(channel, event, data, principal, "websocket", remoteAddress), key);
+        if (!publishRate.tryAcquire(System.nanoTime())) {
+            if (++refusedInARow >= MAX_REFUSED_IN_A_ROW) {
+                terminate(Session.CloseCause.POLICY_VIOLATION);
+            }
+            throw engine.rateLimited();
+        }
+        refusedInARow = 0;
+        Published p = engine.publishFromClient(new ClientPublish(channel, event, data, principal, "websocket", remoteAddress), key,
+                session.access());
         session.enqueueControl(Frames.ack(p, ref));
     }
 
@@ -206,6 +235,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     public void terminate(Session.CloseCause cause) {
         CloseReason reason = switch (cause) {
             case SLOW_CONSUMER -> new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow consumer: resume from your last cursor");
+            case POLICY_VIOLATION -> new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "publishing far over the rate limit");
             case SHUTDOWN -> new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
             case DROPPED -> new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "connection dropped by the server; resume from your last cursor");
         };

@@ -1,5 +1,6 @@
 package dev.realtime.servlet.internal;
 
+import dev.realtime.ChannelAccess;
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
 import dev.realtime.internal.Engine;
@@ -36,7 +37,14 @@ public final class WsUpgrade {
         if (container == null) {
             throw new RealtimeException(ErrorCode.NOT_FOUND, "this container offers no WebSocket support; use sse or poll");
         }
+        ChannelAccess access = engine.access(new ServletAccessRequest(req, "websocket"));
+        for (String channel : channels) {
+            if (!access.maySubscribe(channel)) {
+                throw new RealtimeException(ErrorCode.FORBIDDEN, "you may not subscribe to " + channel);
+            }
+        }
         WsEndpoint endpoint = new WsEndpoint(engine, channels, since, req.getUserPrincipal(), req.getRemoteAddr());
+        endpoint.open(access); // connection limits are checked before the handshake, so refusals are HTTP errors
         ServerEndpointConfig config = ServerEndpointConfig.Builder
                 .create(WsEndpoint.class, req.getServletPath() + req.getPathInfo())
                 .configurator(new ServerEndpointConfig.Configurator() {
@@ -49,7 +57,11 @@ public final class WsUpgrade {
         try {
             container.upgradeHttpToWebSocket(req, resp, config, Map.of());
         } catch (DeploymentException e) {
+            endpoint.abandon();
             throw new IOException("WebSocket upgrade failed", e);
+        } catch (IOException | RuntimeException e) {
+            endpoint.abandon();
+            throw e;
         }
     }
 }
