@@ -1,0 +1,22 @@
+package dev.realtime.bench.baseline;
+
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** {@code POST /publish} with a JSON body: broadcast on the request thread, then {@code 202}. */
+@WebServlet(urlPatterns = "/publish")
+public class BaselinePublish extends HttpServlet {
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String body = new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        long id = Hub.publish(body);
+        resp.setStatus(202);
+        resp.setContentType("application/json");
+        resp.getWriter().print("{\"channel\":\"bench\",\"id\":\"" + id + "\"}");
+    }
+}

@@ -1,0 +1,192 @@
+package dev.realtime.bench.load;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The publisher's HTTP/1.1 client: a few keep-alive sockets, each driven by one thread that writes a
+ * {@code POST} and reads its answer. The JDK HttpClient was measured first and rejected for this role:
+ * on this 2-core machine it added a p50 of ~100 ms at 1,000 POST/s by itself (warm), which would have
+ * hidden the server's latency. Subscribers still use the JDK clients.
+ */
+final class RawPublisher implements AutoCloseable {
+    private final String host;
+    private final int port;
+    private final String path;
+    private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> workers = new ArrayList<>();
+    final AtomicInteger errors = new AtomicInteger();
+    final AtomicInteger done = new AtomicInteger();
+    /** Time from the scheduled send (the payload's {@code t}) to the publish answer, µs: swapped per step. */
+    volatile Histogram answered = new Histogram();
+    private volatile boolean closed;
+
+    RawPublisher(String url, int connections) {
+        URI u = URI.create(url);
+        host = u.getHost();
+        port = u.getPort();
+        path = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+        for (int i = 0; i < connections; i++) {
+            Thread t = new Thread(this::work, "publisher-" + i);
+            t.setDaemon(true);
+            t.start();
+            workers.add(t);
+        }
+    }
+
+    void submit(String json) {
+        queue.add(json);
+    }
+
+    int pending() {
+        return queue.size();
+    }
+
+    private void work() {
+        Socket s = null;
+        while (!closed) {
+            String body;
+            try {
+                body = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (body.isEmpty()) {
+                return; // poison
+            }
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    if (s == null) {
+                        s = new Socket();
+                        s.setTcpNoDelay(true);
+                        s.connect(new InetSocketAddress(host, port), 10_000);
+                        s.setSoTimeout(60_000);
+                    }
+                    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+                    OutputStream out = s.getOutputStream();
+                    out.write(("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
+                            + "\r\nContent-Type: application/json\r\nContent-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(b);
+                    out.flush();
+                    int status = readResponse(s.getInputStream());
+                    int ti = body.indexOf("\"t\":");
+                    if (ti > 0) {
+                        answered.record((System.nanoTime() - Long.parseLong(body, ti + 4, body.length() - 1, 10)) / 1000);
+                    }
+                    if (status != 202) {
+                        errors.incrementAndGet();
+                    }
+                    done.incrementAndGet();
+                    break;
+                } catch (IOException e) {
+                    closeQuietly(s);
+                    s = null;
+                    if (attempt >= 1) {
+                        errors.incrementAndGet();
+                        done.incrementAndGet();
+                        break;
+                    }
+                }
+            }
+        }
+        closeQuietly(s);
+    }
+
+    /** Reads one response (Content-Length or chunked); returns its status. */
+    private int readResponse(InputStream raw) throws IOException {
+        InputStream in = buffered(raw);
+        String status = line(in);
+        int code = Integer.parseInt(status.substring(9, 12));
+        long length = -1;
+        boolean chunked = false;
+        String h;
+        while (!(h = line(in)).isEmpty()) {
+            int colon = h.indexOf(':');
+            String name = h.substring(0, colon).trim().toLowerCase();
+            String value = h.substring(colon + 1).trim();
+            if (name.equals("content-length")) {
+                length = Long.parseLong(value);
+            } else if (name.equals("transfer-encoding") && value.equalsIgnoreCase("chunked")) {
+                chunked = true;
+            }
+        }
+        if (chunked) {
+            long size;
+            while ((size = Long.parseLong(line(in).split(";")[0].trim(), 16)) > 0) {
+                skip(in, size);
+                line(in);
+            }
+            line(in);
+        } else if (length > 0) {
+            skip(in, length);
+        }
+        return code;
+    }
+
+    private final ThreadLocal<InputStream> buffers = new ThreadLocal<>();
+    private final ThreadLocal<InputStream> rawStreams = new ThreadLocal<>();
+
+    private InputStream buffered(InputStream raw) {
+        if (rawStreams.get() != raw) {
+            rawStreams.set(raw);
+            buffers.set(new BufferedInputStream(raw, 8192));
+        }
+        return buffers.get();
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder(64);
+        int c;
+        while ((c = in.read()) != '\n') {
+            if (c < 0) {
+                throw new IOException("connection closed");
+            }
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static void skip(InputStream in, long n) throws IOException {
+        while (n > 0) {
+            long k = in.skip(n);
+            if (k <= 0) {
+                if (in.read() < 0) {
+                    throw new IOException("connection closed");
+                }
+                k = 1;
+            }
+            n -= k;
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // ignore
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (int i = 0; i < workers.size(); i++) {
+            queue.add("");
+        }
+    }
+}

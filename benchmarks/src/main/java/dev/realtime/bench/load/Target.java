@@ -1,0 +1,53 @@
+package dev.realtime.bench.load;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/** One server under test: the baseline WAR or the library's bench WAR, with the URLs of each transport. */
+record Target(String name, boolean library, String war, String context, int port) {
+    static final String CHANNEL = "bench";
+
+    String http() {
+        return "http://127.0.0.1:" + port + context;
+    }
+
+    String wsUrl(String cursor) {
+        String base = "ws://127.0.0.1:" + port + context;
+        if (!library) {
+            return base + "/ws";
+        }
+        return base + "/realtime/ws?channel=" + CHANNEL + (cursor == null ? "" : "&since=" + enc(cursor));
+    }
+
+    String sseUrl(String cursor) {
+        return library ? http() + "/realtime/sse?channel=" + CHANNEL : http() + "/sse";
+    }
+
+    String pollUrl(String cursor, long timeoutMillis) {
+        if (!library) {
+            return http() + "/poll?timeout=" + timeoutMillis + (cursor == null ? "" : "&since=" + enc(cursor));
+        }
+        return http() + "/realtime/poll?channel=" + CHANNEL + "&timeout=" + timeoutMillis
+                + (cursor == null ? "" : "&since=" + enc(cursor));
+    }
+
+    String publishUrl() {
+        return library ? http() + "/realtime/publish?channel=" + CHANNEL : http() + "/publish";
+    }
+
+    String statsUrl() {
+        return http() + "/admin/stats";
+    }
+
+    String disconnectUrl() {
+        return http() + "/admin/disconnect";
+    }
+
+    String heapUrl() {
+        return "http://127.0.0.1:" + port + "/_bench/heap";
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.realtime.bench.load;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** A JDK WebSocket subscriber. For the library: connect-time channel, resume with {@code since}. */
+final class WsClient extends Client {
+    private volatile WebSocket ws;
+
+    WsClient(Target target, HttpClient http, ScheduledExecutorService timer) {
+        super(target, http, timer);
+    }
+
+    @Override
+    String transport() {
+        return "ws";
+    }
+
+    @Override
+    void connect() {
+        if (stopped) {
+            return;
+        }
+        http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
+                .buildAsync(URI.create(target.wsUrl(cursor)), new Listener())
+                .whenComplete((w, err) -> {
+                    if (err != null) {
+                        onDisconnected();
+                        return;
+                    }
+                    ws = w;
+                    if (stopped) {
+                        w.abort();
+                    } else if (!target.library()) {
+                        onConnected(); // the baseline sends no "subscribed" frame: open is live
+                    }
+                });
+    }
+
+    @Override
+    void stop() {
+        stopped = true;
+        WebSocket w = ws;
+        if (w != null) {
+            w.abort();
+        }
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private StringBuilder partial;
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            if (!last) {
+                if (partial == null) {
+                    partial = new StringBuilder();
+                }
+                partial.append(data);
+                webSocket.request(1);
+                return null;
+            }
+            String text;
+            if (partial != null) {
+                text = partial.append(data).toString();
+                partial = null;
+            } else {
+                text = data.toString();
+            }
+            long now = System.nanoTime();
+            if (text.startsWith("{\"type\":\"subscribed\"")) {
+                onConnected();
+            } else {
+                if (target.library()) {
+                    String c = cursorOf(text);
+                    if (c != null) {
+                        cursor = c;
+                    }
+                }
+                readPayloads(text, now);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            onDisconnected();
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            onDisconnected();
+        }
+    }
+}
