@@ -26,14 +26,18 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.FastThreadLocalThread;
 
 import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -86,6 +90,8 @@ final class RedisBus implements MessageBus {
     private final Object recoveryLock = new Object();
     private ScheduledFuture<?> recovery;
     private volatile String epoch;
+    /** Epochs this bus has seen replaced (guarded by {@link #recoveryLock}); a handful at most. */
+    private final Set<String> retiredEpochs = new HashSet<>();
     private volatile boolean closed;
 
     private RedisBus(RedisSettings settings, BusContext context) {
@@ -118,6 +124,7 @@ final class RedisBus implements MessageBus {
         try {
             bus.connect();
         } catch (RuntimeException e) {
+            releaseNettyThreadLocals();
             bus.close();
             if (e instanceof RedisException) {
                 throw new BusUnavailableException("cannot connect to Redis at " + settings.displayUri() + " ("
@@ -125,6 +132,7 @@ final class RedisBus implements MessageBus {
             }
             throw e;
         }
+        releaseNettyThreadLocals();
         LOG.log(System.Logger.Level.INFO, "Redis bus connected to {0}, key prefix {1}, epoch {2}",
                 settings.displayUri(), settings.prefix(), bus.epoch);
         return bus;
@@ -212,12 +220,22 @@ final class RedisBus implements MessageBus {
             return value == null ? 0 : Long.parseLong(value);
         } catch (RedisException e) {
             throw unavailable(e);
+        } finally {
+            releaseNettyThreadLocals();
         }
     }
 
     @Override
     public BusSubscription subscribe(String channel, BusListener listener) {
         ensureOpen();
+        try {
+            return subscribeAndWait(channel, listener);
+        } finally {
+            releaseNettyThreadLocals();
+        }
+    }
+
+    private BusSubscription subscribeAndWait(String channel, BusListener listener) {
         LocalChannel local;
         CompletableFuture<Void> ready;
         synchronized (subscriptionLock) {
@@ -254,6 +272,7 @@ final class RedisBus implements MessageBus {
                 if (!closed) {
                     // dispatched under the lock, so a later SUBSCRIBE for the same channel reaches Redis after it
                     pubsub.async().unsubscribe(pubsubChannel(local.name));
+                    releaseNettyThreadLocals();
                 }
             }
         }
@@ -288,6 +307,8 @@ final class RedisBus implements MessageBus {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             LOG.log(System.Logger.Level.WARNING, "Redis client threads did not stop in time", e);
+        } finally {
+            releaseNettyThreadLocals();
         }
     }
 
@@ -304,6 +325,8 @@ final class RedisBus implements MessageBus {
         String messageEpoch = payload.substring(0, nl);
         if (!messageEpoch.equals(epoch)) {
             // Redis lost its data and another node already started the new epoch: every channel resyncs
+            // and reads this message from history. (A late message of a retired epoch is dropped: the
+            // resync that retired it reported the gap that covers it.)
             noticeEpoch(messageEpoch);
             return;
         }
@@ -318,18 +341,27 @@ final class RedisBus implements MessageBus {
     }
 
     /** Records the epoch Redis reported; when it changed, every listener resyncs. */
-    private void noticeEpoch(String current) {
-        boolean changed;
-        synchronized (recoveryLock) {
-            changed = !current.equals(epoch);
-            if (changed) {
-                LOG.log(System.Logger.Level.WARNING, "Redis bus epoch changed from {0} to {1}: Redis lost its data; "
-                        + "subscribers will be told of a gap", epoch, current);
-                epoch = current;
-            }
-        }
-        if (changed) {
+    private void noticeEpoch(String observed) {
+        if (switchEpoch(observed)) {
             executeQuietly(this::resyncAll);
+        }
+    }
+
+    /**
+     * Takes {@code observed} as the current epoch unless it is the current one already or one this bus
+     * left behind: a reply or message from before Redis lost its data can arrive after a newer one,
+     * and must not switch the bus back.
+     */
+    private boolean switchEpoch(String observed) {
+        synchronized (recoveryLock) {
+            if (observed.equals(epoch) || retiredEpochs.contains(observed)) {
+                return false;
+            }
+            LOG.log(System.Logger.Level.WARNING, "Redis bus epoch changed from {0} to {1}: Redis lost its data; "
+                    + "subscribers will be told of a gap", epoch, observed);
+            retiredEpochs.add(epoch);
+            epoch = observed;
+            return true;
         }
     }
 
@@ -364,14 +396,7 @@ final class RedisBus implements MessageBus {
                 pubsub.async().subscribe(names.stream().map(this::pubsubChannel).toArray(String[]::new))
                         .toCompletableFuture().get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
             }
-            String current = currentEpoch();
-            synchronized (recoveryLock) {
-                if (!current.equals(epoch)) {
-                    LOG.log(System.Logger.Level.WARNING, "Redis bus epoch changed from {0} to {1}: Redis lost its data; "
-                            + "subscribers will be told of a gap", epoch, current);
-                    epoch = current;
-                }
-            }
+            switchEpoch(currentEpoch());
             if (!names.isEmpty()) {
                 LOG.log(System.Logger.Level.INFO, "Redis bus reconnected to {0}; {1} channel(s) resubscribed and resyncing",
                         settings.displayUri(), names.size());
@@ -433,6 +458,20 @@ final class RedisBus implements MessageBus {
             throw new IllegalStateException("Redis refused a realtime bus script: " + e.getMessage(), e);
         } catch (RedisException e) {
             throw unavailable(e);
+        } finally {
+            releaseNettyThreadLocals();
+        }
+    }
+
+    /**
+     * Lettuce hands commands to Netty on the calling thread, and Netty leaves a thread-local map there
+     * (its object pools). On a container's request thread that map, loaded by the web application,
+     * is a class-loader leak that Tomcat reports on undeploy; so it is dropped after each call on
+     * threads that Netty does not own. The next call recreates it: a few allocations per command.
+     */
+    private static void releaseNettyThreadLocals() {
+        if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
+            FastThreadLocal.removeAll();
         }
     }
 

@@ -118,10 +118,23 @@ public final class RedisServer implements AutoCloseable {
 
     /** Sends one inline command and returns the first reply line, e.g. {@code send("FLUSHALL")}. */
     public String send(String command) throws IOException {
+        return sendRaw(command + "\r\n");
+    }
+
+    /** Sends one command whose arguments may hold any text (RESP framing); returns the first reply line. */
+    public String command(String... args) throws IOException {
+        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            b.append('$').append(a.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        }
+        return sendRaw(b.toString());
+    }
+
+    private String sendRaw(String text) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             s.setSoTimeout(2000);
-            s.getOutputStream().write((command + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             s.getOutputStream().flush();
             StringBuilder line = new StringBuilder();
             int c;
