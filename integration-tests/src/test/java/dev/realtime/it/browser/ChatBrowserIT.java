@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The chat sample in real browsers (headless Debian chromium) against embedded Tomcat: the bundled
@@ -65,7 +64,7 @@ class ChatBrowserIT {
     @BeforeEach
     void setUp() {
         // per test, so each one is reported as skipped with the reason
-        assumeTrue(Chromium.available(), Chromium.SKIPPED);
+        Chromium.requireOrSkip();
         chromium = new Chromium();
         room = "it-" + UUID.randomUUID().toString().substring(0, 8);
     }

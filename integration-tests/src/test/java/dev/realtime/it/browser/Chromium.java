@@ -61,6 +61,18 @@ final class Chromium implements AutoCloseable {
         return Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
     }
 
+    /**
+     * Skips the calling test when there is no browser, unless {@code REALTIME_REQUIRE_BROWSER=true}
+     * (set by {@code .ci/run}): then a missing browser is a failure, not a skip.
+     */
+    static void requireOrSkip() {
+        if (!available() && "true".equalsIgnoreCase(System.getenv("REALTIME_REQUIRE_BROWSER"))) {
+            throw new AssertionError("REALTIME_REQUIRE_BROWSER=true, but /usr/bin/chromium and /usr/bin/chromedriver"
+                    + " were not found; install Debian's chromium chromium-driver");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(available(), SKIPPED);
+    }
+
     /** A new browser with its own fresh profile. */
     ChromeDriver open() {
         System.setProperty("webdriver.chrome.driver", DRIVER.toString());
