@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real {@code redis-server} started by a test on a free port, without persistence (so a restart
  * loses everything, like a cache node). Tests are skipped, with a message saying so, when the binary
- * is not on the PATH.
+ * is not on the PATH, unless {@code REALTIME_REQUIRE_REDIS=true}.
  */
 public final class RedisServer implements AutoCloseable {
     public static final String SKIP_MESSAGE =
@@ -41,9 +41,15 @@ public final class RedisServer implements AutoCloseable {
         return server;
     }
 
-    /** Starts a server, or returns {@code null} when redis-server is not installed. */
+    /**
+     * Starts a server, or returns {@code null} when redis-server is not installed; with
+     * {@code REALTIME_REQUIRE_REDIS=true} (as CI sets it) a missing redis-server fails instead.
+     */
     public static RedisServer startIfInstalled() {
         String binary = findOnPath("redis-server");
+        if (binary == null && "true".equalsIgnoreCase(System.getenv("REALTIME_REQUIRE_REDIS"))) {
+            throw new AssertionError("REALTIME_REQUIRE_REDIS=true, but redis-server is not on PATH; install Debian's redis-server");
+        }
         if (binary == null) {
             if (!warned) {
                 warned = true;

@@ -124,6 +124,10 @@ final class RedisNodes implements AutoCloseable {
             }
         }
 
+        synchronized boolean isStopped() {
+            return stopped;
+        }
+
         synchronized void stop() {
             if (!stopped) {
                 stopped = true;

@@ -41,24 +41,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TwoNodeRedisIT {
     private static RedisServer redis;
     private static RedisNodes nodes;
+    /** Shared by the tests (each uses its own channel); a test that stops a node gets it restarted for the next. */
+    private static RedisNodes.Node a;
+    private static RedisNodes.Node b;
 
-    private RedisNodes.Node a;
-    private RedisNodes.Node b;
     private Http httpA;
     private Http httpB;
     private String channel;
     private final List<AutoCloseable> clients = new ArrayList<>();
 
     @BeforeAll
-    static void startRedis() {
+    static void startRedisAndNodes() {
         redis = RedisServer.startIfInstalled();
         if (redis != null) {
             nodes = new RedisNodes(redis.uri(), "it" + Long.toString(System.nanoTime(), 36) + ":");
+            a = nodes.start("a");
+            b = nodes.start("b");
         }
     }
 
     @AfterAll
-    static void stopRedis() {
+    static void stopAll() {
+        if (a != null) {
+            a.stop();
+        }
+        if (b != null) {
+            b.stop();
+        }
         if (nodes != null) {
             nodes.close();
         }
@@ -68,29 +77,24 @@ class TwoNodeRedisIT {
     }
 
     @BeforeEach
-    void startNodes() {
+    void connect() {
         Assumptions.assumeTrue(redis != null, RedisServer.SKIP_MESSAGE);
-        a = nodes.start("a");
-        b = nodes.start("b");
+        if (a.isStopped()) {
+            a = nodes.start("a");
+        }
         httpA = new Http(a.base);
         httpB = new Http(b.base);
         channel = "room:" + UUID.randomUUID();
     }
 
     @AfterEach
-    void stopNodes() throws Exception {
+    void closeClients() {
         for (AutoCloseable c : clients) {
             try {
                 c.close();
             } catch (Exception e) {
                 // the node may be gone already
             }
-        }
-        if (a != null) {
-            a.stop();
-        }
-        if (b != null) {
-            b.stop();
         }
     }
 
