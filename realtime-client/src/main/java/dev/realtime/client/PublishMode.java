@@ -9,8 +9,9 @@ public enum PublishMode {
     HTTP,
     /**
      * A {@code publish} frame on the WebSocket when one is open (lower latency), else as {@link
-     * #HTTP}. A frame is never retried: if the socket closes before the {@code ack}, the future
-     * fails with {@code outcome_unknown}.
+     * #HTTP}. The frame carries a {@code ref}, matched with the {@code ack} or {@code error} frame,
+     * and an {@code idempotencyKey}: if the socket closes before the answer, the publish is sent
+     * again over HTTP with that key, so it is still published once.
      */
     WEBSOCKET_WHEN_OPEN
 }

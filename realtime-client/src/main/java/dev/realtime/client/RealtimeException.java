@@ -4,9 +4,8 @@ package dev.realtime.client;
  * An error answered by the server or detected by the client.
  *
  * <p>{@link #code()} is the protocol's error code (for example {@code forbidden}, {@code
- * invalid_channel}, {@code payload_too_large}) or one of the client's own: {@code
- * outcome_unknown} (a WebSocket publish whose connection closed before the ack), {@code closed}
- * (the client was closed), {@code http_error} (an answer without a JSON error body).
+ * invalid_channel}, {@code payload_too_large}) or one of the client's own: {@code closed} (the
+ * client was closed), {@code http_error} (an answer without a JSON error body).
  */
 public class RealtimeException extends RuntimeException {
 

@@ -64,7 +64,7 @@ class RealtimeClientTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);
@@ -82,7 +82,7 @@ class RealtimeClientTest {
     void deliversAndResumesAfterTheServerDropsTheConnection(Transport transport) throws Exception {
         client = builder(transport).build();
         Recorder rec = new Recorder();
-        client.subscribe("a", rec).ready().get(5, TimeUnit.SECONDS);
+        client.subscribe("a", rec).ready().get(15, TimeUnit.SECONDS);
         for (int i = 1; i <= 3; i++) {
             server.publish("a", "{\"n\":" + i + "}");
         }
@@ -110,7 +110,7 @@ class RealtimeClientTest {
     void aDropBeforeTheFirstMessageLosesNothingPublishedAfterReady(Transport transport) throws Exception {
         client = builder(transport).build();
         Recorder rec = new Recorder();
-        client.subscribe("a", rec).ready().get(5, TimeUnit.SECONDS);
+        client.subscribe("a", rec).ready().get(15, TimeUnit.SECONDS);
         server.dropAll();
         server.publish("a", "{}");
         server.publish("a", "{}");
@@ -141,13 +141,13 @@ class RealtimeClientTest {
         }
         client = builder(transport).build();
         Recorder a = new Recorder();
-        client.subscribe("a", a).ready().get(5, TimeUnit.SECONDS);
+        client.subscribe("a", a).ready().get(15, TimeUnit.SECONDS);
         server.publish("a", "{}");
         await("a/1", () -> a.seen.size() == 1);
 
         Recorder b = new Recorder();
         Subscription sb = client.subscribe("b", StartPosition.earliest(), b);
-        sb.ready().get(5, TimeUnit.SECONDS);
+        sb.ready().get(15, TimeUnit.SECONDS);
         server.publish("b", "{}");
         server.publish("a", "{}");
         await("b/1..4", () -> b.seen.size() >= 4);
@@ -166,9 +166,9 @@ class RealtimeClientTest {
         client = builder(transport).build();
         Recorder a = new Recorder();
         Recorder b = new Recorder();
-        client.subscribe("a", a).ready().get(5, TimeUnit.SECONDS);
+        client.subscribe("a", a).ready().get(15, TimeUnit.SECONDS);
         Subscription sb = client.subscribe("b", b);
-        sb.ready().get(5, TimeUnit.SECONDS);
+        sb.ready().get(15, TimeUnit.SECONDS);
         sb.cancel();
         assertThat(sb.isActive()).isFalse();
         server.publish("b", "{}");
@@ -196,7 +196,7 @@ class RealtimeClientTest {
                 Thread.currentThread().interrupt();
             }
             rec.onMessage(m);
-        }).ready().get(5, TimeUnit.SECONDS);
+        }).ready().get(15, TimeUnit.SECONDS);
         for (int i = 1; i <= 40; i++) {
             server.publish("a", "{}");
         }
@@ -218,7 +218,7 @@ class RealtimeClientTest {
         List<String> states = new CopyOnWriteArrayList<>();
         client = builder(Transport.AUTO).connectionListener((s, t) -> states.add(s + " " + t)).build();
         Recorder rec = new Recorder();
-        client.subscribe("a", rec).ready().get(5, TimeUnit.SECONDS);
+        client.subscribe("a", rec).ready().get(15, TimeUnit.SECONDS);
         server.publish("a", "{}");
         await("a/1", () -> rec.seen.size() == 1);
         assertThat(client.transport()).isEqualTo(Transport.SSE);
@@ -229,7 +229,7 @@ class RealtimeClientTest {
     void publishRetriesWithTheSameIdempotencyKeyAndPublishesOnce() throws Exception {
         client = builder(Transport.SSE).build();
         server.failNextPublishes.set(2);
-        PublishAck ack = client.publishJson("p", "{\"x\":1}").get(5, TimeUnit.SECONDS);
+        PublishAck ack = client.publishJson("p", "{\"x\":1}").get(15, TimeUnit.SECONDS);
         assertThat(ack).isEqualTo(new PublishAck("p", "1"));
         assertThat(server.historySize("p")).isEqualTo(1);
         assertThat(server.publishKeys).hasSize(3);
@@ -264,9 +264,9 @@ class RealtimeClientTest {
     void publishSerialisesObjectsWithJsonbAndMessagesBindBack() throws Exception {
         client = builder(Transport.LONG_POLLING).build();
         Recorder rec = new Recorder();
-        client.subscribe("p", rec).ready().get(5, TimeUnit.SECONDS);
-        client.publish("p", Map.of("text", "hi")).get(5, TimeUnit.SECONDS);
-        client.publish("p", "plain string").get(5, TimeUnit.SECONDS);
+        client.subscribe("p", rec).ready().get(15, TimeUnit.SECONDS);
+        client.publish("p", Map.of("text", "hi")).get(15, TimeUnit.SECONDS);
+        client.publish("p", "plain string").get(15, TimeUnit.SECONDS);
         await("2 messages", () -> rec.messages.size() == 2);
         assertThat(rec.messages.get(0).data()).isEqualTo("{\"text\":\"hi\"}");
         assertThat(rec.messages.get(0).dataAs(Map.class)).containsEntry("text", "hi");
@@ -292,7 +292,7 @@ class RealtimeClientTest {
         List<ConnectionState> states = new CopyOnWriteArrayList<>();
         client = builder(Transport.SSE).connectionListener((s, t) -> states.add(s)).build();
         Subscription s = client.subscribe("a", m -> {});
-        s.ready().get(5, TimeUnit.SECONDS);
+        s.ready().get(15, TimeUnit.SECONDS);
         client.close();
         assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
         assertThat(states).endsWith(ConnectionState.CLOSED);

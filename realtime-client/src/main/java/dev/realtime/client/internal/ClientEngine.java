@@ -79,7 +79,7 @@ public final class ClientEngine {
     private boolean restartPending;
     private boolean pausedForBackpressure;
     private boolean closed;
-    private final Map<String, CompletableFuture<PublishAck>> pendingWsPublishes = new HashMap<>();
+    private final Map<String, PendingPublish> pendingWsPublishes = new HashMap<>();
     private long refs;
     private final List<ChannelState> catchUpsWaitingForDrain = new ArrayList<>();
 
@@ -578,6 +578,9 @@ public final class ClientEngine {
     }
 
     private void deliverGap(ChannelState cs) {
+        // after a gap the server may be a new one (new epoch) whose ids start over: what follows is
+        // new to this client in any case, so earlier ids must not suppress it
+        recent.forget(cs.name);
         List<SubscriptionImpl> subs = List.copyOf(cs.subs);
         String channel = cs.name;
         dispatcher.submit(() -> {
@@ -623,17 +626,17 @@ public final class ClientEngine {
     }
 
     private void onAck(String ref, String channel, String id) {
-        CompletableFuture<PublishAck> f = ref == null ? null : pendingWsPublishes.remove(ref);
-        if (f != null) {
-            f.complete(new PublishAck(channel, id));
+        PendingPublish p = ref == null ? null : pendingWsPublishes.remove(ref);
+        if (p != null) {
+            p.result.complete(new PublishAck(channel, id));
         }
     }
 
     private void onFrameError(String ref, String channel, String code, String message) {
         RealtimeException e = new RealtimeException(0, code == null ? "error" : code, message);
-        CompletableFuture<PublishAck> f = ref == null ? null : pendingWsPublishes.remove(ref);
-        if (f != null) {
-            f.completeExceptionally(e);
+        PendingPublish p = ref == null ? null : pendingWsPublishes.remove(ref);
+        if (p != null) {
+            p.result.completeExceptionally(e);
             return;
         }
         ChannelState cs = channel == null ? null : channels.get(channel);
@@ -664,8 +667,7 @@ public final class ClientEngine {
         Transport failed = connTransport;
         String since = connSince;
         closeConnection();
-        failPendingWsPublishes(new RealtimeException(0, "outcome_unknown",
-                "the WebSocket closed before the server acknowledged the publish", cause));
+        retryPendingWsPublishesOverHttp();
         reportError(cause);
         if (cause instanceof RealtimeException re && "invalid_cursor".equals(re.code()) && since != null) {
             for (ChannelState cs : channels.values()) {
@@ -706,26 +708,45 @@ public final class ClientEngine {
     }
 
     private void failPendingWsPublishes(RealtimeException e) {
-        pendingWsPublishes.values().forEach(f -> f.completeExceptionally(e));
+        pendingWsPublishes.values().forEach(p -> p.result.completeExceptionally(e));
         pendingWsPublishes.clear();
     }
 
+    /**
+     * The socket closed before these publishes were acknowledged: send them again over HTTP with
+     * the idempotency key their frame carried, so each is published once whatever happened.
+     */
+    private void retryPendingWsPublishesOverHttp() {
+        List<PendingPublish> pending = new ArrayList<>(pendingWsPublishes.values());
+        pendingWsPublishes.clear();
+        pending.forEach(this::publishOverHttp);
+    }
+
+    private void publishOverHttp(PendingPublish p) {
+        publisher.publish(p.channel, p.event, p.json, p.key).whenComplete((ack, e) -> {
+            if (e != null) {
+                p.result.completeExceptionally(e);
+            } else {
+                p.result.complete(ack);
+            }
+        });
+    }
+
     private void publishOverWebSocketOrHttp(String channel, String event, String json, CompletableFuture<PublishAck> result) {
+        PendingPublish p = new PendingPublish(channel, event, json, UUID.randomUUID().toString(), result);
         if (conn instanceof WebSocketConnection ws && connOpen) {
             String ref = "p" + (++refs);
-            pendingWsPublishes.put(ref, result);
+            pendingWsPublishes.put(ref, p);
             ws.send("{\"type\":\"publish\",\"ref\":" + Json.quote(ref) + ",\"channel\":" + Json.quote(channel)
-                    + (event == null ? "" : ",\"event\":" + Json.quote(event)) + ",\"data\":" + json + "}");
+                    + (event == null ? "" : ",\"event\":" + Json.quote(event))
+                    + ",\"idempotencyKey\":" + Json.quote(p.key) + ",\"data\":" + json + "}");
         } else {
-            publisher.publish(channel, event, json, UUID.randomUUID().toString()).whenComplete((ack, e) -> {
-                if (e != null) {
-                    result.completeExceptionally(e);
-                } else {
-                    result.complete(ack);
-                }
-            });
+            publishOverHttp(p);
         }
     }
+
+    private record PendingPublish(String channel, String event, String json, String key,
+            CompletableFuture<PublishAck> result) {}
 
     private void setState(ConnectionState s, Transport t) {
         if (s == state && t == stateTransport) {
