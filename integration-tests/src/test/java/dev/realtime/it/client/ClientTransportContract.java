@@ -1,0 +1,232 @@
+package dev.realtime.it.client;
+
+import static dev.realtime.it.client.Recorder.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.realtime.client.ConnectionState;
+import dev.realtime.client.PublishAck;
+import dev.realtime.client.RealtimeClient;
+import dev.realtime.client.StartPosition;
+import dev.realtime.client.Subscription;
+import dev.realtime.client.Transport;
+import dev.realtime.it.support.Http;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Java client against the real server over one transport. Each subclass deploys the WAR
+ * (history of 10 messages per channel) and names the transport.
+ */
+abstract class ClientTransportContract {
+
+    static final Map<String, String> PARAMS = Map.of("realtime.history.size", "10");
+
+    @ArquillianResource
+    URL base;
+
+    final List<RealtimeClient> clients = new ArrayList<>();
+    String channel;
+
+    abstract Transport transport();
+
+    RealtimeClient.Builder builder() {
+        return RealtimeClient.builder(realtimeBase())
+                .transport(transport())
+                .backoff(Duration.ofMillis(50), Duration.ofMillis(500))
+                .pollTimeout(Duration.ofSeconds(5))
+                .readTimeout(Duration.ofSeconds(20));
+    }
+
+    RealtimeClient client(Recorder connectionRecorder) {
+        RealtimeClient c = builder().connectionListener(connectionRecorder).build();
+        clients.add(c);
+        return c;
+    }
+
+    URI realtimeBase() {
+        return URI.create(base.toString().replaceAll("/$", "") + "/realtime");
+    }
+
+    /** Drops every realtime connection on the server, through the lead's test-only servlet. */
+    int dropAllConnections() {
+        Http http = new Http(base);
+        String body = http.send(HttpRequest.newBuilder(http.uri("/test/drop"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build()).body();
+        return Integer.parseInt(body.trim());
+    }
+
+    @BeforeEach
+    void newChannel() {
+        channel = "client:" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(RealtimeClient::close);
+    }
+
+    @Test
+    void deliversMessagesWithTheAckedIdsInOrder() throws Exception {
+        Recorder rec = new Recorder();
+        RealtimeClient client = client(rec);
+        client.subscribe(channel, rec).ready().get(10, TimeUnit.SECONDS);
+        assertThat(client.transport()).isEqualTo(transport());
+        assertThat(client.state()).isEqualTo(ConnectionState.OPEN);
+
+        List<String> acked = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            PublishAck ack = client.publish(channel, Map.of("n", i)).get(10, TimeUnit.SECONDS);
+            assertThat(ack.channel()).isEqualTo(channel);
+            acked.add(ack.id());
+        }
+        PublishAck typed = client.publishJson(channel, "chat", "{\"text\":\"hi\"}").get(10, TimeUnit.SECONDS);
+        acked.add(typed.id());
+
+        await("6 messages", () -> rec.seen.size() >= 6);
+        Thread.sleep(300); // a duplicate would show up now
+        assertThat(rec.seen).containsExactlyElementsOf(acked);
+        assertThat(rec.messages.get(0).dataAs(Map.class)).containsEntry("n", java.math.BigDecimal.ONE);
+        assertThat(rec.messages.get(0).event()).isEqualTo("message");
+        assertThat(rec.messages.get(5).event()).isEqualTo("chat");
+        assertThat(rec.messages.get(5).data()).isEqualTo("{\"text\":\"hi\"}");
+        assertThat(rec.messages.get(5).ts()).isPositive();
+        assertThat(client.cursor()).isNotBlank();
+    }
+
+    @Test
+    void resumesWithoutLossOrDuplicatesAfterTheServerDropsTheConnection() throws Exception {
+        Recorder rec = new Recorder();
+        RealtimeClient client = client(rec);
+        client.subscribe(channel, rec).ready().get(10, TimeUnit.SECONDS);
+        RealtimeClient publisher = client(new Recorder());
+        List<String> acked = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            acked.add(publisher.publishJson(channel, String.valueOf(i)).get(10, TimeUnit.SECONDS).id());
+        }
+        await("3 messages", () -> rec.seen.size() >= 3);
+
+        assertThat(dropAllConnections()).isPositive();
+        // published while the client is away: must come with the resume
+        for (int i = 4; i <= 6; i++) {
+            acked.add(publisher.publishJson(channel, String.valueOf(i)).get(10, TimeUnit.SECONDS).id());
+        }
+        await("6 messages", () -> rec.seen.size() >= 6);
+        Thread.sleep(300);
+        assertThat(rec.seen).containsExactlyElementsOf(acked);
+        await("reopened", () -> client.state() == ConnectionState.OPEN);
+        if (transport() != Transport.LONG_POLLING) {
+            // a dropped long-poll is answered like any other poll: the client just polls again
+            assertThat(rec.states).contains("RECONNECTING " + transport());
+        }
+        assertThat(client.transport()).isEqualTo(transport());
+    }
+
+    @Test
+    void aDropBeforeAnyMessageLosesNothingPublishedAfterReady() throws Exception {
+        Recorder rec = new Recorder();
+        RealtimeClient client = client(rec);
+        client.subscribe(channel, rec).ready().get(10, TimeUnit.SECONDS);
+        RealtimeClient publisher = client(new Recorder());
+
+        dropAllConnections();
+        List<String> acked = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            acked.add(publisher.publishJson(channel, String.valueOf(i)).get(10, TimeUnit.SECONDS).id());
+        }
+        await("3 messages", () -> rec.seen.size() >= 3);
+        Thread.sleep(300);
+        assertThat(rec.seen).containsExactlyElementsOf(acked);
+    }
+
+    @Test
+    void reportsAGapWhenHistoryNoLongerReachesTheCursor() throws Exception {
+        Recorder first = new Recorder();
+        RealtimeClient a = client(first);
+        a.subscribe(channel, first).ready().get(10, TimeUnit.SECONDS);
+        a.publishJson(channel, "0").get(10, TimeUnit.SECONDS);
+        await("first message", () -> first.seen.size() == 1);
+        String cursor = a.cursor();
+        a.close();
+
+        List<String> acked = new ArrayList<>();
+        for (int i = 1; i <= 25; i++) { // the server keeps 10
+            acked.add(publishOver(channel, String.valueOf(i)));
+        }
+        Recorder rec = new Recorder();
+        RealtimeClient b = client(rec);
+        b.subscribe(channel, StartPosition.after(cursor), rec);
+        await("gap and 10 messages", () -> rec.seen.size() >= 11);
+        Thread.sleep(300);
+        List<String> expected = new ArrayList<>();
+        expected.add("gap");
+        expected.addAll(acked.subList(15, 25));
+        assertThat(rec.seen).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void earliestReplaysRetainedHistoryWithoutAGap() throws Exception {
+        List<String> acked = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            acked.add(publishOver(channel, String.valueOf(i)));
+        }
+        Recorder rec = new Recorder();
+        RealtimeClient client = client(rec);
+        client.subscribe(channel, StartPosition.earliest(), rec).ready().get(10, TimeUnit.SECONDS);
+        acked.add(client.publishJson(channel, "5").get(10, TimeUnit.SECONDS).id());
+        await("5 messages", () -> rec.seen.size() >= 5);
+        Thread.sleep(300);
+        assertThat(rec.seen).containsExactlyElementsOf(acked);
+    }
+
+    @Test
+    void changingSubscriptionsLosesNothingOnTheChannelsAlreadyLive() throws Exception {
+        Recorder a = new Recorder();
+        RealtimeClient client = client(a);
+        client.subscribe(channel, a).ready().get(10, TimeUnit.SECONDS);
+        RealtimeClient publisher = client(new Recorder());
+        List<String> acked = new ArrayList<>();
+        acked.add(publisher.publishJson(channel, "1").get(10, TimeUnit.SECONDS).id());
+
+        // add a channel from its history while messages keep coming on the first one
+        String other = channel + ":other";
+        String otherOld = publishOver(other, "\"old\"");
+        Recorder b = new Recorder();
+        Subscription sb = client.subscribe(other, StartPosition.earliest(), b);
+        for (int i = 2; i <= 6; i++) {
+            acked.add(publisher.publishJson(channel, String.valueOf(i)).get(10, TimeUnit.SECONDS).id());
+        }
+        sb.ready().get(10, TimeUnit.SECONDS);
+        String otherNew = publisher.publishJson(other, "\"new\"").get(10, TimeUnit.SECONDS).id();
+        await("2 messages on the other", () -> b.seen.size() >= 2);
+
+        // and remove it again while messages keep coming: nothing reaches its listener any more
+        sb.cancel();
+        for (int i = 7; i <= 9; i++) {
+            acked.add(publisher.publishJson(channel, String.valueOf(i)).get(10, TimeUnit.SECONDS).id());
+        }
+        publisher.publishJson(other, "\"after cancel\"").get(10, TimeUnit.SECONDS);
+
+        await("9 messages on the first channel", () -> a.seen.size() >= 9);
+        Thread.sleep(300);
+        assertThat(a.seen).containsExactlyElementsOf(acked);
+        assertThat(b.seen).containsExactly(otherOld, otherNew);
+    }
+
+    /** Publishes with a plain HTTP request, independent of the client under test. */
+    String publishOver(String ch, String json) {
+        var r = new Http(base).publish(ch, json);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        return Http.json(r).getString("id");
+    }
+}
