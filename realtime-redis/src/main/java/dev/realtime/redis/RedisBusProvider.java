@@ -8,6 +8,10 @@ import dev.realtime.spi.MessageBusProvider;
  * {@code realtime.bus=redis}: a bus shared by every node connected to one Redis (5 or newer with
  * Streams; 6.2 or newer for exclusive ranges). History lives in one Redis Stream per channel, so a
  * cursor issued by one node resumes on any other; pub/sub carries live messages to every node.
+ * A standalone Redis (or one behind Sentinel, {@code redis-sentinel://...}); Redis Cluster is not
+ * supported (the epoch key and a channel's keys live in different slots). Use a {@code noeviction}
+ * or {@code volatile-*} memory policy: the bus's counters and epoch have no expiry and must not be
+ * evicted. Without persistence a restarted Redis starts a new epoch, and clients get a gap.
  *
  * <p>Parameters:
  * <ul>

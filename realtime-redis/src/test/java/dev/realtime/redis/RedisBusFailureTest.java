@@ -123,6 +123,36 @@ class RedisBusFailureTest {
     }
 
     @Test
+    void aLostPubSubConnectionResyncsFromTheStreamsWithoutGap() throws Exception {
+        MessageBus bus = node();
+        String epoch = bus.epoch();
+        Recorder live = new Recorder();
+        bus.subscribe("resync", live);
+        List<Published> first = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            first.add(bus.publish("resync", "message", Integer.toString(i), null));
+        }
+        assertThat(waitFor(() -> live.messages.size() == 3, 10)).isTrue();
+
+        assertThat(redis.send("CLIENT KILL TYPE pubsub")).isEqualTo(":1");
+        List<Published> meanwhile = new ArrayList<>();
+        for (int i = 3; i < 8; i++) {
+            meanwhile.add(bus.publish("resync", "message", Integer.toString(i), null));
+        }
+        assertThat(waitFor(() -> live.resyncs.contains("resync"), 15)).as("onResync after the reconnect").isTrue();
+        assertThat(bus.epoch()).as("Redis kept its data: same epoch").isEqualTo(epoch);
+
+        HistoryPage page = bus.read("resync", epoch, first.get(2).position(), 100);
+        assertThat(page.gap()).isFalse();
+        assertThat(page.messages()).extracting(Message::position)
+                .containsExactlyElementsOf(meanwhile.stream().map(Published::position).toList());
+
+        Published after = bus.publish("resync", "message", "\"after\"", null);
+        assertThat(waitFor(() -> live.messages.stream().anyMatch(m -> m.position() == after.position()), 10))
+                .as("live delivery after the reconnect").isTrue();
+    }
+
+    @Test
     void aFlushedRedisGivesANewEpochAndEveryNodeResyncs() throws Exception {
         MessageBus a = node();
         MessageBus b = node();
