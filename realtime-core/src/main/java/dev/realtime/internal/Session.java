@@ -233,8 +233,8 @@ public final class Session {
 
     /** Closes the session and tells the transport to close its connection. */
     void terminate(CloseCause cause) {
+        output.terminate(cause); // first: a long-poll answers with what is queued and the cursor that covers it
         close();
-        output.terminate(cause);
     }
 
     String address() {
@@ -277,6 +277,8 @@ public final class Session {
         synchronized (state.replayLock) {
             synchronized (this) {
                 state.replaying = true;
+                // the cursor's position stands even when nothing newer exists (another epoch's is replaced by the gap)
+                state.lastPosition = fromEpoch.equals(epoch) ? after : 0;
                 if (announce != null) {
                     enqueue(announce);
                 }

@@ -101,7 +101,7 @@ public final class Settings {
         ioThreads = integer(IO_THREADS, Math.max(2, Runtime.getRuntime().availableProcessors()), 1, 1024);
         connectionsMax = integer(CONNECTIONS_MAX, 50_000, 1, Integer.MAX_VALUE);
         connectionsPerAddress = integer(CONNECTIONS_PER_ADDRESS, 1000, 1, Integer.MAX_VALUE);
-        publishRate = integer(PUBLISH_RATE, 100, 1, Integer.MAX_VALUE);
+        publishRate = integer(PUBLISH_RATE, 1000, 1, Integer.MAX_VALUE);
         queryMaxLength = integer(QUERY_MAX_LENGTH, 8192, 256, 1024 * 1024);
     }
 

@@ -41,7 +41,7 @@ class SessionTest {
     }
 
     /** Records what the session asks of its transport. */
-    static final class RecordingOutput implements Session.Output {
+    static class RecordingOutput implements Session.Output {
         final List<Session.CloseCause> terminated = new CopyOnWriteArrayList<>();
         int wakes;
 
@@ -143,6 +143,45 @@ class SessionTest {
         Session next = e.open(new RecordingOutput(), 10);
         next.subscribeAll(List.of("a"), Since.parse(batch.cursor()));
         assertThat(data(next)).startsWith("11").hasSize(10);
+    }
+
+    @Test
+    void resumingWhenNothingIsNewKeepsTheCursorsPosition() {
+        Engine e = engine(Map.of());
+        e.publishJson("a", null, "1");
+        Session first = e.open(new RecordingOutput(), 10);
+        first.subscribeAll(List.of("a"), Since.EARLIEST);
+        String c1 = first.drain().cursor();
+        Session second = e.open(new RecordingOutput(), 10);
+        second.subscribeAll(List.of("a"), Since.parse(c1));
+        Session.Batch empty = second.drain();
+        assertThat(empty.items()).isEmpty();
+        Session third = e.open(new RecordingOutput(), 10);
+        third.subscribeAll(List.of("a"), Since.parse(empty.cursor()));
+        assertThat(third.drain().items()).as("nothing is replayed twice").isEmpty();
+    }
+
+    @Test
+    void aTerminatedSessionStillHandsItsTransportTheQueueAndACursorCoveringEveryChannel() {
+        Engine e = engine(Map.of());
+        List<Session.Batch> atTermination = new ArrayList<>();
+        Session[] holder = new Session[1];
+        Session s = e.open(new RecordingOutput() {
+            @Override
+            public void terminate(Session.CloseCause cause) {
+                atTermination.add(holder[0].drain());
+            }
+        }, 10);
+        holder[0] = s;
+        s.subscribeAll(List.of("a", "b"), Since.NOW);
+        e.publishJson("a", null, "1");
+        e.disconnectAll();
+        assertThat(atTermination).hasSize(1);
+        assertThat(atTermination.get(0).items()).hasSize(1);
+        Cursor c = Cursor.decode(atTermination.get(0).cursor());
+        assertThat(c.positionOf("a")).isEqualTo(1);
+        assertThat(c.positionOf("b")).isZero();
+        assertThat(s.isClosed()).isTrue();
     }
 
     @Test

@@ -39,12 +39,13 @@ public final class Deployments {
                 .setWebXML(new StringAsset(xml.toString()));
     }
 
-    /** The chat sample as it ships: its web.xml and pages, plus the test-only drop servlet. */
+    /** The chat sample WAR as the build made it (its pages, web.xml, classes and libraries), plus the test-only drop servlet. */
     public static WebArchive sample() {
-        WebArchive war = ShrinkWrap.create(WebArchive.class, "sample.war")
-                .as(ExplodedImporter.class).importDirectory(new File(System.getProperty("sample.webapp", "../sample-war/src/main/webapp")))
-                .as(WebArchive.class);
-        return war.addAsLibraries(library(RealtimeBootstrap.class), library(Engine.class)).addClass(DropServlet.class)
+        File war = new File(System.getProperty("sample.war", "../sample-war/target/sample.war"));
+        if (!war.isFile()) {
+            throw new IllegalStateException("build the sample first (./mvnw -B package -pl sample-war -am): " + war + " is missing");
+        }
+        return ShrinkWrap.createFromZipFile(WebArchive.class, war).addClass(DropServlet.class)
                 .addAsManifestResource(new StringAsset(CONTEXT_XML), "context.xml");
     }
 

@@ -101,7 +101,7 @@ class CrossTransportIT {
                 int id = p;
                 done.add(CompletableFuture.runAsync(() -> {
                     for (int i = 0; i < each; i++) {
-                        http.publish(a, "\"" + id + "-" + i + "\"");
+                        assertThat(http.publish(a, "\"" + id + "-" + i + "\"").statusCode()).isEqualTo(202);
                     }
                 }, pool));
             }

@@ -90,7 +90,7 @@ public final class PollRequest implements Session.Output, AsyncListener {
     @Override
     public void terminate(Session.CloseCause cause) {
         closeConnection = cause == Session.CloseCause.DROPPED;
-        engine.executor().execute(this::answer);
+        answer(); // now, before the session forgets its queue and channels
     }
 
     /** Answers once, with everything queued and the cursor after it. */
