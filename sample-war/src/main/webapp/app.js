@@ -4,7 +4,8 @@
 import { connect, isValidChannel } from './realtime/realtime.js';
 
 const params = new URLSearchParams(location.search);
-const DEFAULT_ROOMS = ['lobby', 'random', 'help'];
+// 'announcements' is read-only for clients: only the server posts there (web.xml: realtime.authorizer)
+const DEFAULT_ROOMS = ['lobby', 'random', 'help', 'announcements'];
 const TRANSPORT_CHOICES = {
   auto: undefined, // the client's default order: WebSocket, SSE, long-polling
   websocket: ['websocket'],
@@ -265,7 +266,9 @@ async function send(event) {
     await client.publish(channelOf(active), { nick, text }, { event: 'message' });
     ui.text.value = '';
   } catch (e) {
-    showError(ui.sendError, `Not sent (${e.code || 'error'}): ${e.message}. Try again.`);
+    showError(ui.sendError, e.code === 'forbidden'
+      ? `#${active} is read-only: only the server posts here.`
+      : `Not sent (${e.code || 'error'}): ${e.message}. Try again.`);
   } finally {
     ui.send.disabled = false;
     ui.text.focus();
