@@ -35,6 +35,9 @@ final class RedisNodes implements AutoCloseable {
 
     private final Path work;
     private final File webapp;
+    /** Tomcat sets these JVM-wide on start; restored on close so later tests in this JVM do not inherit our directories. */
+    private final String catalinaBase = System.getProperty("catalina.base");
+    private final String catalinaHome = System.getProperty("catalina.home");
 
     RedisNodes(String redisUri, String prefix) {
         try {
@@ -91,10 +94,20 @@ final class RedisNodes implements AutoCloseable {
 
     @Override
     public void close() {
+        restore("catalina.base", catalinaBase);
+        restore("catalina.home", catalinaHome);
         try (Stream<Path> files = Files.walk(work)) {
             files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         } catch (IOException e) {
             // best effort
+        }
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
         }
     }
 
