@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One client connection, whatever its transport: its subscriptions, its position in every channel,
@@ -98,10 +99,10 @@ public final class Session {
 
     /**
      * Subscribes one channel, or re-subscribes a live one (which replays only when {@code since} is
-     * not {@link Since#NOW}). {@code announce}, when given, is queued once the subscription is live and
+     * not {@link Since#NOW}). {@code announce}, when given, makes the item queued once the subscription is live and
      * before any replay.
      */
-    public void subscribe(String name, Since since, Outbound announce) {
+    public void subscribe(String name, Since since, Function<String, Outbound> announce) {
         Names.channel(name);
         checkAccess(name);
         ChannelState state;
@@ -135,7 +136,7 @@ public final class Session {
             startAtHead(state, announce);
         } else if (announce != null) {
             synchronized (this) {
-                enqueue(announce);
+                enqueue(announce.apply(cursor()));
             }
         }
     }
@@ -258,12 +259,12 @@ public final class Session {
         }
     }
 
-    private void startAtHead(ChannelState state, Outbound announce) {
+    private void startAtHead(ChannelState state, Function<String, Outbound> announce) {
         long head = bus.head(state.name);
         synchronized (this) {
             state.lastPosition = head;
             if (announce != null) {
-                enqueue(announce);
+                enqueue(announce.apply(cursor()));
             }
             finishReplay(state);
         }
@@ -273,14 +274,14 @@ public final class Session {
      * Replays history after ({@code fromEpoch}, {@code after}), then releases the live messages held
      * meanwhile. One replay per channel at a time.
      */
-    private void replay(ChannelState state, Outbound announce, String fromEpoch, long after, boolean reportGap) {
+    private void replay(ChannelState state, Function<String, Outbound> announce, String fromEpoch, long after, boolean reportGap) {
         synchronized (state.replayLock) {
             synchronized (this) {
                 state.replaying = true;
                 // the cursor's position stands even when nothing newer exists (another epoch's is replaced by the gap)
                 state.lastPosition = fromEpoch.equals(epoch) ? after : 0;
                 if (announce != null) {
-                    enqueue(announce);
+                    enqueue(announce.apply(cursor()));
                 }
             }
             String readEpoch = fromEpoch;

@@ -104,6 +104,20 @@ class WebSocketIT {
     }
 
     @Test
+    void subscribedFrameCarriesACursorThatResumesBeforeAnyMessage() throws Exception {
+        String cursor;
+        try (WsClient c = new WsClient(ws(""))) {
+            c.send("{\"type\":\"subscribe\",\"channel\":\"" + channel + "\"}");
+            cursor = c.next("subscribed").getString("cursor");
+        }
+        http.publish(channel, "1");
+        try (WsClient c = new WsClient(ws("?channel=" + enc(channel) + "&since=" + enc(cursor)))) {
+            c.next("subscribed");
+            assertThat(c.next("message").getInt("data")).as("published after the drop, before any message arrived").isEqualTo(1);
+        }
+    }
+
+    @Test
     void unsubscribeStopsDelivery() throws Exception {
         try (WsClient c = new WsClient(ws("?channel=" + enc(channel)))) {
             c.next("subscribed");

@@ -24,8 +24,9 @@ final class Frames {
         return ((Outbound.Control) o).text();
     }
 
-    static String subscribed(String channel, JsonValue ref) {
-        return "{\"type\":\"subscribed\",\"channel\":" + JsonText.quote(channel) + ref(ref) + "}";
+    /** Carries the connection's cursor as it stands once the channel is live (extension, docs/protocol.md). */
+    static String subscribed(String channel, JsonValue ref, String cursor) {
+        return "{\"type\":\"subscribed\",\"channel\":" + JsonText.quote(channel) + ref(ref) + ",\"cursor\":\"" + cursor + "\"}";
     }
 
     static String unsubscribed(String channel, JsonValue ref) {

@@ -79,7 +79,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
                 }
             });
             for (String channel : connectChannels) {
-                session.subscribe(channel, connectSince, new Outbound.Control(Frames.subscribed(channel, null)));
+                session.subscribe(channel, connectSince, cursor -> new Outbound.Control(Frames.subscribed(channel, null, cursor)));
             }
         } catch (RealtimeException e) {
             close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, e.getMessage()));
@@ -123,7 +123,8 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
                 case "subscribe" -> {
                     String name = Names.channel(string(frame, "channel", true));
                     Since since = Since.parse(string(frame, "since", false));
-                    session.subscribe(name, since, new Outbound.Control(Frames.subscribed(name, ref)));
+                    JsonValue echo = ref;
+                    session.subscribe(name, since, cursor -> new Outbound.Control(Frames.subscribed(name, echo, cursor)));
                 }
                 case "unsubscribe" -> {
                     String name = Names.channel(string(frame, "channel", true));
