@@ -51,6 +51,7 @@ public final class Engine implements Realtime, AutoCloseable {
     private volatile Authorizer authorizer = request -> ChannelAccess.ALL;
     private volatile Jsonb jsonb;
     private volatile boolean closing;
+    private volatile List<Thread> threadsToJoin = List.of();
 
     /** Test and embedding constructor: the caller owns the clock and the threads. */
     public Engine(Settings settings, MessageBus bus, Clock clock, ScheduledExecutorService scheduler,
@@ -63,6 +64,11 @@ public final class Engine implements Realtime, AutoCloseable {
         this.ownsThreads = ownsThreads;
         this.httpPublishRate = new RateLimiter(settings.publishRate);
         this.sweeper = scheduler.scheduleWithFixedDelay(() -> httpPublishRate.sweep(System.nanoTime()), 1, 1, TimeUnit.MINUTES);
+    }
+
+    /** Threads that must have ended when {@link #close()} returns (a pool's termination comes slightly before). */
+    void joinOnClose(List<Thread> threads) {
+        this.threadsToJoin = threads;
     }
 
     public Settings settings() {
@@ -277,6 +283,10 @@ public final class Engine implements Realtime, AutoCloseable {
                     executor.shutdownNow();
                 }
                 scheduler.awaitTermination(5, TimeUnit.SECONDS);
+                // Tomcat checks for leftover threads right after contextDestroyed: wait until ours are really gone
+                for (Thread t : threadsToJoin) {
+                    t.join(2000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -7,7 +7,9 @@ import dev.realtime.spi.MessageBus;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,9 +29,10 @@ public final class Engines {
      * @param loader the web application's class loader (bus providers and hooks are looked up there)
      */
     public static Engine start(Settings settings, String name, ClassLoader loader) {
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads("realtime-timer" + name));
+        List<Thread> started = new CopyOnWriteArrayList<>();
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads("realtime-timer" + name, started));
         scheduler.setRemoveOnCancelPolicy(true);
-        ExecutorService executor = Executors.newFixedThreadPool(settings.ioThreads, threads("realtime-io" + name));
+        ExecutorService executor = Executors.newFixedThreadPool(settings.ioThreads, threads("realtime-io" + name, started));
         Clock clock = Clock.systemUTC();
         try {
             BusLoader.Choice choice = BusLoader.choose(settings.raw(Settings.BUS).orElse(null), loader);
@@ -37,6 +40,7 @@ public final class Engines {
             LOG.log(System.Logger.Level.INFO, "realtime" + name + ": message bus '" + choice.provider().name()
                     + "' (" + choice.reason() + "), epoch " + bus.epoch());
             Engine engine = new Engine(settings, bus, clock, scheduler, executor, true);
+            engine.joinOnClose(started);
             settings.raw(Settings.PUBLISH_HOOK).ifPresent(hook -> engine.addPublishHook(create(Settings.PUBLISH_HOOK, hook, PublishHook.class, loader)));
             settings.raw(Settings.AUTHORIZER).ifPresent(a -> engine.setAuthorizer(create(Settings.AUTHORIZER, a, Authorizer.class, loader)));
             return engine;
@@ -88,11 +92,13 @@ public final class Engines {
         }
     }
 
-    private static ThreadFactory threads(String prefix) {
+    /** Names the library's threads and remembers them, so closing the engine can wait until each has ended. */
+    private static ThreadFactory threads(String prefix, List<Thread> started) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
             t.setDaemon(true);
+            started.add(t);
             return t;
         };
     }

@@ -67,6 +67,9 @@ public final class JsonText {
             throw new RealtimeException(ErrorCode.INVALID_JSON, "not valid JSON: " + firstLine(e.getMessage()));
         } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
             throw new RealtimeException(ErrorCode.INVALID_JSON, "not valid JSON");
+        } catch (UnsupportedOperationException | ArithmeticException | NumberFormatException e) {
+            // e.g. a number of thousands of digits, which the parser refuses to hold
+            throw new RealtimeException(ErrorCode.INVALID_JSON, "a number in the JSON is too large to handle");
         }
     }
 

@@ -53,6 +53,8 @@ public final class Session {
     }
 
     private static final int PAGE = 256;
+    /** Live messages held per channel while it replays; beyond, they are read from history instead. */
+    private static final int HELD_MAX = 1024;
 
     private final Engine engine;
     private final MessageBus bus;
@@ -65,6 +67,8 @@ public final class Session {
     private final long maxBytes;
     private final Settings.QueuePolicy policy;
     private long queuedBytes;
+    /** Channels whose replay waits for the reader to catch up. */
+    private int suspendedReplays;
     private String epoch;
     /** Deliveries this session may still take from history (long-poll answers are bounded). */
     private int replayBudget;
@@ -171,10 +175,37 @@ public final class Session {
         enqueue(new Outbound.Control(text));
     }
 
-    public synchronized Outbound poll() {
-        Outbound o = queue.pollFirst();
-        if (o != null) {
-            queuedBytes -= o.weight();
+    public Outbound poll() {
+        Outbound o;
+        List<ChannelState> resume = null;
+        String from;
+        synchronized (this) {
+            o = queue.pollFirst();
+            if (o != null) {
+                queuedBytes -= o.weight();
+            }
+            if (suspendedReplays > 0 && queue.size() <= maxMessages / 4 && queuedBytes <= maxBytes / 4) {
+                resume = new ArrayList<>();
+                for (ChannelState s : channels.values()) {
+                    if (s.suspended) {
+                        s.suspended = false;
+                        resume.add(s);
+                    }
+                }
+                suspendedReplays = 0;
+            }
+            from = epoch;
+        }
+        if (resume != null) {
+            for (ChannelState s : resume) {
+                engine.executor().execute(() -> {
+                    long position;
+                    synchronized (this) {
+                        position = s.lastPosition;
+                    }
+                    replay(s, null, from, position, true);
+                });
+            }
         }
         return o;
     }
@@ -289,10 +320,18 @@ public final class Session {
             while (true) {
                 int limit;
                 synchronized (this) {
+                    if (state.gone || closed) {
+                        return;
+                    }
                     limit = Math.min(PAGE, replayBudget);
-                }
-                if (limit <= 0) {
-                    return; // this answer is full: the channel stays behind, the next poll continues from the cursor
+                    if (limit <= 0) {
+                        return; // this answer is full: the channel stays behind, the next poll continues from the cursor
+                    }
+                    if (queueHalfFull()) {
+                        suspend(state);
+                        return;
+                    }
+                    limit = Math.min(limit, maxMessages / 2 - queue.size());
                 }
                 String current = bus.epoch();
                 HistoryPage page = bus.read(state.name, readEpoch, position, limit);
@@ -311,18 +350,41 @@ public final class Session {
                     }
                     for (Message m : page.messages()) {
                         if (m.position() > state.lastPosition) {
+                            if (queueHalfFull()) {
+                                suspend(state); // history still holds the rest: continue once the reader caught up
+                                return;
+                            }
                             deliver(state, m);
                             replayBudget--;
                         }
                     }
-                    if (page.messages().size() < limit || state.lastPosition >= page.head()) {
+                    reportGap = true; // only the start of an 'earliest' replay may skip what history lost
+                    boolean caughtUp = page.messages().size() < limit || state.lastPosition >= page.head();
+                    if (caughtUp && !state.heldOverflow) {
                         finishReplay(state);
                         return;
                     }
+                    state.heldOverflow = false; // what overflowed is in history: read on
                     position = state.lastPosition;
                     readEpoch = current;
                 }
             }
+        }
+    }
+
+    /**
+     * Under the session lock. A replay fills at most half the queue, so a client resuming far behind
+     * is paced by its own reading instead of tripping the slow-consumer policy.
+     */
+    private boolean queueHalfFull() {
+        return queue.size() >= maxMessages / 2 || queuedBytes >= maxBytes / 2;
+    }
+
+    /** Under the session lock: park a replay until {@link #poll()} sees the queue drained. */
+    private void suspend(ChannelState state) {
+        if (!state.suspended) {
+            state.suspended = true;
+            suspendedReplays++;
         }
     }
 
@@ -343,6 +405,14 @@ public final class Session {
                 return;
             }
             if (state.replaying) {
+                if (state.heldOverflow) {
+                    return; // the replay reads it from history
+                }
+                if (state.held.size() >= HELD_MAX) {
+                    state.held.clear();
+                    state.heldOverflow = true;
+                    return;
+                }
                 state.held.add(m);
             } else if (m.position() > state.lastPosition) {
                 deliver(state, m);
@@ -406,8 +476,11 @@ public final class Session {
         Outbound.Delivery dropped = (Outbound.Delivery) queue.pollFirst();
         if (dropped != null) {
             queuedBytes -= dropped.weight();
-            Outbound.Gap gap = new Outbound.Gap(dropped.message().channel());
-            if (!gap.equals(before.peekLast()) && !gap.equals(queue.peekFirst())) {
+            String channel = dropped.message().channel();
+            Outbound.Gap gap = new Outbound.Gap(channel);
+            // compares channels by hand: a record's generated equals() would leave this class in a JDK-wide cache
+            // (java.lang.runtime.ObjectMethods), pinning the web application's class loader after undeploy
+            if (!isGap(before.peekLast(), channel) && !isGap(queue.peekFirst(), channel)) {
                 before.addLast(gap);
                 queuedBytes += gap.weight();
             }
@@ -416,6 +489,10 @@ public final class Session {
             queue.addFirst(before.pollLast());
         }
         return dropped != null;
+    }
+
+    private static boolean isGap(Outbound o, String channel) {
+        return o instanceof Outbound.Gap g && g.channel().equals(channel);
     }
 
     /** A channel as this session sees it; also the bus listener for it. */
@@ -427,6 +504,9 @@ public final class Session {
         volatile BusSubscription subscription;
         long lastPosition;
         boolean replaying = true;
+        /** Held live messages overflowed: the replay must read history once more before it finishes. */
+        boolean heldOverflow;
+        boolean suspended;
         boolean gone;
 
         ChannelState(String name) {

@@ -258,6 +258,32 @@ class SessionTest {
     }
 
     @Test
+    void aBacklogLargerThanTheQueueIsReplayedAtTheReadersPaceWithoutDisconnecting() {
+        Engine e = engine(Map.of("realtime.queue.maxMessages", "16")); // the bus keeps 100 messages (see ctx)
+        RecordingOutput out = new RecordingOutput();
+        Session first = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        first.subscribeAll(List.of("a"), Since.NOW);
+        String cursor = first.cursor();
+        first.close();
+        IntStream.rangeClosed(1, 90).forEach(i -> e.publishJson("a", null, String.valueOf(i)));
+
+        Session s = e.open(out, Integer.MAX_VALUE);
+        s.subscribeAll(List.of("a"), Since.parse(cursor));
+        long expected = 1;
+        Outbound o;
+        while ((o = s.poll()) != null) {
+            assertThat(o).as("at " + expected).isInstanceOf(Outbound.Delivery.class);
+            assertThat(((Outbound.Delivery) o).message().position()).isEqualTo(expected++);
+            if (expected == 50) {
+                e.publishJson("a", null, "\"live\""); // live traffic meanwhile is delivered after the replay, in order
+            }
+        }
+        assertThat(expected - 1).isEqualTo(91);
+        assertThat(out.terminated).isEmpty();
+        assertThat(s.isClosed()).isFalse();
+    }
+
+    @Test
     void dropOldestLeavesAGapNoticeBeforeWhatIsKept() {
         Engine e = engine(Map.of("realtime.queue.maxMessages", "16", "realtime.queue.policy", "drop-oldest"));
         Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);

@@ -137,6 +137,10 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
             }
         } catch (RealtimeException e) {
             session.enqueueControl(Frames.error(e.code(), e.getMessage(), ref, channel));
+        } catch (RuntimeException e) {
+            // a frame we failed to foresee must not end the connection: answer it and carry on
+            LOG.log(System.Logger.Level.DEBUG, "refused a frame", e);
+            session.enqueueControl(Frames.error(ErrorCode.INVALID_FRAME, "the frame could not be handled", ref, channel));
         }
     }
 
