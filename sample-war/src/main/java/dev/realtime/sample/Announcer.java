@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Application code publishing without HTTP: posts to the read-only announcements room through the
@@ -31,21 +32,29 @@ public class Announcer implements ServletContextListener {
             t.setDaemon(true);
             return t;
         });
-        // realtime starts after this listener (web.xml listeners come before fragments): look it up when posting
-        timer.schedule(() -> post(ctx, "Welcome! This room is read-only: only the server posts here."), 1, TimeUnit.SECONDS);
+        // realtime starts after this listener (web.xml listeners come before fragments), and a Redis bus may take
+        // a moment to connect: try the welcome every second until it is posted
+        AtomicBoolean welcomed = new AtomicBoolean();
+        timer.scheduleWithFixedDelay(() -> {
+            if (!welcomed.get() && post(ctx, "Welcome! This room is read-only: only the server posts here.")) {
+                welcomed.set(true);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         timer.scheduleAtFixedRate(() -> post(ctx, "Server time is " + LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm"))),
                 5, 5, TimeUnit.MINUTES);
     }
 
-    private static void post(ServletContext ctx, String text) {
+    private static boolean post(ServletContext ctx, String text) {
         Object realtime = ctx.getAttribute(Realtime.ATTRIBUTE);
         if (realtime instanceof Realtime r) {
             try {
                 r.publish(ReadOnlyAnnouncements.CHANNEL, Map.of("nick", "server", "text", text));
+                return true;
             } catch (RealtimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "announcement not posted: " + e.getMessage());
             }
         }
+        return false;
     }
 
     @Override
