@@ -14,6 +14,10 @@ import dev.realtime.Message;
  *       has a new epoch, so positions from the old one are never taken for new ones;</li>
  *   <li>listeners are called without blocking the publisher for long: they must themselves
  *       return quickly (sessions only enqueue);</li>
+ *   <li>a message's {@code ts} comes from {@link BusContext#clock()} at publish;</li>
+ *   <li>a cursor's epoch that is not the current one is a gap, even for a channel never published;</li>
+ *   <li>{@link #close()} may be called twice; a closed bus delivers nothing more and leaves no task on
+ *       the engine's scheduler and no thread of its own behind;</li>
  *   <li>all methods are safe under concurrent callers.</li>
  * </ul>
  */
