@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks: bare-Tomcat baseline vs. the library, on Tomcat 11 (embedded 11.0.27, its own JVM).
 #
-#   benchmarks/run.sh quick   # ~3 minutes of measuring: 1,000 idle connections, 200-subscriber fan-out, JMH short
-#   benchmarks/run.sh full    # 1k/5k/10k idle, 1,000-subscriber fan-out with finer rate steps, JMH 3x1s + 5x1s
+#   benchmarks/run.sh quick   # 1,000 idle connections, 100-subscriber fan-out (4 rates, best of 2), storm of 300, JMH 1x1s
+#   benchmarks/run.sh full    # 1k/5k/10k idle, 500-subscriber fan-out (9 rates, best of 3, bisection), storm of 3,000, JMH 2x1s + 3x2s
 #
 # Writes benchmarks/results/REPORT.md and benchmarks/results/latency.png; raw logs and CSVs go to
-# benchmarks/results/raw/ (not committed). SKIP_BUILD=1 reuses benchmarks/target; SKIP_JMH=1 skips JMH;
+# benchmarks/results/raw/ (not committed). SKIP_BUILD=1 reuses benchmarks/target; SKIP_JMH=1 skips JMH (and
+# reports the results/raw/jmh.json of an earlier run, if there is one);
 # BENCH_ONLY=idle,fanout,storm limits the load scenarios.
 set -euo pipefail
 MODE=${1:-quick}
@@ -28,20 +29,20 @@ export BENCH_MACHINE="nproc=$(nproc), $(free -g | awk '/Mem:/{print $2}') GiB RA
 start=$(date +%s)
 if [ "${SKIP_JMH:-0}" != 1 ]; then
   if [ "$MODE" = quick ]; then
-    JMH_OPTS="-f 1 -wi 1 -w 400ms -i 2 -r 400ms"
+    JMH_OPTS="-bm sample -tu ns -f 1 -wi 1 -w 1s -i 1 -r 1s"
   else
-    JMH_OPTS="-f 1 -wi 3 -w 1s -i 5 -r 1s"
+    JMH_OPTS="-bm sample -tu ns -f 1 -wi 2 -w 1s -i 3 -r 2s"
   fi
   export BENCH_JMH_OPTS="options \`$JMH_OPTS\`"
   echo "== JMH ($JMH_OPTS)"
   java -cp "$CP" org.openjdk.jmh.Main $JMH_OPTS -rf json -rff results/raw/jmh.json > results/raw/jmh.log 2>&1 \
     || { echo "JMH failed, see results/raw/jmh.log" >&2; exit 1; }
-  grep -E '^(Benchmark|[A-Za-z]+Benchmarks\.)' results/raw/jmh.log || true
+  grep -E '^(Benchmark +\(|d\.r\.)' results/raw/jmh.log || true
 else
-  rm -f results/raw/jmh.json
+  echo "== JMH skipped (an existing results/raw/jmh.json, if any, goes into the report)"
 fi
 
 echo "== load ($MODE)"
-java -Xms512m -Xmx3g -Dbench.only="${BENCH_ONLY:-}" -cp "$CP" dev.realtime.bench.load.LoadMain "$MODE" "$HERE" \
+java -Xms512m -Xmx3g -Dbench.only="${BENCH_ONLY:-}" -Dbench.histo="${BENCH_HISTO:-false}" -cp "$CP" dev.realtime.bench.load.LoadMain "$MODE" "$HERE" \
   2>&1 | tee results/raw/load.log
 echo "== total $(( $(date +%s) - start )) s; report: $HERE/results/REPORT.md"

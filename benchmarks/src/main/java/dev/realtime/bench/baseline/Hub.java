@@ -84,7 +84,9 @@ final class Hub {
             }
         }
         for (Waiter w : waiters) {
-            answer(w, false);
+            if (w.since < id) { // a poller that registered after this message already has it in view
+                answer(w, false);
+            }
         }
         return id;
     }

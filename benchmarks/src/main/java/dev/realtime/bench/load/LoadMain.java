@@ -32,6 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class LoadMain {
     static final String[] TRANSPORTS = {"ws", "sse", "poll"};
+    /** Drain: stop waiting after this long without a new delivery (-Dbench.quietMillis), or after bench.drainMillis in all. */
+    static final long QUIET_NANOS = Long.getLong("bench.quietMillis", 1500) * 1_000_000L;
+    static final long DRAIN_MILLIS = Long.getLong("bench.drainMillis", 10_000);
 
     final Mode mode;
     final Path dir;
@@ -47,13 +50,13 @@ public final class LoadMain {
 
     /** Sizes, rates and durations of a mode. */
     record Mode(String name, int[] idleSizes, int fanoutSubscribers, int[] rates, double stepSeconds,
-                boolean bisect, int stormClients, int stormRate, double stormBefore, double stormAfter) {
+                boolean bisect, int stormClients, int stormRate, double stormBefore, double stormAfter, int repeats) {
     }
 
-    static final Mode QUICK = new Mode("quick", new int[]{1000}, 100, new int[]{5, 20, 80, 320}, 2.0,
-            false, 300, 20, 1.5, 3.5);
+    static final Mode QUICK = new Mode("quick", new int[]{1000}, 100, new int[]{10, 40, 160, 640}, 3.0,
+            false, 300, 20, 1.5, 3.5, 2);
     static final Mode FULL = new Mode("full", new int[]{1000, 5000, 10000}, 500,
-            new int[]{5, 10, 20, 40, 80, 160, 320, 640, 1280}, 4.0, true, 3000, 20, 3, 8);
+            new int[]{5, 10, 20, 40, 80, 160, 320, 640, 1280}, 4.0, true, 3000, 20, 3, 8, 3);
 
     LoadMain(Mode mode, Path dir) {
         this.mode = mode;
@@ -74,7 +77,7 @@ public final class LoadMain {
                     ints(System.getProperty("bench.idle"), mode.idleSizes()),
                     Integer.getInteger("bench.subs", mode.fanoutSubscribers()),
                     ints(System.getProperty("bench.rates"), mode.rates()), mode.stepSeconds(), mode.bisect(),
-                    mode.stormClients(), mode.stormRate(), mode.stormBefore(), mode.stormAfter());
+                    mode.stormClients(), mode.stormRate(), mode.stormBefore(), mode.stormAfter(), mode.repeats());
         }
         Path dir = Path.of(args.length > 1 ? args[1] : "benchmarks").toAbsolutePath();
         String only = System.getProperty("bench.only", ""); // e.g. "idle,fanout,storm"
@@ -122,7 +125,7 @@ public final class LoadMain {
                 publishers.put(t.name(), new RawPublisher(t.publishUrl(), 8));
             }
             if (only.isEmpty() || only.contains("fanout")) {
-                for (String tr : TRANSPORTS) {
+                for (String tr : System.getProperty("bench.transports", "ws,sse,poll").split(",")) {
                     fanout(targets, tr);
                 }
             }
@@ -182,13 +185,18 @@ public final class LoadMain {
     void idle(Target t, String transport, int n) throws Exception {
         long[] before = heap(t);
         long rss0 = ProcStats.rssBytes(pids.get(t.name()));
-        List<Client> clients = clients(t, transport, n, false);
+        List<Client> clients = clients(t, transport, n, false, true);
         long c0 = System.nanoTime();
         int held = connectAll(t, clients);
         double connectSeconds = (System.nanoTime() - c0) / 1e9;
         Thread.sleep(1000);
         long[] after = heap(t);
         long rss1 = ProcStats.rssBytes(pids.get(t.name()));
+        if (Boolean.getBoolean("bench.histo")) { // class histogram of live objects, to see what a connection costs
+            Path out = raw.resolve("histo-" + t.name() + "-" + transport + "-" + n + ".txt");
+            new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jmap").toString(), "-histo:live",
+                    Long.toString(pids.get(t.name()))).redirectErrorStream(true).redirectOutput(out.toFile()).start().waitFor();
+        }
         held = Math.min(held, connections(t));
         teardown(t, clients);
         Results.Idle r = new Results.Idle(t.name(), transport, n, held, connectSeconds, before[0], after[0], rss0, rss1, (int) after[1]);
@@ -211,7 +219,17 @@ public final class LoadMain {
                 if (firstFail.containsKey(t)) {
                     continue;
                 }
-                Results.Step s = step(t, transport, clients.get(t), rate, mode.stepSeconds());
+                Results.Step s = null;
+                for (int rep = 0; rep < mode.repeats(); rep++) { // best of N: the machine is shared, stalls come and go
+                    Results.Step r = step(t, transport, clients.get(t), rate, mode.stepSeconds());
+                    if (s == null || better(r, s)) {
+                        s = r;
+                    }
+                    if (s.pass() || r.lost() > 0 || r.disconnects() > 0) {
+                        break;
+                    }
+                }
+                results.steps.add(s);
                 if (s.pass()) {
                     lastPass.put(t, s);
                 } else {
@@ -238,10 +256,28 @@ public final class LoadMain {
             if (mid > lo && mid < fail.rate()) {
                 List<Client> fresh = clients(t, transport, subs, false);
                 connectAll(t, fresh);
-                step(t, transport, fresh, mid, mode.stepSeconds());
+                Results.Step s = null;
+                for (int rep = 0; rep < mode.repeats(); rep++) {
+                    Results.Step r = step(t, transport, fresh, mid, mode.stepSeconds());
+                    if (s == null || better(r, s)) {
+                        s = r;
+                    }
+                    if (s.pass() || r.lost() > 0 || r.disconnects() > 0) {
+                        break;
+                    }
+                }
+                results.steps.add(s);
                 teardown(t, fresh);
             }
         }
+    }
+
+    /** A passing step beats a failing one; otherwise the lower p99 wins. */
+    static boolean better(Results.Step a, Results.Step b) {
+        if (a.pass() != b.pass()) {
+            return a.pass();
+        }
+        return a.p99() < b.p99();
     }
 
     Results.Step step(Target t, String transport, List<Client> clients, int rate, double seconds) throws Exception {
@@ -253,7 +289,7 @@ public final class LoadMain {
         pub.run();
         Histogram answered = publishers.get(t.name()).answered;
         long expected = (long) pub.count * clients.size();
-        awaitDrain(p, expected, 10_000);
+        awaitDrain(p, expected, DRAIN_MILLIS);
         double[] cores = meter.cores();
         long delivered = 0;
         for (Client c : clients) {
@@ -265,7 +301,7 @@ public final class LoadMain {
                 delivered / seconds, h.percentile(0.50) / 1000.0, h.percentile(0.99) / 1000.0,
                 h.percentile(0.999) / 1000.0, h.max() / 1000.0, cores[0], cores[1], p.pollRequests.sum(), p.pollBytes.sum(),
                 answered.percentile(0.5) / 1000.0, answered.percentile(0.99) / 1000.0, loadAverage());
-        results.steps.add(s);
+        results.allSteps.add(s);
         log("publish answered (from scheduled time): p50=%.1f p99=%.1f max=%.1f ms", answered.percentile(0.5) / 1000.0,
                 answered.percentile(0.99) / 1000.0, answered.max() / 1000.0);
         log("fanout %s %s subs=%d rate=%d: %.0f deliveries/s p50=%.1f p99=%.1f p99.9=%.1f max=%.1f ms lost=%d dup=%d pubErr=%d disc=%d cpu server=%.2f gen=%.2f load=%.1f %s",
@@ -292,7 +328,8 @@ public final class LoadMain {
         post(t.disconnectUrl(), "");
         publishing.join();
         long expected = (long) pub.count * n;
-        awaitDrain(p, expected, 10_000);
+        // reconnecting thousands of clients on a busy machine takes seconds: wait longer before calling a message lost
+        awaitDrain(p, expected, Math.max(DRAIN_MILLIS, 60_000), Math.max(QUIET_NANOS, 8_000_000_000L));
         double[] cores = meter.cores();
         long delivered = 0;
         int withLoss = 0;
@@ -300,13 +337,18 @@ public final class LoadMain {
         int reconnected = 0;
         long reconnectMax = 0;
         List<Long> caught = new ArrayList<>();
+        java.util.Map<String, long[]> byTransport = new java.util.TreeMap<>(); // {clients, with loss, lost deliveries}
         for (Client c : clients) {
             int got = c.received(pub.first, pub.first + pub.count);
             delivered += got;
+            long[] bt = byTransport.computeIfAbsent(c.transport(), k -> new long[3]);
+            bt[0]++;
             if (got < pub.count) {
                 withLoss++;
+                bt[1]++;
+                bt[2] += pub.count - got;
             }
-            if (!(c instanceof PollClient)) {
+            if (!c.transport().equals("poll")) {
                 reconnectClients++;
                 if (c.reconnectedNanos != 0) {
                     reconnected++;
@@ -322,8 +364,9 @@ public final class LoadMain {
         double caughtMax = caught.isEmpty() ? Double.NaN : caught.get(caught.size() - 1) / 1e6;
         Results.Storm s = new Results.Storm(t.name(), n, mode.stormRate(), pub.count, expected, expected - delivered,
                 p.duplicates.sum(), withLoss, reconnectClients, reconnected, reconnectMax / 1e6, caught.size(),
-                caughtP50, caughtMax, cores[0], cores[1]);
+                caughtP50, caughtMax, cores[0], cores[1], lossText(byTransport));
         results.storms.add(s);
+        log("storm %s loss by transport: %s", t.name(), s.lossByTransport());
         log("storm %s n=%d: reconnected %d/%d (max %.0f ms), caught up %d/%d (p50 %.0f ms, max %.0f ms), lost %d of %d, dup %d, clients with loss %d",
                 t.name(), n, reconnected, reconnectClients, s.reconnectMaxMs(), caught.size(), n, caughtP50, caughtMax,
                 s.lost(), expected, s.duplicates(), withLoss);
@@ -333,6 +376,11 @@ public final class LoadMain {
     // ---------------------------------------------------------------- clients
 
     List<Client> clients(Target t, String transport, int n, boolean reconnect) {
+        return clients(t, transport, n, reconnect, false);
+    }
+
+    /** @param jdkPoller long-poll with the JDK HttpClient (idle capacity: no thread per connection) or a raw socket */
+    List<Client> clients(Target t, String transport, int n, boolean reconnect, boolean jdkPoller) {
         List<Client> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             String tr = transport.equals("mixed") ? TRANSPORTS[i % 3] : transport;
@@ -340,7 +388,7 @@ public final class LoadMain {
             Client c = switch (tr) {
                 case "ws" -> new WsClient(t, http, timer);
                 case "sse" -> new SseClient(t, http, timer);
-                default -> new PollClient(t, http, timer);
+                default -> jdkPoller ? new PollClient(t, http, timer) : new RawPollClient(t, timer);
             };
             if (reconnect) {
                 c.reconnect = true;
@@ -405,6 +453,10 @@ public final class LoadMain {
 
     /** Waits until the phase has {@code expected} deliveries or nothing arrived for 1.5 s (at most {@code max} ms). */
     void awaitDrain(Phase p, long expected, long max) throws InterruptedException {
+        awaitDrain(p, expected, max, QUIET_NANOS);
+    }
+
+    void awaitDrain(Phase p, long expected, long max, long quietNanos) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(max);
         long last = -1;
         long lastChange = System.nanoTime();
@@ -416,7 +468,7 @@ public final class LoadMain {
             if (d != last) {
                 last = d;
                 lastChange = System.nanoTime();
-            } else if (System.nanoTime() - lastChange > 1_500_000_000L) {
+            } else if (System.nanoTime() - lastChange > quietNanos) {
                 return;
             }
             Thread.sleep(20);
@@ -498,6 +550,13 @@ public final class LoadMain {
         adminHttp.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    static String lossText(java.util.Map<String, long[]> byTransport) {
+        StringBuilder b = new StringBuilder();
+        byTransport.forEach((k, v) -> b.append(b.isEmpty() ? "" : "; ").append(k).append(": ").append(v[1]).append('/')
+                .append(v[0]).append(" clients lost ").append(v[2]));
+        return b.toString();
     }
 
     /** The 1-minute load average: this machine is shared, so the report shows how busy it was. */

@@ -28,11 +28,15 @@ final class Results {
 
     record Storm(String target, int clients, int rate, int published, long expected, long lost, long duplicates,
                  int clientsWithLoss, int reconnectClients, int reconnected, double reconnectMaxMs,
-                 int caughtUp, double caughtUpP50Ms, double caughtUpMaxMs, double serverCores, double generatorCores) {
+                 int caughtUp, double caughtUpP50Ms, double caughtUpMaxMs, double serverCores, double generatorCores,
+                 String lossByTransport) {
     }
 
     final List<Idle> idle = new ArrayList<>();
+    /** The step kept for each rate (best of the repeats). */
     final List<Step> steps = new ArrayList<>();
+    /** Every step run, repeats included (raw CSV). */
+    final List<Step> allSteps = new ArrayList<>();
     final List<Storm> storms = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
 }
