@@ -9,7 +9,6 @@ import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -23,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One long-poll: a session that lives for one request. Answered as soon as anything is queued (a
  * replay, a gap, a live message) or when the timeout passes, with the cursor for the next poll.
  */
-public final class PollRequest implements Session.Output, AsyncListener {
+public final class PollRequest implements Session.Output, AsyncEnd {
     private static final System.Logger LOG = System.getLogger(PollRequest.class.getName());
 
     private final Engine engine;
@@ -143,7 +142,8 @@ public final class PollRequest implements Session.Output, AsyncListener {
         }
     }
 
-    private void release() {
+    @Override
+    public void release() {
         answered.set(true);
         cancelTimer();
         if (session != null) {
@@ -152,22 +152,8 @@ public final class PollRequest implements Session.Output, AsyncListener {
     }
 
     @Override
-    public void onComplete(AsyncEvent event) {
-        release();
-    }
-
-    @Override
     public void onTimeout(AsyncEvent event) {
         release();
         event.getAsyncContext().complete();
-    }
-
-    @Override
-    public void onError(AsyncEvent event) {
-        release();
-    }
-
-    @Override
-    public void onStartAsync(AsyncEvent event) {
     }
 }

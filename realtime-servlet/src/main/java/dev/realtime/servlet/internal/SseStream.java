@@ -7,8 +7,6 @@ import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * says the socket can take more, so a slow reader never holds a thread; its queue fills instead and
  * the slow-consumer policy applies.
  */
-public final class SseStream implements Session.Output, WriteListener, AsyncListener {
+public final class SseStream implements Session.Output, WriteListener, AsyncEnd {
     private static final System.Logger LOG = System.getLogger(SseStream.class.getName());
     private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -189,7 +187,8 @@ public final class SseStream implements Session.Output, WriteListener, AsyncList
         }
     }
 
-    private synchronized void release() {
+    @Override
+    public synchronized void release() {
         done = true;
         if (heartbeat != null) {
             heartbeat.cancel(false);
@@ -203,24 +202,5 @@ public final class SseStream implements Session.Output, WriteListener, AsyncList
     public void onError(Throwable t) {
         LOG.log(System.Logger.Level.DEBUG, "SSE write failed", t);
         release();
-    }
-
-    @Override
-    public void onComplete(AsyncEvent event) {
-        release();
-    }
-
-    @Override
-    public void onTimeout(AsyncEvent event) {
-        release();
-    }
-
-    @Override
-    public void onError(AsyncEvent event) {
-        release();
-    }
-
-    @Override
-    public void onStartAsync(AsyncEvent event) {
     }
 }
