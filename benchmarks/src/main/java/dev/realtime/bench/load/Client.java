@@ -41,7 +41,7 @@ abstract class Client {
         synchronized (seen) {
             fresh = !seen.get((int) seq);
             seen.set((int) seq);
-            if (p != null && seq >= p.dropSeq && caughtUpNanos == 0) {
+            if (p != null && seq > p.dropSeq && caughtUpNanos == 0) {
                 contiguous = seen.nextClearBit((int) p.firstSeq);
             }
         }
@@ -54,7 +54,7 @@ abstract class Client {
         }
         p.deliveries.increment();
         p.latency.record((now - sentNanos) / 1000);
-        if (contiguous > p.dropSeq) {
+        if (contiguous > seq) { // holds every message up to this one, published after the drop
             caughtUpNanos = now;
         }
     }

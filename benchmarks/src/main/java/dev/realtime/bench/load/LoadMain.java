@@ -157,8 +157,11 @@ public final class LoadMain {
         String cp = dir.resolve("target/server-lib").toString() + "/*" + java.io.File.pathSeparator
                 + dir.resolve("target/classes");
         Path logFile = raw.resolve("server-" + t.name() + ".log");
-        List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xms256m", "-Xmx2g", "-XX:+UseG1GC",
-                "-cp", cp, "dev.realtime.bench.server.BenchServer",
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xms256m", "-Xmx2g", "-XX:+UseG1GC"));
+        if (Boolean.getBoolean("bench.jfr")) { // CPU profile of the server: results/raw/server-<target>.jfr
+            cmd.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + raw.resolve("server-" + t.name() + ".jfr"));
+        }
+        cmd.addAll(List.of("-cp", cp, "dev.realtime.bench.server.BenchServer",
                 Integer.toString(t.port()), t.context(), t.war(), "12000", "200"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
         pids.put(t.name(), p.pid());
