@@ -6,6 +6,7 @@ import dev.realtime.Message;
 import dev.realtime.RealtimeException;
 import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusSubscription;
+import dev.realtime.spi.BusUnavailableException;
 import dev.realtime.spi.HistoryPage;
 import dev.realtime.spi.MessageBus;
 
@@ -53,8 +54,6 @@ public final class Session {
     }
 
     private static final int PAGE = 256;
-    /** Live messages held per channel while it replays; beyond, they are read from history instead. */
-    private static final int HELD_MAX = 1024;
 
     private final Engine engine;
     private final MessageBus bus;
@@ -123,25 +122,56 @@ public final class Session {
                 channels.put(name, state);
             }
         }
-        if (fresh) {
-            state.subscription = bus.subscribe(name, state);
-            synchronized (this) {
-                if (state.gone) { // closed meanwhile
-                    state.subscription.close();
-                    return;
+        try {
+            if (fresh) {
+                state.subscription = bus.subscribe(name, state);
+                synchronized (this) {
+                    if (state.gone) { // closed meanwhile
+                        state.subscription.close();
+                        return;
+                    }
                 }
             }
-        }
-        if (since instanceof Since.After after && after.cursor().positionOf(name) >= 0) {
-            replay(state, announce, after.cursor().epoch(), after.cursor().positionOf(name), true);
-        } else if (since instanceof Since.Earliest) {
-            replay(state, announce, bus.epoch(), 0, false);
-        } else if (fresh) {
-            startAtHead(state, announce);
-        } else if (announce != null) {
-            synchronized (this) {
-                enqueue(announce.apply(cursor()));
+            if (since instanceof Since.After after && after.cursor().positionOf(name) >= 0) {
+                replay(state, announce, after.cursor().epoch(), after.cursor().positionOf(name), true);
+            } else if (since instanceof Since.Earliest) {
+                replay(state, announce, bus.epoch(), 0, false);
+            } else if (fresh) {
+                startAtHead(state, announce);
+            } else if (announce != null) {
+                synchronized (this) {
+                    enqueue(announce.apply(cursor()));
+                }
             }
+        } catch (BusUnavailableException e) {
+            if (fresh) {
+                unsubscribe(name, null);
+            }
+            throw new RealtimeException(ErrorCode.BUS_UNAVAILABLE, "the message bus is unavailable; retry shortly");
+        }
+    }
+
+    /**
+     * Replays in the background (after a bus resync, or when the reader caught up). If the bus is
+     * down, tries again shortly: the channel keeps holding its live messages meanwhile.
+     */
+    private void replayLater(ChannelState state, long delayMillis) {
+        Runnable run = () -> {
+            try {
+                replay(state, null, null, 0, true); // from wherever the channel stands when the replay starts
+            } catch (BusUnavailableException e) {
+                synchronized (this) {
+                    if (state.gone || closed) {
+                        return;
+                    }
+                }
+                replayLater(state, 1000);
+            }
+        };
+        if (delayMillis == 0) {
+            engine.executor().execute(run);
+        } else {
+            engine.scheduler().schedule(() -> engine.executor().execute(run), delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 
@@ -178,7 +208,6 @@ public final class Session {
     public Outbound poll() {
         Outbound o;
         List<ChannelState> resume = null;
-        String from;
         synchronized (this) {
             o = queue.pollFirst();
             if (o != null) {
@@ -194,17 +223,10 @@ public final class Session {
                 }
                 suspendedReplays = 0;
             }
-            from = epoch;
         }
         if (resume != null) {
             for (ChannelState s : resume) {
-                engine.executor().execute(() -> {
-                    long position;
-                    synchronized (this) {
-                        position = s.lastPosition;
-                    }
-                    replay(s, null, from, position, true);
-                });
+                replayLater(s, 0);
             }
         }
         return o;
@@ -308,6 +330,13 @@ public final class Session {
     private void replay(ChannelState state, Function<String, Outbound> announce, String fromEpoch, long after, boolean reportGap) {
         synchronized (state.replayLock) {
             synchronized (this) {
+                if (state.gone || closed) {
+                    return;
+                }
+                if (fromEpoch == null) { // continue from the channel's own position
+                    fromEpoch = epoch;
+                    after = state.lastPosition;
+                }
                 state.replaying = true;
                 // the cursor's position stands even when nothing newer exists (another epoch's is replaced by the gap)
                 state.lastPosition = fromEpoch.equals(epoch) ? after : 0;
@@ -408,7 +437,7 @@ public final class Session {
                 if (state.heldOverflow) {
                     return; // the replay reads it from history
                 }
-                if (state.held.size() >= HELD_MAX) {
+                if (state.held.size() >= maxMessages) { // bounded like the queue; beyond, they are read from history
                     state.held.clear();
                     state.heldOverflow = true;
                     return;
@@ -421,18 +450,7 @@ public final class Session {
     }
 
     private void onResync(ChannelState state) {
-        engine.executor().execute(() -> {
-            String e;
-            long p;
-            synchronized (this) {
-                if (state.gone || closed) {
-                    return;
-                }
-                e = epoch;
-                p = state.lastPosition;
-            }
-            replay(state, null, e, p, true);
-        });
+        replayLater(state, 0);
     }
 
     /** Under the session lock. */
