@@ -7,7 +7,8 @@
 # Writes benchmarks/results/REPORT.md and benchmarks/results/latency.png; raw logs and CSVs go to
 # benchmarks/results/raw/ (not committed). SKIP_BUILD=1 reuses benchmarks/target; SKIP_JMH=1 skips JMH (and
 # reports the results/raw/jmh.json of an earlier run, if there is one);
-# BENCH_ONLY=idle,fanout,storm limits the load scenarios.
+# BENCH_ONLY=idle,fanout,storm limits the load scenarios; BENCH_HISTO=true saves jmap -histo:live after each idle
+# step; BENCH_JFR=true records a JFR CPU profile of each server (results/raw/server-<target>.jfr).
 set -euo pipefail
 MODE=${1:-quick}
 case "$MODE" in quick|full) ;; *) echo "usage: $0 quick|full" >&2; exit 2 ;; esac
@@ -43,6 +44,6 @@ else
 fi
 
 echo "== load ($MODE)"
-java -Xms512m -Xmx3g -Dbench.only="${BENCH_ONLY:-}" -Dbench.histo="${BENCH_HISTO:-false}" -cp "$CP" dev.realtime.bench.load.LoadMain "$MODE" "$HERE" \
+java -Xms512m -Xmx3g -Dbench.only="${BENCH_ONLY:-}" -Dbench.histo="${BENCH_HISTO:-false}" -Dbench.jfr="${BENCH_JFR:-false}" -cp "$CP" dev.realtime.bench.load.LoadMain "$MODE" "$HERE" \
   2>&1 | tee results/raw/load.log
 echo "== total $(( $(date +%s) - start )) s; report: $HERE/results/REPORT.md"
