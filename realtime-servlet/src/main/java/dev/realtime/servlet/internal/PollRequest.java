@@ -33,6 +33,10 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     private volatile boolean closeConnection;
     /** False while the request is still subscribing: an answer then would leave channels out of the cursor. */
     private volatile boolean ready;
+    /** Ended (dropped, shut down) before it finished subscribing: answer with the cursor it came with. */
+    private volatile boolean endedEarly;
+    /** The request's own cursor, when it came with one. */
+    private String sinceCursor;
 
     private PollRequest(Engine engine, AsyncContext async) {
         this.engine = engine;
@@ -47,6 +51,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
         AsyncContext async = req.startAsync();
         async.setTimeout(timeout + 30_000); // our own timer answers first; this only reclaims a stuck request
         PollRequest poll = new PollRequest(engine, async);
+        poll.sinceCursor = since instanceof Since.After ? req.getParameter("since") : null;
         async.addListener(poll);
         try {
             poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(),
@@ -57,7 +62,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
             return;
         }
         poll.ready = true;
-        if (timeout == 0 || poll.session.hasPending() || poll.session.isClosed()) {
+        if (timeout == 0 || poll.endedEarly || poll.session.hasPending() || poll.session.isClosed()) {
             poll.answer();
         } else {
             poll.timer = engine.scheduler().schedule(() -> engine.executor().execute(poll::answer), timeout, TimeUnit.MILLISECONDS);
@@ -89,6 +94,12 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     @Override
     public void terminate(Session.CloseCause cause) {
         closeConnection = cause == Session.CloseCause.DROPPED;
+        if (!ready) {
+            endedEarly = true; // start() answers once it has finished (or the re-check below, if it just did)
+            if (!ready) {
+                return;
+            }
+        }
         answer(); // now, before the session forgets its queue and channels
     }
 
@@ -100,6 +111,10 @@ public final class PollRequest implements Session.Output, AsyncEnd {
         cancelTimer();
         Session.Batch batch = session.drain();
         session.close();
+        if (endedEarly && sinceCursor != null) {
+            // subscribing was cut short: the batch's cursor may miss channels, so hand back the request's own
+            batch = new Session.Batch(java.util.List.of(), sinceCursor);
+        }
         StringBuilder messages = new StringBuilder();
         StringBuilder gaps = new StringBuilder();
         for (Outbound o : batch.items()) {
