@@ -94,12 +94,22 @@ final class MemoryBus implements MessageBus {
             List<Message> page = new ArrayList<>(Math.min(limit, log.history.size()));
             // positions are contiguous, so the first wanted message is at index (from + 1 - oldest)
             long skip = Math.max(0, from + 1 - oldest);
-            Iterator<Message> it = log.history.iterator();
-            for (long i = 0; i < skip && it.hasNext(); i++) {
-                it.next();
-            }
-            while (it.hasNext() && page.size() < limit) {
-                page.add(it.next());
+            long newer = log.history.size() - skip;
+            if (newer > 0 && newer <= limit) {
+                // a reader near the head (the usual resume or poll): walk back from the newest
+                Iterator<Message> back = log.history.descendingIterator();
+                for (long i = 0; i < newer; i++) {
+                    page.add(back.next());
+                }
+                java.util.Collections.reverse(page);
+            } else {
+                Iterator<Message> it = log.history.iterator();
+                for (long i = 0; i < skip && it.hasNext(); i++) {
+                    it.next();
+                }
+                while (it.hasNext() && page.size() < limit) {
+                    page.add(it.next());
+                }
             }
             return new HistoryPage(page, gap, log.head);
         }
