@@ -90,7 +90,7 @@ class ResumeBacklogIT {
     }
 
     static URI ws(Http http, String query) {
-        return URI.create(http.uri("/realtime/ws" + query).toString().replaceFirst("^http", "ws"));
+        return http.ws(query);
     }
 
     static void publish(Http http, String channel, int i) {

@@ -273,7 +273,7 @@ class SlowConsumerIT {
     }
 
     static URI ws(Http http, String query) {
-        return URI.create(http.uri("/realtime/ws" + query).toString().replaceFirst("^http", "ws"));
+        return http.ws(query);
     }
 
     int sessions(Http http) {

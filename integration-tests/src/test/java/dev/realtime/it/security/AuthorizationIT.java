@@ -51,7 +51,7 @@ class AuthorizationIT {
     }
 
     URI ws(String query) {
-        return URI.create(http.uri("/realtime/ws" + query).toString().replaceFirst("^http", "ws"));
+        return http.ws(query);
     }
 
     @Test

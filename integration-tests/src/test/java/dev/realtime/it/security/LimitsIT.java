@@ -47,7 +47,7 @@ class LimitsIT {
     URL base;
 
     URI ws(Http http, String query) {
-        return URI.create(http.uri("/realtime/ws" + query).toString().replaceFirst("^http", "ws"));
+        return http.ws(query);
     }
 
     @Test

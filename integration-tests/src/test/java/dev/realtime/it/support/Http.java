@@ -27,6 +27,11 @@ public final class Http {
         return URI.create(base.toString().replaceAll("/$", "") + pathAndQuery);
     }
 
+    /** The WebSocket endpoint, {@code ws://.../realtime/ws} plus the query (which starts with '?', or is empty). */
+    public URI ws(String query) {
+        return URI.create(uri("/realtime/ws" + query).toString().replaceFirst("^http", "ws"));
+    }
+
     public static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }

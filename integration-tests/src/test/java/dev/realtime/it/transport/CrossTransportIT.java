@@ -50,7 +50,7 @@ class CrossTransportIT {
     }
 
     URI ws(String query) {
-        return URI.create(http.uri("/realtime/ws" + query).toString().replaceFirst("^http", "ws"));
+        return http.ws(query);
     }
 
     @Test

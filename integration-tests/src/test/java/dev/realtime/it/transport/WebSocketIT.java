@@ -49,7 +49,7 @@ class WebSocketIT {
     }
 
     URI ws(String query) {
-        return URI.create(http.uri("/realtime/ws" + query).toString().replaceFirst("^http", "ws"));
+        return http.ws(query);
     }
 
     @Test
