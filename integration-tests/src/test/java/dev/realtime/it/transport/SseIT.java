@@ -132,5 +132,8 @@ class SseIT {
         assertError(http.get("/realtime/sse"), 400, "missing_channel");
         assertError(http.get("/realtime/sse?channel=" + enc("no spaces")), 400, "invalid_channel");
         assertError(http.get("/realtime/sse?channel=a&since=%25%25"), 400, "invalid_cursor");
+        var head = http.send(HttpRequest.newBuilder(http.uri("/realtime/sse?channel=a")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(head.statusCode()).as("HEAD opens no stream").isEqualTo(405);
+        assertThat(head.headers().firstValue("Allow")).hasValue("GET");
     }
 }

@@ -23,7 +23,7 @@ public final class ClientScript {
             return false;
         }
         if (!req.getMethod().equals("GET") && !req.getMethod().equals("HEAD")) {
-            throw new HttpErrors.MethodNotAllowed("GET");
+            throw new HttpErrors.MethodNotAllowed("GET, HEAD");
         }
         try (InputStream in = ClientScript.class.getResourceAsStream("/dev/realtime/servlet/client" + path)) {
             if (in == null) {

@@ -30,7 +30,7 @@ public final class HttpErrors {
         resp.resetBuffer();
         resp.setStatus(e.code().status());
         if (e instanceof MethodNotAllowed m) {
-            resp.setHeader("Allow", m.allowed.equals("GET") ? "GET, HEAD" : m.allowed + ", OPTIONS");
+            resp.setHeader("Allow", m.allowed.equals("POST") ? "POST, OPTIONS" : m.allowed);
         }
         writeJson(resp, e.toJson());
     }
