@@ -40,11 +40,33 @@ public record Cursor(String epoch, Map<Long, Long> positions) {
     }
 
     static void appendEntry(StringBuilder b, long hash, long position) {
-        b.append('~');
-        for (int shift = 60; shift >= 0; shift -= 6) {
-            b.append(B64[(int) (hash >>> shift) & 0x3F]);
+        b.append(entryPrefix(hash));
+        appendPosition(b, position);
+    }
+
+    /** The constant part of a channel's entry, {@code ~<hash>.}: sessions keep it, so a delivery only appends digits. */
+    static String entryPrefix(long hash) {
+        char[] c = new char[13];
+        c[0] = '~';
+        for (int i = 0, shift = 60; shift >= 0; i++, shift -= 6) {
+            c[1 + i] = B64[(int) (hash >>> shift) & 0x3F];
         }
-        b.append('.').append(Long.toString(position, 36));
+        c[12] = '.';
+        return new String(c);
+    }
+
+    /** A position in base 36, written without an intermediate string (this runs for every delivery). */
+    static void appendPosition(StringBuilder b, long position) {
+        if (position < 36) {
+            b.append(Character.forDigit((int) position, 36));
+            return;
+        }
+        char[] digits = new char[13]; // 36^13 > Long.MAX_VALUE
+        int i = digits.length;
+        for (long p = position; p > 0; p /= 36) {
+            digits[--i] = Character.forDigit((int) (p % 36), 36);
+        }
+        b.append(digits, i, digits.length - i);
     }
 
     public static Cursor decode(String text) {

@@ -246,10 +246,11 @@ public final class Session {
 
     /** The cursor covering every subscribed channel at the last position queued. */
     public synchronized String cursor() {
-        StringBuilder b = new StringBuilder(16 + channels.size() * 20);
+        StringBuilder b = new StringBuilder(24 + channels.size() * 20);
         b.append("1~").append(epoch);
         for (ChannelState s : channels.values()) {
-            Cursor.appendEntry(b, s.hash, s.lastPosition);
+            b.append(s.entryPrefix);
+            Cursor.appendPosition(b, s.lastPosition);
         }
         return b.toString();
     }
@@ -516,7 +517,8 @@ public final class Session {
     /** A channel as this session sees it; also the bus listener for it. */
     private final class ChannelState implements BusListener {
         final String name;
-        final long hash;
+        /** This channel's cursor entry up to its position: built once, not per delivery. */
+        final String entryPrefix;
         final Object replayLock = new Object();
         final List<Message> held = new ArrayList<>();
         volatile BusSubscription subscription;
@@ -529,7 +531,7 @@ public final class Session {
 
         ChannelState(String name) {
             this.name = name;
-            this.hash = Cursor.hash(name);
+            this.entryPrefix = Cursor.entryPrefix(Cursor.hash(name));
         }
 
         @Override

@@ -13,6 +13,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CursorTest {
 
     @Test
+    void positionsAreWrittenInBase36LikeLongToString() {
+        long[] samples = {0, 1, 35, 36, 37, 1295, 1296, 123_456_789, Long.MAX_VALUE / 36, Long.MAX_VALUE - 1, Long.MAX_VALUE};
+        for (long p : samples) {
+            StringBuilder b = new StringBuilder("x");
+            Cursor.appendPosition(b, p);
+            assertThat(b.toString()).as("position %d", p).isEqualTo("x" + Long.toString(p, 36));
+        }
+    }
+
+    @Test
+    void entryPrefixIsTheEncodedEntryWithoutItsPosition() {
+        long hash = Cursor.hash("room:42");
+        String encoded = new Cursor("e1", Map.of(hash, 99L)).encode();
+        assertThat(encoded).isEqualTo("1~e1" + Cursor.entryPrefix(hash) + Long.toString(99, 36));
+    }
+
+    @Test
     void roundTripsEpochAndPositions() {
         Map<Long, Long> positions = new LinkedHashMap<>();
         positions.put(Cursor.hash("room:42"), 17L);

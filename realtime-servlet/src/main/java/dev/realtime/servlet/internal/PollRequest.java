@@ -87,7 +87,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     @Override
     public void wake() {
         if (ready) {
-            engine.executor().execute(this::answer);
+            engine.drain(this::answer);
         }
     }
 

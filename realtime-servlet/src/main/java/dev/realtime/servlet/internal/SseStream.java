@@ -31,6 +31,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
     private final AsyncContext async;
     private final ServletOutputStream out;
     private final long heartbeatMillis;
+    private final Runnable pumpTask = this::pump;
     private Session session;
     private ScheduledFuture<?> heartbeat;
     /** Guarded by this: the retry line still to write, unflushed bytes, a heartbeat due, the end. */
@@ -83,7 +84,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
 
     @Override
     public void wake() {
-        engine.executor().execute(this::pump);
+        engine.drain(pumpTask);
     }
 
     @Override

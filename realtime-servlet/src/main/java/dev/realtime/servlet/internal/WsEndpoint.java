@@ -51,6 +51,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     private volatile jakarta.websocket.Session ws;
     private volatile Session session;
     private volatile ScheduledFuture<?> pinger;
+    private final Runnable pumpTask = this::pump;
 
     WsEndpoint(Engine engine, List<String> channels, Since since, Principal principal, String remoteAddress) {
         this.engine = engine;
@@ -187,7 +188,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
 
     @Override
     public void wake() {
-        engine.executor().execute(this::pump);
+        engine.drain(pumpTask);
     }
 
     /** Sends the next queued frame unless one is already on its way; the send's completion continues. */
