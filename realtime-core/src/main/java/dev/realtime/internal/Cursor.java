@@ -55,6 +55,23 @@ public record Cursor(String epoch, Map<Long, Long> positions) {
         return new String(c);
     }
 
+    /**
+     * Writes {@code position} in base 36 over the {@code length} characters at {@code at}, if it has
+     * exactly that many digits; false (nothing written) otherwise.
+     */
+    static boolean rewritePosition(char[] text, int at, int length, long position) {
+        int i = at + length;
+        long p = position;
+        do {
+            if (i == at) {
+                return false; // more digits than the slot
+            }
+            text[--i] = Character.forDigit((int) (p % 36), 36);
+            p /= 36;
+        } while (p > 0);
+        return i == at; // fewer digits: the caller lays the text out again
+    }
+
     /** A position in base 36, written without an intermediate string (this runs for every delivery). */
     static void appendPosition(StringBuilder b, long position) {
         if (position < 36) {

@@ -75,6 +75,13 @@ public final class Session {
     private boolean closed;
     /** Subscriptions released and the engine told: cleanup happens once. */
     private boolean released;
+    /** The cursor's text as last built, kept so a delivery rewrites one position instead of the whole cursor. */
+    private char[] cursorText;
+    /** Channels added or removed: the cursor's text must be laid out again. */
+    private int layoutChanges;
+    private int renderedLayout = -1;
+    private String renderedEpoch;
+    private boolean cursorStale = true;
 
     Session(Engine engine, Output output, int replayBudget, String address, ChannelAccess access) {
         this.engine = engine;
@@ -120,6 +127,7 @@ public final class Session {
                 checkLimit(channels.size() + 1);
                 state = new ChannelState(name);
                 channels.put(name, state);
+                layoutChanges++;
             }
         }
         try {
@@ -180,6 +188,7 @@ public final class Session {
         ChannelState state;
         synchronized (this) {
             state = channels.remove(name);
+            layoutChanges++;
             if (state != null) {
                 state.gone = true;
                 for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
@@ -244,15 +253,44 @@ public final class Session {
         return new Batch(items, cursor());
     }
 
-    /** The cursor covering every subscribed channel at the last position queued. */
+    /**
+     * The cursor covering every subscribed channel at the last position queued. Runs for every
+     * delivery: the text is kept, and {@link #setPosition} rewrites the one position that moved in
+     * place, so a delivery costs a copy of the text, not a walk over every channel of the session.
+     */
     public synchronized String cursor() {
+        if (cursorStale || renderedLayout != layoutChanges || !epoch.equals(renderedEpoch)) {
+            layOutCursor();
+        }
+        return new String(cursorText);
+    }
+
+    /** Under the session lock: every change of a channel's position comes here, to keep the cursor's text current. */
+    private void setPosition(ChannelState s, long position) {
+        s.lastPosition = position;
+        if (!cursorStale && s.layout == renderedLayout && renderedLayout == layoutChanges
+                && !Cursor.rewritePosition(cursorText, s.digitsAt, s.digitsLength, position)) {
+            cursorStale = true; // one more digit (or fewer): lay the text out again
+        } else if (s.layout != renderedLayout) {
+            cursorStale = true;
+        }
+    }
+
+    private void layOutCursor() {
         StringBuilder b = new StringBuilder(24 + channels.size() * 20);
         b.append("1~").append(epoch);
         for (ChannelState s : channels.values()) {
             b.append(s.entryPrefix);
+            s.digitsAt = b.length();
             Cursor.appendPosition(b, s.lastPosition);
+            s.digitsLength = b.length() - s.digitsAt;
+            s.layout = layoutChanges;
         }
-        return b.toString();
+        cursorText = new char[b.length()];
+        b.getChars(0, b.length(), cursorText, 0);
+        renderedLayout = layoutChanges;
+        renderedEpoch = epoch;
+        cursorStale = false;
     }
 
     public synchronized List<String> channels() {
@@ -276,6 +314,7 @@ public final class Session {
             queuedBytes = 0;
             states = new ArrayList<>(channels.values());
             channels.clear();
+            layoutChanges++;
         }
         for (ChannelState s : states) {
             s.gone = true;
@@ -316,7 +355,7 @@ public final class Session {
     private void startAtHead(ChannelState state, Function<String, Outbound> announce) {
         long head = bus.head(state.name);
         synchronized (this) {
-            state.lastPosition = head;
+            setPosition(state, head);
             if (announce != null) {
                 enqueue(announce.apply(cursor()));
             }
@@ -340,7 +379,7 @@ public final class Session {
                 }
                 state.replaying = true;
                 // the cursor's position stands even when nothing newer exists (another epoch's is replaced by the gap)
-                state.lastPosition = fromEpoch.equals(epoch) ? after : 0;
+                setPosition(state, fromEpoch.equals(epoch) ? after : 0);
                 if (announce != null) {
                     enqueue(announce.apply(cursor()));
                 }
@@ -373,7 +412,7 @@ public final class Session {
                         if (reportGap) {
                             enqueue(new Outbound.Gap(state.name));
                         }
-                        state.lastPosition = page.messages().isEmpty() ? page.head() : page.messages().get(0).position() - 1;
+                        setPosition(state, page.messages().isEmpty() ? page.head() : page.messages().get(0).position() - 1);
                         epoch = current;
                     } else if (!readEpoch.equals(epoch)) {
                         epoch = current;
@@ -456,7 +495,7 @@ public final class Session {
 
     /** Under the session lock. */
     private void deliver(ChannelState state, Message m) {
-        state.lastPosition = m.position();
+        setPosition(state, m.position());
         enqueue(new Outbound.Delivery(m, cursor()));
     }
 
@@ -519,6 +558,10 @@ public final class Session {
         final String name;
         /** This channel's cursor entry up to its position: built once, not per delivery. */
         final String entryPrefix;
+        /** Where this channel's position digits stand in the session's cursor text, and in which layout of it. */
+        int digitsAt;
+        int digitsLength;
+        int layout = -1;
         final Object replayLock = new Object();
         final List<Message> held = new ArrayList<>();
         volatile BusSubscription subscription;

@@ -23,6 +23,18 @@ class CursorTest {
     }
 
     @Test
+    void aPositionIsRewrittenInPlaceOnlyWhenItHasTheSlotsDigitCount() {
+        char[] text = "x~zz~y".toCharArray();
+        assertThat(Cursor.rewritePosition(text, 2, 2, 36)).isTrue();
+        assertThat(new String(text)).isEqualTo("x~10~y");
+        assertThat(Cursor.rewritePosition(text.clone(), 2, 2, 35)).as("one digit for a two-digit slot").isFalse();
+        assertThat(Cursor.rewritePosition(text.clone(), 2, 2, 1296)).as("three digits for a two-digit slot").isFalse();
+        char[] single = "a".toCharArray();
+        assertThat(Cursor.rewritePosition(single, 0, 1, 0)).isTrue();
+        assertThat(new String(single)).isEqualTo("0");
+    }
+
+    @Test
     void entryPrefixIsTheEncodedEntryWithoutItsPosition() {
         long hash = Cursor.hash("room:42");
         String encoded = new Cursor("e1", Map.of(hash, 99L)).encode();

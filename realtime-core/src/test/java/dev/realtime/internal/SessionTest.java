@@ -65,6 +65,40 @@ class SessionTest {
     }
 
     @Test
+    void everyDeliveryCarriesTheFullCursorAsTheCursorClassWritesIt() {
+        Engine e = engine(Map.of("realtime.queue.maxMessages", "100000"));
+        Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        s.subscribeAll(List.of("a", "b", "c"), Since.NOW);
+        Map<String, Long> expected = new java.util.LinkedHashMap<>(); // in subscription order, as the cursor
+        expected.put("a", 0L);
+        expected.put("b", 0L);
+        expected.put("c", 0L);
+        List<String> channels = new ArrayList<>(List.of("a", "b", "c"));
+        java.util.Random random = new java.util.Random(7);
+        // enough messages for positions to grow from one base-36 digit to three (36, 1296)
+        for (int i = 0; i < 3000; i++) {
+            String channel = channels.get(random.nextInt(channels.size()));
+            long position = e.publishJson(channel, null, "1").position();
+            expected.put(channel, position);
+            if (i == 1500) { // the cursor's layout changes: one channel leaves, another arrives
+                s.unsubscribe("b", null);
+                channels.remove("b");
+                expected.remove("b");
+                s.subscribe("d", Since.NOW, null);
+                channels.add("d");
+                expected.put("d", 0L);
+            }
+            for (Outbound o : s.drain().items()) {
+                if (o instanceof Outbound.Delivery d) {
+                    java.util.LinkedHashMap<Long, Long> hashes = new java.util.LinkedHashMap<>();
+                    expected.forEach((name, pos) -> hashes.put(Cursor.hash(name), pos));
+                    assertThat(d.cursor()).as("after message %d", i).isEqualTo(new Cursor(e.bus().epoch(), hashes).encode());
+                }
+            }
+        }
+    }
+
+    @Test
     void withoutACursorOnlyWhatIsPublishedAfterwardsArrives() {
         Engine e = engine(Map.of());
         e.publishJson("a", null, "1");
