@@ -13,9 +13,10 @@ record Target(String name, boolean library, String war, String context, int port
         return name.equals(ATMOSPHERE);
     }
 
-    /** The targets named in {@code -Dbench.targets} (comma-separated; default: all), in their given order. */
+    /** The targets named in {@code -Dbench.targets} or {@code $BENCH_TARGETS} (comma-separated; default: all), in their given order. */
     static java.util.List<Target> selected(java.util.List<Target> all) {
-        String want = System.getProperty("bench.targets", "").trim();
+        String env = System.getenv("BENCH_TARGETS");
+        String want = System.getProperty("bench.targets", env == null ? "" : env).trim();
         if (want.isEmpty()) {
             return all;
         }
