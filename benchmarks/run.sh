@@ -9,6 +9,8 @@
 # reports the results/raw/jmh.json of an earlier run, if there is one);
 # BENCH_ONLY=idle,fanout,storm limits the load scenarios; BENCH_HISTO=true saves jmap -histo:live after each idle
 # step; BENCH_JFR=true records a JFR CPU profile of each server (results/raw/server-<target>.jfr).
+# BENCH_TARGETS=baseline,library,atmosphere (or -Dbench.targets=... for LoadMain) picks the servers under test; default: all
+# three. "atmosphere" is the Atmosphere 3.1 peer (target/bench-atmosphere.war, see BENCHMARKS.md "Atmosphere peer").
 set -euo pipefail
 MODE=${1:-quick}
 case "$MODE" in quick|full) ;; *) echo "usage: $0 quick|full" >&2; exit 2 ;; esac

@@ -81,7 +81,9 @@ final class Chart {
         Map<String, Color> colors = Map.of(
                 "baseline/ws", new Color(120, 160, 230), "library/ws", new Color(20, 60, 170),
                 "baseline/sse", new Color(140, 210, 140), "library/sse", new Color(20, 130, 40),
-                "baseline/poll", new Color(240, 180, 110), "library/poll", new Color(200, 100, 0));
+                "baseline/poll", new Color(240, 180, 110), "library/poll", new Color(200, 100, 0),
+                "atmosphere/ws", new Color(150, 60, 190), "atmosphere/sse", new Color(190, 60, 130),
+                "atmosphere/poll", new Color(120, 90, 60));
         Map<String, TreeMap<Integer, Results.Step>> series = new TreeMap<>();
         for (Results.Step s : steps) {
             series.computeIfAbsent(s.target() + "/" + s.transport(), k -> new TreeMap<>()).put(s.rate(), s);

@@ -100,6 +100,8 @@ final class Report {
             b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |\n", tr, base > 0 ? base : "none", lib > 0 ? lib : "none", ratio, met));
         }
 
+        AtmosphereReport.append(b, r); // only when the Atmosphere peer ran
+
         // ---- long-poll cost
         b.append("\n## Long-polling cost per delivered message\n\n");
         b.append("From the long-poll fan-out steps: requests answered and bytes moved (response body + response headers + request line and headers, estimated from what the JDK client sends) per distinct message delivered.\n\n");

@@ -3,9 +3,30 @@ package dev.realtime.bench.load;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
-/** One server under test: the baseline WAR or the library's bench WAR, with the URLs of each transport. */
+/** One server under test: the baseline WAR, the library's bench WAR or the Atmosphere peer, with the URLs of each transport. */
 record Target(String name, boolean library, String war, String context, int port) {
     static final String CHANNEL = "bench";
+    /** The name of the Atmosphere peer (bench-atmosphere.war): its clients speak atmosphere.js's protocol. */
+    static final String ATMOSPHERE = "atmosphere";
+
+    boolean atmosphere() {
+        return name.equals(ATMOSPHERE);
+    }
+
+    /** The targets named in {@code -Dbench.targets} or {@code $BENCH_TARGETS} (comma-separated; default: all), in their given order. */
+    static java.util.List<Target> selected(java.util.List<Target> all) {
+        String env = System.getenv("BENCH_TARGETS");
+        String want = System.getProperty("bench.targets", env == null ? "" : env).trim();
+        if (want.isEmpty()) {
+            return all;
+        }
+        java.util.List<String> names = java.util.Arrays.stream(want.split(",")).map(String::trim).toList();
+        java.util.List<Target> list = all.stream().filter(t -> names.contains(t.name())).toList();
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException("bench.targets=" + want + " names none of " + all.stream().map(Target::name).toList());
+        }
+        return list;
+    }
 
     String http() {
         return "http://127.0.0.1:" + port + context;
@@ -13,6 +34,9 @@ record Target(String name, boolean library, String war, String context, int port
 
     String wsUrl(String cursor) {
         String base = "ws://127.0.0.1:" + port + context;
+        if (atmosphere()) {
+            return AtmosphereProtocol.url(base + "/chat", "websocket", cursor);
+        }
         if (!library) {
             return base + "/ws";
         }
@@ -20,10 +44,16 @@ record Target(String name, boolean library, String war, String context, int port
     }
 
     String sseUrl(String cursor) {
+        if (atmosphere()) {
+            return AtmosphereProtocol.url(http() + "/chat", "sse", cursor);
+        }
         return library ? http() + "/realtime/sse?channel=" + CHANNEL : http() + "/sse";
     }
 
     String pollUrl(String cursor, long timeoutMillis) {
+        if (atmosphere()) { // no timeout parameter: Atmosphere holds a poll until a message or a heartbeat (60 s)
+            return AtmosphereProtocol.url(http() + "/chat", "long-polling", cursor);
+        }
         if (!library) {
             return http() + "/poll?timeout=" + timeoutMillis + (cursor == null ? "" : "&since=" + enc(cursor));
         }
