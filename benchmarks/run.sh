@@ -29,8 +29,10 @@ export BENCH_MACHINE="nproc=$(nproc), $(free -g | awk '/Mem:/{print $2}') GiB RA
 
 start=$(date +%s)
 if [ "${SKIP_JMH:-0}" != 1 ]; then
+  jmh_start=$(date +%s)
   if [ "$MODE" = quick ]; then
-    JMH_OPTS="-bm sample -tu ns -f 1 -wi 1 -w 1s -i 1 -r 1s"
+    # quick: one parameter value where there are two (page=10, channels=1), short iterations; ~20 s
+    JMH_OPTS="-bm sample -tu ns -f 1 -wi 1 -w 300ms -i 1 -r 500ms -p page=10 -p channels=1"
   else
     JMH_OPTS="-bm sample -tu ns -f 1 -wi 2 -w 1s -i 3 -r 2s"
   fi
@@ -39,6 +41,8 @@ if [ "${SKIP_JMH:-0}" != 1 ]; then
   java -cp "$CP" org.openjdk.jmh.Main $JMH_OPTS -rf json -rff results/raw/jmh.json > results/raw/jmh.log 2>&1 \
     || { echo "JMH failed, see results/raw/jmh.log" >&2; exit 1; }
   grep -E '^(Benchmark +\(|d\.r\.)' results/raw/jmh.log || true
+  export BENCH_JMH_SECONDS=$(( $(date +%s) - jmh_start ))
+  echo "== JMH took ${BENCH_JMH_SECONDS} s"
 else
   echo "== JMH skipped (an existing results/raw/jmh.json, if any, goes into the report)"
 fi
