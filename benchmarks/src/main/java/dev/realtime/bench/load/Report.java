@@ -44,7 +44,8 @@ final class Report {
                 .append(", fan-out ").append(run.mode.fanoutSubscribers()).append(" subscribers, rates ")
                 .append(LoadMain.arr(run.mode.rates())).append(" msg/s, ").append(run.mode.stepSeconds()).append(" s per step")
                 .append(run.mode.bisect() ? " (plus one bisection step between the last pass and the first fail)" : "")
-                .append(", each step run up to ").append(run.mode.repeats()).append(" times and the best kept (a pass, else the lowest p99; every repeat is in `raw/fanout.csv`)")
+                .append(run.mode.repeats() == 1 ? ", each step run once (the knee rule tolerates one failed rate instead; `raw/fanout.csv`)"
+                        : ", each step run up to " + run.mode.repeats() + " times and the best kept (a pass, else the lowest p99; every repeat is in `raw/fanout.csv`)")
                 .append(", storm ").append(run.mode.stormClients()).append(" mixed clients at ").append(run.mode.stormRate()).append(" msg/s\n");
         b.append("- idle populations: ").append(String.join(", ", run.idleTransports()))
                 .append(run.shareIdleServers() ? " (measured on the freshly started servers, which then serve the other scenarios)" : " (a fresh pair of servers for each)")
@@ -99,7 +100,7 @@ final class Report {
 
         b.append("### Fan-out knee\n\n");
         b.append(KNEE_DEFINITION).append(" Target: library knee at least 85 % of the baseline's. The knee is only as fine as the rate steps tested; a knee at the top tested rate means the sweep did not find the limit.\n\n");
-        b.append("| population | baseline knee msg/s | library knee msg/s | ratio | target met |\n|---|---:|---:|---:|---|\n");
+        b.append("| population | baseline knee msg/s | library knee msg/s | ratio | target met | cores at the knee, server / gen. (baseline; library) |\n|---|---:|---:|---:|---|---|\n");
         for (String tr : POPULATIONS) {
             if (r.steps.stream().noneMatch(x -> x.transport().equals(tr))) {
                 continue;
@@ -108,7 +109,8 @@ final class Report {
             int lib = knee(r.steps, "library", tr);
             String ratio = base > 0 ? String.format(Locale.ROOT, "%.0f %%", 100.0 * lib / base) : "n/a";
             String met = base > 0 ? (lib >= 0.85 * base ? "yes" : "**no**") : "n/a";
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |\n", tr, base > 0 ? base : "none", lib > 0 ? lib : "none", ratio, met));
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s; %s |\n", tr, base > 0 ? base : "none", lib > 0 ? lib : "none", ratio, met,
+                    cores(r.steps, "baseline", tr, base), cores(r.steps, "library", tr, lib)));
         }
 
         holds(b, run);
@@ -117,11 +119,12 @@ final class Report {
         // ---- long-poll cost
         b.append("\n## Long-polling cost per delivered message\n\n");
         b.append("From the long-poll fan-out steps: requests answered and bytes moved (response body + response headers + request line and headers, estimated from what the JDK client sends) per distinct message delivered.\n\n");
-        b.append("| target | msg/s | polls | deliveries | requests/delivery | bytes/delivery |\n|---|---:|---:|---:|---:|---:|\n");
+        b.append("| target | msg/s | polls | deliveries | requests/delivery | bytes/delivery | server cores | gen. cores |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Results.Step s : r.steps) {
             if (s.transport().equals("poll") && s.delivered() > 0) {
-                b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.3f | %.0f |\n", s.target(), s.rate(), s.pollRequests(),
-                        s.delivered(), (double) s.pollRequests() / s.delivered(), (double) s.pollBytes() / s.delivered()));
+                b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.3f | %.0f | %.2f | %.2f |\n", s.target(), s.rate(), s.pollRequests(),
+                        s.delivered(), (double) s.pollRequests() / s.delivered(), (double) s.pollBytes() / s.delivered(),
+                        s.serverCores(), s.generatorCores()));
             }
         }
 
@@ -181,6 +184,16 @@ final class Report {
             }
         }
         return best;
+    }
+
+    /** "server / generator" cores of the kept step at {@code rate} ("-" when there is none). */
+    static String cores(List<Results.Step> steps, String target, String transport, int rate) {
+        for (Results.Step s : steps) {
+            if (rate > 0 && s.target().equals(target) && s.transport().equals(transport) && s.rate() == rate && s.pass()) {
+                return String.format(Locale.ROOT, "%.2f / %.2f", s.serverCores(), s.generatorCores());
+            }
+        }
+        return "-";
     }
 
     static void phaseTimes(StringBuilder b, LoadMain run) {
@@ -243,7 +256,7 @@ final class Report {
                 }
             }
         }
-        b.append("\n| population | baseline knee msg/s | library knee msg/s | ratio | lost (all steps) | duplicates (all steps) |\n|---|---:|---:|---:|---:|---:|\n");
+        b.append("\n| population | baseline knee msg/s | library knee msg/s | ratio | cores at the knee, server / gen. (baseline; library) | lost (all steps) | duplicates (all steps) |\n|---|---:|---:|---:|---|---:|---:|\n");
         for (String pop : POPULATIONS) {
             if (steps.stream().noneMatch(x -> x.transport().equals(pop))) {
                 continue;
@@ -253,7 +266,8 @@ final class Report {
             long lost = steps.stream().filter(x -> x.transport().equals(pop)).mapToLong(Results.Step::lost).sum();
             long dup = steps.stream().filter(x -> x.transport().equals(pop)).mapToLong(Results.Step::duplicates).sum();
             String ratio = base > 0 ? String.format(Locale.ROOT, "%.0f %%", 100.0 * lib / base) : "n/a";
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %d |\n", pop, base > 0 ? base : "none", lib > 0 ? lib : "none", ratio, lost, dup));
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s; %s | %d | %d |\n", pop, base > 0 ? base : "none", lib > 0 ? lib : "none", ratio,
+                    cores(steps, "baseline", pop, base), cores(steps, "library", pop, lib), lost, dup));
         }
         b.append("\nA knee at the highest rate tested means the limit was not reached; raw steps, repeats included: `raw/channels.csv`.\n");
     }
