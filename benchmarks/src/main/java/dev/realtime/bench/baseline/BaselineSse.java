@@ -12,7 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** Bare async SSE: writes {@code retry:} at once, then every published message as one event. */
+/** Bare async SSE: writes {@code retry:} at once, then every message published to its channel ({@code ?channel=}) as one event. */
 @WebServlet(urlPatterns = "/sse", asyncSupported = true)
 public class BaselineSse extends HttpServlet {
     private static final byte[] RETRY = "retry: 3000\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -24,21 +24,21 @@ public class BaselineSse extends HttpServlet {
         AsyncContext async = req.startAsync();
         async.setTimeout(0);
         ServletOutputStream out = resp.getOutputStream();
-        Hub.SseClient client = new Hub.SseClient(async, out);
+        Hub.SseClient client = new Hub.SseClient(async, out, Hub.channel(req.getParameter("channel")));
         async.addListener(new AsyncListener() {
             @Override
             public void onComplete(AsyncEvent event) {
-                Hub.streams.remove(client);
+                Hub.remove(client);
             }
 
             @Override
             public void onTimeout(AsyncEvent event) {
-                Hub.streams.remove(client);
+                Hub.remove(client);
             }
 
             @Override
             public void onError(AsyncEvent event) {
-                Hub.streams.remove(client);
+                Hub.remove(client);
             }
 
             @Override
@@ -49,6 +49,6 @@ public class BaselineSse extends HttpServlet {
             out.write(RETRY);
             out.flush();
         }
-        Hub.streams.add(client);
+        Hub.add(client);
     }
 }

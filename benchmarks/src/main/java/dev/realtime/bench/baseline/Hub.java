@@ -15,75 +15,133 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The baseline: what a developer writes on bare Tomcat to broadcast one channel over WebSocket, SSE and
- * long-polling, with no library. The publishing request thread writes to every connection itself
- * (blocking writes, one lock per connection); long-polling keeps the last 1,024 messages so a poller
- * that names its last id misses nothing. No validation, no per-connection queue, no resume for
- * WebSocket and SSE.
+ * The baseline: what a developer writes on bare Tomcat to broadcast to channels over WebSocket, SSE and
+ * long-polling, with no library. The publishing request thread writes to every connection of the
+ * channel itself (blocking writes, one lock per connection); long-polling keeps the last 1,024 messages
+ * of a channel so a poller that names its last id misses nothing. No validation, no per-connection
+ * queue, no resume for WebSocket and SSE.
+ *
+ * <p>Channels: a {@code channel} query parameter on subscribe and publish (default {@code bench}) picks
+ * an entry of a map channel -> subscribers, created on first use and never removed (the many-channels
+ * benchmark). The sets below hold every connection of every channel (admin counts, disconnect-all).
  */
 final class Hub {
     static final int RING = 1024;
+    static final String DEFAULT_CHANNEL = "bench";
     static final Set<Session> sockets = ConcurrentHashMap.newKeySet();
     static final Set<SseClient> streams = ConcurrentHashMap.newKeySet();
     static final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
-    private static final String[] ring = new String[RING];
-    private static long head;
+    private static final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
 
     private Hub() {
+    }
+
+    /** One channel: its subscribers and the ring of its last 1,024 messages (ids are per channel). */
+    static final class Channel {
+        final String name;
+        final Set<Session> sockets = ConcurrentHashMap.newKeySet();
+        final Set<SseClient> streams = ConcurrentHashMap.newKeySet();
+        final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
+        private final String[] ring = new String[RING];
+        private long head;
+
+        Channel(String name) {
+            this.name = name;
+        }
+    }
+
+    /** The channel named by a {@code channel} parameter (null or empty: the default channel). */
+    static Channel channel(String name) {
+        String n = name == null || name.isEmpty() ? DEFAULT_CHANNEL : name;
+        return channels.computeIfAbsent(n, Channel::new);
+    }
+
+    static void add(Channel ch, Session s) {
+        ch.sockets.add(s);
+        sockets.add(s);
+    }
+
+    static void remove(Channel ch, Session s) {
+        ch.sockets.remove(s);
+        sockets.remove(s);
+    }
+
+    static void add(SseClient c) {
+        c.channel.streams.add(c);
+        streams.add(c);
+    }
+
+    static void remove(SseClient c) {
+        c.channel.streams.remove(c);
+        streams.remove(c);
+    }
+
+    static void add(Waiter w) {
+        w.channel.waiters.add(w);
+        waiters.add(w);
+    }
+
+    static void remove(Waiter w) {
+        w.channel.waiters.remove(w);
+        waiters.remove(w);
     }
 
     static final class SseClient {
         final AsyncContext async;
         final ServletOutputStream out;
+        final Channel channel;
 
-        SseClient(AsyncContext async, ServletOutputStream out) {
+        SseClient(AsyncContext async, ServletOutputStream out, Channel channel) {
             this.async = async;
             this.out = out;
+            this.channel = channel;
         }
     }
 
     static final class Waiter {
         final AsyncContext async;
         final long since;
+        final Channel channel;
         final AtomicBoolean answered = new AtomicBoolean();
 
-        Waiter(AsyncContext async, long since) {
+        Waiter(AsyncContext async, long since, Channel channel) {
             this.async = async;
             this.since = since;
+            this.channel = channel;
         }
     }
 
-    /** Publishes a JSON body; returns its id. */
-    static long publish(String body) {
+    /** Publishes a JSON body to a channel; returns its id (per channel). */
+    static long publish(Channel ch, String body) {
         long id;
         String json;
-        synchronized (ring) {
-            id = ++head;
-            json = "{\"channel\":\"bench\",\"id\":\"" + id + "\",\"event\":\"message\",\"data\":" + body
+        synchronized (ch.ring) {
+            id = ++ch.head;
+            json = "{\"channel\":\"" + ch.name + "\",\"id\":\"" + id + "\",\"event\":\"message\",\"data\":" + body
                     + ",\"ts\":" + System.currentTimeMillis() + "}";
-            ring[(int) (id % RING)] = json;
+            ch.ring[(int) (id % RING)] = json;
         }
-        for (Session s : sockets) {
+        for (Session s : ch.sockets) {
             try {
                 synchronized (s) {
                     s.getBasicRemote().sendText(json);
                 }
             } catch (IOException | RuntimeException e) {
-                sockets.remove(s);
+                remove(ch, s);
             }
         }
         byte[] event = ("id: " + id + "\ndata: " + json + "\n\n").getBytes(StandardCharsets.UTF_8);
-        for (SseClient c : streams) {
+        for (SseClient c : ch.streams) {
             try {
                 synchronized (c) {
                     c.out.write(event);
                     c.out.flush();
                 }
             } catch (IOException | RuntimeException e) {
-                streams.remove(c);
+                remove(c);
             }
         }
-        for (Waiter w : waiters) {
+        for (Waiter w : ch.waiters) {
             if (w.since < id) { // a poller that registered after this message already has it in view
                 answer(w, false);
             }
@@ -91,25 +149,25 @@ final class Hub {
         return id;
     }
 
-    static long head() {
-        synchronized (ring) {
-            return head;
+    static long head(Channel ch) {
+        synchronized (ch.ring) {
+            return ch.head;
         }
     }
 
-    /** Messages after {@code since} still in the ring, and the id of the last one. */
-    static String pollBody(long since) {
+    /** Messages of the channel after {@code since} still in its ring, and the id of the last one. */
+    static String pollBody(Channel ch, long since) {
         StringBuilder b = new StringBuilder(256).append("{\"messages\":[");
         long last;
-        synchronized (ring) {
-            long from = Math.max(since + 1, head - RING + 1);
-            for (long i = from; i <= head; i++) {
+        synchronized (ch.ring) {
+            long from = Math.max(since + 1, ch.head - RING + 1);
+            for (long i = from; i <= ch.head; i++) {
                 if (i > from) {
                     b.append(',');
                 }
-                b.append(ring[(int) (i % RING)]);
+                b.append(ch.ring[(int) (i % RING)]);
             }
-            last = Math.max(since, head);
+            last = Math.max(since, ch.head);
         }
         return b.append("],\"cursor\":\"").append(last).append("\"}").toString();
     }
@@ -118,10 +176,10 @@ final class Hub {
         if (!w.answered.compareAndSet(false, true)) {
             return;
         }
-        waiters.remove(w);
+        remove(w);
         try {
             HttpServletResponse resp = (HttpServletResponse) w.async.getResponse();
-            byte[] body = pollBody(w.since).getBytes(StandardCharsets.UTF_8);
+            byte[] body = pollBody(w.channel, w.since).getBytes(StandardCharsets.UTF_8);
             resp.setStatus(200);
             resp.setContentType("application/json");
             resp.setHeader("Cache-Control", "no-store");
@@ -139,7 +197,11 @@ final class Hub {
     /** Drops every connection (the admin servlet; reconnect-storm scenario). */
     static void disconnectAll() {
         for (Session s : List.copyOf(sockets)) {
-            sockets.remove(s);
+            if (s.getUserProperties().get("channel") instanceof Channel ch) {
+                remove(ch, s);
+            } else {
+                sockets.remove(s);
+            }
             try {
                 s.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "dropped"));
             } catch (IOException | RuntimeException e) {
@@ -147,7 +209,7 @@ final class Hub {
             }
         }
         for (SseClient c : List.copyOf(streams)) {
-            streams.remove(c);
+            remove(c);
             try {
                 synchronized (c) {
                     c.async.complete();

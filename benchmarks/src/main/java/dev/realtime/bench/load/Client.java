@@ -20,6 +20,15 @@ abstract class Client {
     /** Storm: when this client had every message up to one published after the drop, and when it reconnected. */
     volatile long caughtUpNanos;
     volatile long reconnectedNanos;
+    /** The channel this client subscribes to; null: {@link Target#CHANNEL}. */
+    volatile String channel;
+    /**
+     * Keep-alive traffic received: WebSocket pings, SSE comment lines, long-poll answers without a
+     * message (a held poll that reached its timeout).
+     */
+    final java.util.concurrent.atomic.AtomicInteger heartbeats = new java.util.concurrent.atomic.AtomicInteger();
+    /** Closes or failed requests seen since the client was created (the capacity hold). */
+    final java.util.concurrent.atomic.AtomicInteger drops = new java.util.concurrent.atomic.AtomicInteger();
 
     Client(Target target, HttpClient http, ScheduledExecutorService timer) {
         this.target = target;
@@ -78,6 +87,7 @@ abstract class Client {
 
     void onDisconnected() {
         connected = false;
+        drops.incrementAndGet();
         Phase p = phase;
         if (p != null) {
             p.disconnects.increment();

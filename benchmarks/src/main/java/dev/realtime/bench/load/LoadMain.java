@@ -53,8 +53,8 @@ public final class LoadMain {
                 boolean bisect, int stormClients, int stormRate, double stormBefore, double stormAfter, int repeats) {
     }
 
-    static final Mode QUICK = new Mode("quick", new int[]{1000}, 100, new int[]{10, 40, 160, 640}, 3.0,
-            false, 300, 20, 1.5, 3.5, 2);
+    static final Mode QUICK = new Mode("quick", new int[]{1000}, 100, new int[]{20, 160, 640}, 2.0,
+            false, 300, 20, 1.0, 2.5, 1);
     static final Mode FULL = new Mode("full", new int[]{1000, 5000, 10000}, 500,
             new int[]{5, 10, 20, 40, 80, 160, 320, 640, 1280}, 4.0, true, 3000, 20, 3, 8, 3);
 
@@ -83,6 +83,10 @@ public final class LoadMain {
         String only = System.getProperty("bench.only", ""); // e.g. "idle,fanout,storm"
         LoadMain main = new LoadMain(mode, dir);
         Files.createDirectories(main.raw);
+        String jmhSeconds = System.getenv("BENCH_JMH_SECONDS"); // set by run.sh, which runs JMH before this JVM
+        if (jmhSeconds != null && !jmhSeconds.isBlank()) {
+            main.results.phases.add(new Results.PhaseTime("JMH (run.sh, before the load JVM)", Double.parseDouble(jmhSeconds)));
+        }
         long t0 = System.nanoTime();
         main.run(Target.selected(List.of( // -Dbench.targets=baseline,library,atmosphere (default: all three)
                 new Target("baseline", false, dir.resolve("target/bench-baseline.war").toString(), "/base", freePort()),
@@ -98,45 +102,83 @@ public final class LoadMain {
     /**
      * Idle scenarios on a fresh server each; fan-out steps alternate between the targets at each rate
      * (both servers up, each in its own JVM), so a change in background load hits both alike.
+     *
+     * <p>Quick mode measures idle capacity once per target (mixed, on the freshly started servers) and
+     * keeps those servers for the other scenarios; full mode starts fresh servers for every idle
+     * measurement (both targets' servers start in parallel). Every phase is timed (report and log).
      */
     void run(List<Target> targets, String only) throws Exception {
-        if (only.isEmpty() || only.contains("idle")) {
-            // a fresh server for each idle measurement: Tomcat caches channels and processors of closed
-            // connections, which would otherwise count against (or for) the next measurement
-            for (int n : mode.idleSizes()) {
-                for (String tr : List.of("ws", "sse", "poll", "mixed")) {
-                    for (Target t : targets) {
-                        Process server = startServer(t);
-                        try {
-                            idle(t, tr, n);
-                        } finally {
-                            stop(server);
-                        }
-                    }
-                }
-            }
-        }
-        if (!only.isEmpty() && !only.contains("fanout") && !only.contains("storm")) {
-            return;
-        }
+        boolean idle = only.isEmpty() || only.contains("idle");
+        boolean rest = only.isEmpty() || only.contains("fanout") || only.contains("storm") || only.contains("channels");
         List<Process> servers = new ArrayList<>();
         try {
+            if (idle && shareIdleServers()) {
+                servers.addAll(timed("server start-up (both, in parallel)", () -> startServers(targets)));
+                timed("idle capacity", () -> {
+                    for (int n : mode.idleSizes()) {
+                        for (String tr : idleTransports()) {
+                            for (Target t : targets) {
+                                idle(t, tr, n);
+                            }
+                        }
+                    }
+                    return null;
+                });
+            } else if (idle) {
+                // a fresh server for each idle measurement: Tomcat caches channels and processors of closed
+                // connections, which would otherwise count against (or for) the next measurement
+                timed("idle capacity (fresh servers, each pair started in parallel)", () -> {
+                    for (int n : mode.idleSizes()) {
+                        for (String tr : idleTransports()) {
+                            List<Process> fresh = startServers(targets);
+                            try {
+                                for (Target t : targets) {
+                                    idle(t, tr, n);
+                                }
+                            } finally {
+                                for (Process p : fresh) {
+                                    stop(p);
+                                }
+                            }
+                        }
+                    }
+                    return null;
+                });
+            }
+            if (!rest) {
+                return;
+            }
+            if (servers.isEmpty()) {
+                servers.addAll(timed("server start-up (both, in parallel)", () -> startServers(targets)));
+            }
             for (Target t : targets) {
-                servers.add(startServer(t));
                 publishers.put(t.name(), new RawPublisher(t.publishUrl(), 8));
             }
             if (only.isEmpty() || only.contains("fanout")) {
-                for (String tr : System.getProperty("bench.transports", "ws,sse,poll").split(",")) {
-                    fanout(targets, tr);
+                for (String tr : System.getProperty("bench.transports", "ws,sse,poll,mixed").split(",")) {
+                    timed("fan-out " + tr, () -> {
+                        fanout(targets, tr);
+                        return null;
+                    });
                 }
             }
+            if (only.isEmpty() || only.contains("channels")) {
+                timed("many channels", () -> {
+                    // the Atmosphere WAR serves one broadcaster: it takes no part in the many-channels scenario
+                    ManyChannels.run(this, targets.stream().filter(t -> !t.atmosphere()).toList());
+                    return null;
+                });
+            }
             if (only.isEmpty() || only.contains("storm")) {
-                for (Target t : targets) {
-                    if (t.atmosphere() && !Boolean.getBoolean("bench.atmosphereStorm")) {
-                        continue; // not validated for Atmosphere yet (BENCHMARKS.md, "Atmosphere peer"): -Dbench.atmosphereStorm=true
+                timed("reconnect storm", () -> {
+                    for (Target t : targets) {
+                        if (t.atmosphere() && !Boolean.getBoolean("bench.atmosphereStorm")) {
+                            continue; // not validated for Atmosphere yet (BENCHMARKS.md, "Atmosphere peer"): -Dbench.atmosphereStorm=true
+                        }
+                        storm(t);
                     }
-                    storm(t);
-                }
+                    return null;
+                });
             }
         } finally {
             publishers.values().forEach(RawPublisher::close);
@@ -144,6 +186,94 @@ public final class LoadMain {
                 stop(p);
             }
         }
+    }
+
+    /** The storm's drain gives up after this long without a new delivery: 8 s, 4 s in quick mode (300 clients). */
+    long stormQuietNanos() {
+        return mode.name().startsWith("quick") ? 4_000_000_000L : 8_000_000_000L;
+    }
+
+    /** Quick mode: the idle measurement runs on the servers the other scenarios use (started once). */
+    boolean shareIdleServers() {
+        return mode.name().startsWith("quick") && !Boolean.getBoolean("bench.freshIdle");
+    }
+
+    /** Quick: one mixed step per target; full: each transport, then mixed (-Dbench.idleTransports=ws,mixed). */
+    List<String> idleTransports() {
+        String p = System.getProperty("bench.idleTransports");
+        if (p != null && !p.isBlank()) {
+            return List.of(p.split(","));
+        }
+        return mode.name().startsWith("quick") ? List.of("mixed") : List.of("ws", "sse", "poll", "mixed");
+    }
+
+    /** Mixed fan-out in quick mode: one rate (-Dbench.mixedRates); otherwise the mode's rates. */
+    int[] fanoutRates(String transport) {
+        if (transport.equals("mixed") && mode.name().startsWith("quick")) {
+            return ints(System.getProperty("bench.mixedRates"), new int[]{160});
+        }
+        return mode.rates();
+    }
+
+    interface Work<T> {
+        T call() throws Exception;
+    }
+
+    /** Runs a phase and records its wall-clock time (log, report). */
+    <T> T timed(String name, Work<T> work) throws Exception {
+        long t0 = System.nanoTime();
+        try {
+            return work.call();
+        } finally {
+            double s = (System.nanoTime() - t0) / 1e9;
+            results.phases.add(new Results.PhaseTime(name, s));
+            log("phase '%s' took %.1f s", name, s);
+        }
+    }
+
+    /** Warms up the publish path and the JIT a little, identically for every target. */
+    void warmUp(Target t) throws IOException, InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            post(t.publishUrl(), "{\"seq\":0,\"t\":0}");
+        }
+    }
+
+    /** Starts the servers of all targets at once, waits for each, then warms them up in parallel. */
+    List<Process> startServers(List<Target> targets) throws Exception {
+        List<Process> started = new ArrayList<>();
+        try {
+            for (Target t : targets) {
+                started.add(launch(t));
+            }
+            for (int i = 0; i < targets.size(); i++) {
+                awaitReady(targets.get(i), started.get(i), false);
+            }
+            List<Thread> warming = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+            for (Target t : targets) {
+                Thread w = new Thread(() -> {
+                    try {
+                        warmUp(t);
+                    } catch (Exception e) {
+                        failed.set(e);
+                    }
+                }, "warm-up-" + t.name());
+                w.start();
+                warming.add(w);
+            }
+            for (Thread w : warming) {
+                w.join();
+            }
+            if (failed.get() != null) {
+                throw failed.get();
+            }
+        } catch (Exception e) {
+            for (Process p : started) {
+                stop(p);
+            }
+            throw e;
+        }
+        return started;
     }
 
     static void stop(Process server) throws InterruptedException {
@@ -157,6 +287,12 @@ public final class LoadMain {
     // ---------------------------------------------------------------- server process
 
     Process startServer(Target t) throws Exception {
+        Process p = launch(t);
+        awaitReady(t, p);
+        return p;
+    }
+
+    Process launch(Target t) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = dir.resolve("target/server-lib").toString() + "/*" + java.io.File.pathSeparator
                 + dir.resolve("target/classes");
@@ -169,15 +305,24 @@ public final class LoadMain {
                 Integer.toString(t.port()), t.context(), t.war(), "12000", "200"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
         pids.put(t.name(), p.pid());
+        return p;
+    }
+
+    void awaitReady(Target t, Process p) throws Exception {
+        awaitReady(t, p, true);
+    }
+
+    /** Waits for the server's ready line; then (if asked) warms up its publish path, see {@link #warmUp}. */
+    void awaitReady(Target t, Process p, boolean warmUp) throws Exception {
+        Path logFile = raw.resolve("server-" + t.name() + ".log");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             if (Files.exists(logFile) && Files.readString(logFile).contains("BENCH-SERVER-READY")) {
                 log("%s: server pid %d on port %d", t.name(), p.pid(), t.port());
-                // warm up the publish path and the JIT a little, identically for both targets
-                for (int i = 0; i < 200; i++) {
-                    post(t.publishUrl(), "{\"seq\":0,\"t\":0}");
+                if (warmUp) {
+                    warmUp(t);
                 }
-                return p;
+                return;
             }
             if (!p.isAlive()) {
                 break;
@@ -193,6 +338,11 @@ public final class LoadMain {
         long[] before = heap(t);
         long rss0 = ProcStats.rssBytes(pids.get(t.name()));
         List<Client> clients = clients(t, transport, n, false, true);
+        // the one-minute hold is the library's capacity target; the peers are measured for heap only
+        boolean hold = t.library() && Hold.applies(mode, n);
+        if (hold) {
+            Hold.prepare(clients);
+        }
         long c0 = System.nanoTime();
         int held = connectAll(t, clients);
         double connectSeconds = (System.nanoTime() - c0) / 1e9;
@@ -205,6 +355,9 @@ public final class LoadMain {
                     Long.toString(pids.get(t.name()))).redirectErrorStream(true).redirectOutput(out.toFile()).start().waitFor();
         }
         held = Math.min(held, connections(t));
+        if (hold) {
+            results.holds.add(Hold.run(this, t, transport, clients));
+        }
         teardown(t, clients);
         Results.Idle r = new Results.Idle(t.name(), transport, n, held, connectSeconds, before[0], after[0], rss0, rss1, (int) after[1]);
         results.idle.add(r);
@@ -216,14 +369,17 @@ public final class LoadMain {
         int subs = mode.fanoutSubscribers();
         java.util.Map<Target, List<Client>> clients = new java.util.LinkedHashMap<>();
         java.util.Map<Target, Results.Step> lastPass = new java.util.HashMap<>();
+        // the first failed rate above the last pass (what bisection narrows), and failed rates so far:
+        // a sweep goes on past one failed rate and stops at its second (see Report.knee)
         java.util.Map<Target, Results.Step> firstFail = new java.util.HashMap<>();
+        java.util.Map<Target, Integer> failures = new java.util.HashMap<>();
         for (Target t : targets) {
             clients.put(t, clients(t, transport, subs, false));
             connectAll(t, clients.get(t));
         }
-        for (int rate : mode.rates()) {
+        for (int rate : fanoutRates(transport)) {
             for (Target t : targets) {
-                if (firstFail.containsKey(t)) {
+                if (failures.getOrDefault(t, 0) >= 2) {
                     continue;
                 }
                 Results.Step s = null;
@@ -239,11 +395,13 @@ public final class LoadMain {
                 results.steps.add(s);
                 if (s.pass()) {
                     lastPass.put(t, s);
+                    firstFail.remove(t);
                 } else {
-                    firstFail.put(t, s);
+                    firstFail.putIfAbsent(t, s);
+                    failures.merge(t, 1, Integer::sum);
                 }
             }
-            if (firstFail.size() == targets.size()) {
+            if (targets.stream().allMatch(t -> failures.getOrDefault(t, 0) >= 2)) {
                 break;
             }
         }
@@ -258,7 +416,7 @@ public final class LoadMain {
             if (fail == null) {
                 continue;
             }
-            int lo = lastPass.containsKey(t) ? lastPass.get(t).rate() : mode.rates()[0] / 2;
+            int lo = lastPass.containsKey(t) ? lastPass.get(t).rate() : fanoutRates(transport)[0] / 2;
             int mid = (int) Math.round(Math.sqrt((double) lo * fail.rate()));
             if (mid > lo && mid < fail.rate()) {
                 List<Client> fresh = clients(t, transport, subs, false);
@@ -336,7 +494,7 @@ public final class LoadMain {
         publishing.join();
         long expected = (long) pub.count * n;
         // reconnecting thousands of clients on a busy machine takes seconds: wait longer before calling a message lost
-        awaitDrain(p, expected, Math.max(DRAIN_MILLIS, 60_000), Math.max(QUIET_NANOS, 8_000_000_000L));
+        awaitDrain(p, expected, Math.max(DRAIN_MILLIS, 60_000), Math.max(QUIET_NANOS, stormQuietNanos()));
         double[] cores = meter.cores();
         long delivered = 0;
         int withLoss = 0;

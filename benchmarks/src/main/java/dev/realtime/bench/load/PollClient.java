@@ -16,6 +16,9 @@ final class PollClient extends Client {
     /** What the JDK client writes besides the URL: request line and headers (measured with a capture, rounded). */
     static final int REQUEST_OVERHEAD = 110;
 
+    /** The {@code timeout} of each poll (the capacity hold uses a shorter one, so re-polls show within its minute). */
+    volatile long timeoutMillis = TIMEOUT_MILLIS;
+
     PollClient(Target target, HttpClient http, ScheduledExecutorService timer) {
         super(target, http, timer);
         reconnect = true; // a poller always polls again
@@ -31,14 +34,16 @@ final class PollClient extends Client {
         if (stopped) {
             return;
         }
-        String url = target.pollUrl(cursor, TIMEOUT_MILLIS);
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(TIMEOUT_MILLIS + 40_000)).build();
+        long timeout = timeoutMillis;
+        String url = target.withChannel(target.pollUrl(cursor, timeout), channel);
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(timeout + 40_000)).build();
         onConnected();
         http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((resp, err) -> {
             long now = System.nanoTime();
             Phase p = phase;
             if (err != null || resp.statusCode() != 200) {
                 connected = false;
+                drops.incrementAndGet();
                 if (p != null) {
                     p.disconnects.increment();
                 }
@@ -55,6 +60,9 @@ final class PollClient extends Client {
             String c = cursorOf(body);
             if (c != null) {
                 cursor = c;
+            }
+            if (!body.contains("\"seq\":")) {
+                heartbeats.incrementAndGet(); // answered empty: the poll timed out (a re-poll follows)
             }
             readPayloads(body, now);
             connect();

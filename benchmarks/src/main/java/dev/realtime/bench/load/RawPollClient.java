@@ -68,7 +68,7 @@ final class RawPollClient extends Client {
                         return;
                     }
                 }
-                URI url = URI.create(target.pollUrl(cursor, PollClient.TIMEOUT_MILLIS));
+                URI url = URI.create(target.withChannel(target.pollUrl(cursor, PollClient.TIMEOUT_MILLIS), channel));
                 byte[] request = ("GET " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\nHost: "
                         + url.getHost() + ":" + url.getPort() + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
                 OutputStream out = socket.getOutputStream();
@@ -89,6 +89,9 @@ final class RawPollClient extends Client {
                 if (c != null) {
                     cursor = c;
                 }
+                if (!r.body.contains("\"seq\":")) {
+                    heartbeats.incrementAndGet();
+                }
                 readPayloads(r.body, now);
                 if (r.close) {
                     closeSocket();
@@ -96,6 +99,7 @@ final class RawPollClient extends Client {
             } catch (IOException | RuntimeException e) {
                 closeSocket();
                 connected = false;
+                drops.incrementAndGet();
                 if (stopped) {
                     return;
                 }

@@ -24,6 +24,7 @@ final class RawPublisher implements AutoCloseable {
     private final String host;
     private final int port;
     private final String path;
+    /** Bodies to post; a body may carry its own path and query as {@code "\u0000" + path + "\u0000" + json}. */
     private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
     private final List<Thread> workers = new ArrayList<>();
     final AtomicInteger errors = new AtomicInteger();
@@ -49,6 +50,11 @@ final class RawPublisher implements AutoCloseable {
         queue.add(json);
     }
 
+    /** Posts {@code json} to another path of the same server (e.g. {@code /base/publish?channel=c7}). */
+    void submit(String json, String pathAndQuery) {
+        queue.add('\u0000' + pathAndQuery + '\u0000' + json);
+    }
+
     int pending() {
         return queue.size();
     }
@@ -65,6 +71,12 @@ final class RawPublisher implements AutoCloseable {
             if (body.isEmpty()) {
                 return; // poison
             }
+            String target = path;
+            if (body.charAt(0) == '\u0000') {
+                int end = body.indexOf('\u0000', 1);
+                target = body.substring(1, end);
+                body = body.substring(end + 1);
+            }
             for (int attempt = 0; ; attempt++) {
                 try {
                     if (s == null) {
@@ -75,7 +87,7 @@ final class RawPublisher implements AutoCloseable {
                     }
                     byte[] b = body.getBytes(StandardCharsets.UTF_8);
                     OutputStream out = s.getOutputStream();
-                    out.write(("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
+                    out.write(("POST " + target + " HTTP/1.1\r\nHost: " + host + ":" + port
                             + "\r\nContent-Type: application/json\r\nContent-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     out.write(b);
                     out.flush();

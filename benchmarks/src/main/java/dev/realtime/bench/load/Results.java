@@ -32,7 +32,25 @@ final class Results {
                  String lossByTransport) {
     }
 
+    /**
+     * Capacity hold: connections kept open for {@code seconds} after the idle measurement. {@code open}:
+     * clients still connected at the end with no close or failed poll during the hold; {@code serverHeld}:
+     * the server's own count at the end; {@code heartbeats}: per transport, heartbeats received per
+     * connection during the hold (min / median / max).
+     */
+    record Hold(String target, String transport, int connections, double seconds, int open, int serverHeld,
+                int drops, String heartbeats, double serverCores, double generatorCores) {
+    }
+
+    /** A wall-clock phase of the run (JMH, server start-up, idle, fan-out, ...), for the report's timing table. */
+    record PhaseTime(String name, double seconds) {
+    }
+
     final List<Idle> idle = new ArrayList<>();
+    final List<Hold> holds = new ArrayList<>();
+    /** Many-channels steps (the step kept for each rate); {@code transport} is ws, sse, poll or mixed. */
+    final List<Step> channelSteps = new ArrayList<>();
+    final List<PhaseTime> phases = new ArrayList<>();
     /** The step kept for each rate (best of the repeats). */
     final List<Step> steps = new ArrayList<>();
     /** Every step run, repeats included (raw CSV). */

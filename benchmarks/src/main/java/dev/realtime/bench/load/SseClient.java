@@ -27,7 +27,7 @@ final class SseClient extends Client {
         if (stopped) {
             return;
         }
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(target.sseUrl(cursor)))
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(target.withChannel(target.sseUrl(cursor), channel)))
                 .header("Accept", "text/event-stream").timeout(Duration.ofMinutes(30));
         if (cursor != null && target.library()) {
             req.header("Last-Event-ID", cursor);
@@ -83,6 +83,8 @@ final class SseClient extends Client {
                 id = line.substring(4);
             } else if (line.startsWith("retry:")) {
                 onConnected();
+            } else if (line.startsWith(":")) {
+                heartbeats.incrementAndGet(); // comment line: the server's heartbeat
             }
         }
 

@@ -77,6 +77,22 @@ record Target(String name, boolean library, String war, String context, int port
         return "http://127.0.0.1:" + port + "/_bench/heap";
     }
 
+    /**
+     * The URL of a subscribe or publish endpoint ({@code wsUrl}, {@code sseUrl}, {@code pollUrl},
+     * {@code publishUrl}) moved to another channel: the library's {@code channel=bench} is replaced, the
+     * baseline gets a {@code channel} parameter. {@code null} or {@link #CHANNEL} leave the URL as it is.
+     */
+    String withChannel(String url, String channel) {
+        if (channel == null || channel.equals(CHANNEL)) {
+            return url;
+        }
+        String param = "channel=" + enc(channel);
+        if (url.contains("channel=" + CHANNEL)) {
+            return url.replace("channel=" + CHANNEL, param);
+        }
+        return url + (url.indexOf('?') < 0 ? "?" : "&") + param;
+    }
+
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }

@@ -26,7 +26,7 @@ final class WsClient extends Client {
             return;
         }
         http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
-                .buildAsync(URI.create(target.wsUrl(cursor)), new Listener())
+                .buildAsync(URI.create(target.withChannel(target.wsUrl(cursor), channel)), new Listener())
                 .whenComplete((w, err) -> {
                     if (err != null) {
                         onDisconnected();
@@ -87,6 +87,13 @@ final class WsClient extends Client {
                 }
                 readPayloads(text, now);
             }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
+            heartbeats.incrementAndGet(); // the JDK client answers with a pong by itself
             webSocket.request(1);
             return null;
         }
