@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +27,14 @@ import java.util.concurrent.TimeUnit;
  * The default bus: one JVM, history in memory. A new instance has a new epoch, so cursors from
  * before a restart produce a gap instead of wrong data.
  *
- * <p>Each channel is guarded by its own lock; publishing assigns the position, appends to history and
- * hands the message to every listener under that lock, which is what keeps every subscriber in
- * publish order. Listeners only enqueue, so the lock is held briefly.
+ * <p>Each channel is guarded by its own lock; publishing assigns the position and appends to history
+ * under that lock. Messages then reach the listeners outside it, one delivering thread per channel at
+ * a time taking them in position order, which keeps every subscriber in publish order. A subscriber
+ * that registers and then reads history may see a message both ways; sessions drop the second by
+ * its position.
  */
 final class MemoryBus implements MessageBus {
+    private static final System.Logger LOG = System.getLogger(MemoryBus.class.getName());
     private final String epoch = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, Long.MAX_VALUE), 36);
     private final int maxSize;
     private final long maxAgeMillis;
@@ -53,6 +58,7 @@ final class MemoryBus implements MessageBus {
     @Override
     public Published publish(String channel, String event, String data, String idempotencyKey) {
         ChannelLog log = channels.computeIfAbsent(channel, ChannelLog::new);
+        Message m;
         synchronized (log) {
             long now = clock.millis();
             log.expire(now);
@@ -62,21 +68,19 @@ final class MemoryBus implements MessageBus {
                     return new Published(channel, first.position(), true);
                 }
             }
-            Message m = new Message(channel, ++log.head, event, data, now);
+            m = new Message(channel, ++log.head, event, data, now);
             log.history.addLast(m);
             if (log.history.size() > maxSize) {
                 log.history.removeFirst();
             }
-            Published result = new Published(channel, m.position(), false);
             if (idempotencyKey != null) {
-                log.keys.put(idempotencyKey, result);
+                log.keys.put(idempotencyKey, new Published(channel, m.position(), false));
                 log.keyTimes.addLast(new KeyTime(idempotencyKey, now));
             }
-            for (BusListener l : log.listeners) {
-                l.onMessage(m);
-            }
-            return result;
+            log.undelivered.add(m); // in position order: the lock orders the adds
         }
+        log.deliver();
+        return new Published(channel, m.position(), false);
     }
 
     @Override
@@ -155,11 +159,40 @@ final class MemoryBus implements MessageBus {
     private final class ChannelLog {
         final ArrayDeque<Message> history = new ArrayDeque<>();
         final Set<BusListener> listeners = ConcurrentHashMap.newKeySet();
+        /** Published, not yet handed to the listeners; added under the lock, so in position order. */
+        final ConcurrentLinkedQueue<Message> undelivered = new ConcurrentLinkedQueue<>();
+        /** One thread at a time hands messages to the listeners, which keeps every listener in publish order. */
+        final AtomicBoolean delivering = new AtomicBoolean();
         final Map<String, Published> keys = new LinkedHashMap<>();
         final ArrayDeque<KeyTime> keyTimes = new ArrayDeque<>();
         long head;
 
         ChannelLog(String name) {
+        }
+
+        /**
+         * Hands undelivered messages to the listeners, outside the channel's lock: a publisher that
+         * finds another thread delivering leaves its message to it. The lock then only orders appends,
+         * so history reads (every long-poll and resume) no longer wait while a message reaches
+         * hundreds of listeners (the long-poll benchmark's lock profile).
+         */
+        void deliver() {
+            while (!undelivered.isEmpty() && delivering.compareAndSet(false, true)) {
+                try {
+                    for (Message next = undelivered.poll(); next != null; next = undelivered.poll()) {
+                        for (BusListener l : listeners) {
+                            try {
+                                l.onMessage(next);
+                            } catch (RuntimeException e) { // one failing listener must not cost the others their message
+                                LOG.log(System.Logger.Level.WARNING, "a listener of " + next.channel() + " failed", e);
+                            }
+                        }
+                    }
+                } finally {
+                    delivering.set(false);
+                }
+                // loop: a message added after the last poll, by a publisher that saw us delivering, is ours to deliver
+            }
         }
 
         void expire(long now) {
