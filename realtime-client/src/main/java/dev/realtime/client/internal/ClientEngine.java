@@ -518,6 +518,9 @@ public final class ClientEngine {
     }
 
     private void onMessage(Message m, String cursor) {
+        if (cursor != null && !cursor.isEmpty()) {
+            latestCursor = cursor; // first: a listener that asks for cursor() on this message gets one covering it
+        }
         takeMessage(m);
         acceptCursor(cursor);
         if (dispatcher.isFull()) {
