@@ -121,9 +121,7 @@ public final class Engine implements Realtime, AutoCloseable {
             throw new RealtimeException(ErrorCode.OVERLOADED, "the server holds its maximum of " + settings.connectionsMax
                     + " connections; retry shortly");
         }
-        AtomicInteger count = connectionsByAddress.computeIfAbsent(address, a -> new AtomicInteger());
-        if (count.incrementAndGet() > settings.connectionsPerAddress) {
-            release(address);
+        if (!take(address)) {
             throw new RealtimeException(ErrorCode.RATE_LIMITED, "too many connections from your address (at most "
                     + settings.connectionsPerAddress + ")");
         }
@@ -143,8 +141,34 @@ public final class Engine implements Realtime, AutoCloseable {
         }
     }
 
+    /**
+     * Counts a connection from {@code address}, if it stays within the limit. Lock-free: behind a proxy
+     * every client shares one address, and a long-poll opens and closes a session per request, so a
+     * map-bin lock here serialised every poll. A counter that fell to zero is marked dead (-1) before it
+     * leaves the map, so no connection is ever counted on a counter that is no longer in it.
+     */
+    private boolean take(String address) {
+        while (true) {
+            AtomicInteger count = connectionsByAddress.computeIfAbsent(address, a -> new AtomicInteger());
+            int n = count.get();
+            if (n < 0) {
+                connectionsByAddress.remove(address, count); // dead: its remover may not have got there yet
+                continue;
+            }
+            if (n >= settings.connectionsPerAddress) {
+                return false;
+            }
+            if (count.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
     private void release(String address) {
-        connectionsByAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+        AtomicInteger count = connectionsByAddress.get(address);
+        if (count != null && count.decrementAndGet() == 0 && count.compareAndSet(0, -1)) {
+            connectionsByAddress.remove(address, count);
+        }
     }
 
     /** What the connection opened by this request may do, as the configured {@link Authorizer} says. */

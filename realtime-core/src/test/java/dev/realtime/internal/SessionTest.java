@@ -337,6 +337,42 @@ class SessionTest {
     }
 
     @Test
+    void theConnectionsPerAddressCountStaysExactUnderConcurrentOpensAndCloses() throws Exception {
+        Engine e = engine(Map.of("realtime.connections.perAddress", "3"));
+        int threads = 4;
+        Thread[] workers = new Thread[threads];
+        java.util.concurrent.atomic.AtomicInteger overLimit = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+        for (int t = 0; t < threads; t++) {
+            workers[t] = new Thread(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    try {
+                        Session s = e.open(new RecordingOutput(), 1, "10.0.0.1", dev.realtime.ChannelAccess.ALL);
+                        if (open.incrementAndGet() > 3) {
+                            overLimit.incrementAndGet();
+                        }
+                        open.decrementAndGet();
+                        s.close();
+                    } catch (RealtimeException refused) {
+                        // over the limit at that instant: expected now and then
+                    }
+                }
+            });
+            workers[t].start();
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        assertThat(overLimit.get()).as("more than 3 sessions of one address open at once").isZero();
+        // nothing leaked either way: exactly 3 fit afterwards
+        for (int i = 0; i < 3; i++) {
+            e.open(new RecordingOutput(), 1, "10.0.0.1", dev.realtime.ChannelAccess.ALL);
+        }
+        assertThatThrownBy(() -> e.open(new RecordingOutput(), 1, "10.0.0.1", dev.realtime.ChannelAccess.ALL))
+                .isInstanceOf(RealtimeException.class).extracting(x -> ((RealtimeException) x).code()).isEqualTo(ErrorCode.RATE_LIMITED);
+    }
+
+    @Test
     void channelLimitCountsDistinctChannels() {
         Engine e = engine(Map.of("realtime.channels.max", "2"));
         Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
