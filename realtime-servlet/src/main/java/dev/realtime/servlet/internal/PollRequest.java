@@ -28,6 +28,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     private final Engine engine;
     private final AsyncContext async;
     private final AtomicBoolean answered = new AtomicBoolean();
+    private final Runnable answerTask = this::answer;
     private volatile Session session;
     private volatile ScheduledFuture<?> timer;
     private volatile boolean closeConnection;
@@ -87,7 +88,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     @Override
     public void wake() {
         if (ready) {
-            engine.drain(this::answer);
+            engine.drain(answerTask);
         }
     }
 
