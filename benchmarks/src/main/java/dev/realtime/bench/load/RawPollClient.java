@@ -15,13 +15,35 @@ import java.util.concurrent.ScheduledExecutorService;
  * the storm, where the JDK HttpClient's own cost per request (measured: p50 of 300-650 ms at only 500
  * polls/s on this shared machine) would have been the thing measured. Counts exact bytes both ways.
  */
-final class RawPollClient extends Client {
+class RawPollClient extends Client {
     private volatile Socket socket;
     private Thread thread;
 
     RawPollClient(Target target, ScheduledExecutorService timer) {
-        super(target, null, timer);
-        reconnect = true;
+        this(target, null, timer);
+    }
+
+    /** For subclasses that can also poll with the JDK client ({@code http} not null). */
+    RawPollClient(Target target, java.net.http.HttpClient http, ScheduledExecutorService timer) {
+        super(target, http, timer);
+        reconnect = true; // a poller always polls again
+    }
+
+    /** Whether the next request makes the client live before its answer (not a protocol handshake). */
+    boolean liveBeforeAnswer() {
+        return true;
+    }
+
+    /** One answer's body, received at {@code now}. */
+    void onAnswer(String body, long now) {
+        String c = cursorOf(body);
+        if (c != null) {
+            cursor = c;
+        }
+        if (!body.contains("\"seq\":")) {
+            heartbeats.incrementAndGet();
+        }
+        readPayloads(body, now);
     }
 
     @Override
@@ -32,7 +54,7 @@ final class RawPollClient extends Client {
     @Override
     synchronized void connect() {
         if (thread == null && !stopped) {
-            thread = new Thread(null, this::loop, "poller", 256 * 1024);
+            thread = new Thread(null, this::loop, getClass().getSimpleName(), 256 * 1024);
             thread.setDaemon(true);
             thread.start();
         }
@@ -72,7 +94,9 @@ final class RawPollClient extends Client {
                 byte[] request = ("GET " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\nHost: "
                         + url.getHost() + ":" + url.getPort() + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
                 OutputStream out = socket.getOutputStream();
-                onConnected();
+                if (liveBeforeAnswer()) {
+                    onConnected();
+                }
                 out.write(request);
                 out.flush();
                 Response r = read(in);
@@ -85,14 +109,7 @@ final class RawPollClient extends Client {
                     p.pollRequests.increment();
                     p.pollBytes.add(request.length + r.bytes);
                 }
-                String c = cursorOf(r.body);
-                if (c != null) {
-                    cursor = c;
-                }
-                if (!r.body.contains("\"seq\":")) {
-                    heartbeats.incrementAndGet();
-                }
-                readPayloads(r.body, now);
+                onAnswer(r.body, now);
                 if (r.close) {
                     closeSocket();
                 }

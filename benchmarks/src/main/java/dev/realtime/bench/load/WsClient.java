@@ -7,8 +7,11 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 
-/** A JDK WebSocket subscriber. For the library: connect-time channel, resume with {@code since}. */
-final class WsClient extends Client {
+/**
+ * A JDK WebSocket subscriber. For the library: connect-time channel, resume with {@code since}.
+ * Subclasses for other protocols override {@link #liveOnOpen()} and {@link #onFrame}.
+ */
+class WsClient extends Client {
     private volatile WebSocket ws;
 
     WsClient(Target target, HttpClient http, ScheduledExecutorService timer) {
@@ -25,6 +28,7 @@ final class WsClient extends Client {
         if (stopped) {
             return;
         }
+        boolean liveOnOpen = liveOnOpen();
         http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
                 .buildAsync(URI.create(target.withChannel(target.wsUrl(cursor), channel)), new Listener())
                 .whenComplete((w, err) -> {
@@ -35,8 +39,8 @@ final class WsClient extends Client {
                     ws = w;
                     if (stopped) {
                         w.abort();
-                    } else if (!target.library()) {
-                        onConnected(); // the baseline sends no "subscribed" frame: open is live
+                    } else if (liveOnOpen) {
+                        onConnected();
                     }
                 });
     }
@@ -48,6 +52,26 @@ final class WsClient extends Client {
         if (w != null) {
             w.abort();
         }
+    }
+
+    /** Whether the connection is live as soon as it opens (the baseline sends no "subscribed" frame). */
+    boolean liveOnOpen() {
+        return !target.library();
+    }
+
+    /** One whole text frame, received at {@code now}. */
+    void onFrame(String text, long now) {
+        if (text.startsWith("{\"type\":\"subscribed\"")) {
+            onConnected();
+            return;
+        }
+        if (target.library()) {
+            String c = cursorOf(text);
+            if (c != null) {
+                cursor = c;
+            }
+        }
+        readPayloads(text, now);
     }
 
     private final class Listener implements WebSocket.Listener {
@@ -75,18 +99,7 @@ final class WsClient extends Client {
             } else {
                 text = data.toString();
             }
-            long now = System.nanoTime();
-            if (text.startsWith("{\"type\":\"subscribed\"")) {
-                onConnected();
-            } else {
-                if (target.library()) {
-                    String c = cursorOf(text);
-                    if (c != null) {
-                        cursor = c;
-                    }
-                }
-                readPayloads(text, now);
-            }
+            onFrame(text, System.nanoTime());
             webSocket.request(1);
             return null;
         }
