@@ -362,7 +362,13 @@ class TwoNodeRedisIT {
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (!after.containsAll(expectedAfter) && System.nanoTime() < deadline) {
-                JsonObject f = ws.next();
+                JsonObject f;
+                try {
+                    f = ws.next();
+                } catch (AssertionError stalled) {
+                    printThreads(); // both nodes run in this JVM: what their threads were doing when delivery stalled
+                    throw stalled;
+                }
                 switch (f.getString("type")) {
                     case "gap" -> {
                         assertThat(f.getString("channel")).isEqualTo(channel);
@@ -461,5 +467,16 @@ class TwoNodeRedisIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static void printThreads() {
+        StringBuilder b = new StringBuilder("---- threads when the stream stalled ----\n");
+        Thread.getAllStackTraces().forEach((t, trace) -> {
+            b.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
+            for (StackTraceElement e : trace) {
+                b.append("    at ").append(e).append('\n');
+            }
+        });
+        System.out.println(b);
     }
 }
