@@ -270,10 +270,10 @@ public final class Session {
     /** Under the session lock: every change of a channel's position comes here, to keep the cursor's text current. */
     private void setPosition(ChannelState s, long position) {
         s.lastPosition = position;
-        if (!cursorStale && s.layout == renderedLayout && renderedLayout == layoutChanges
-                && !Cursor.rewritePosition(cursorText, s.digitsAt, s.digitsLength, position)) {
-            cursorStale = true; // one more digit (or fewer): lay the text out again
-        } else if (s.layout != renderedLayout) {
+        // a channel missing from the text, or a position with another digit count: lay the text out again
+        // (writing into a text that cursor() will lay out anyway, after channels or the epoch changed, is harmless)
+        if (!cursorStale && (s.layout != renderedLayout
+                || !Cursor.rewritePosition(cursorText, s.digitsAt, s.digitsLength, position))) {
             cursorStale = true;
         }
     }

@@ -115,35 +115,9 @@ final class RawPublisher implements AutoCloseable {
         closeQuietly(s);
     }
 
-    /** Reads one response (Content-Length or chunked); returns its status. */
+    /** Reads one response (the poll clients' reader: Content-Length or chunked); returns its status. */
     private int readResponse(InputStream raw) throws IOException {
-        InputStream in = buffered(raw);
-        String status = line(in);
-        int code = Integer.parseInt(status.substring(9, 12));
-        long length = -1;
-        boolean chunked = false;
-        String h;
-        while (!(h = line(in)).isEmpty()) {
-            int colon = h.indexOf(':');
-            String name = h.substring(0, colon).trim().toLowerCase();
-            String value = h.substring(colon + 1).trim();
-            if (name.equals("content-length")) {
-                length = Long.parseLong(value);
-            } else if (name.equals("transfer-encoding") && value.equalsIgnoreCase("chunked")) {
-                chunked = true;
-            }
-        }
-        if (chunked) {
-            long size;
-            while ((size = Long.parseLong(line(in).split(";")[0].trim(), 16)) > 0) {
-                skip(in, size);
-                line(in);
-            }
-            line(in);
-        } else if (length > 0) {
-            skip(in, length);
-        }
-        return code;
+        return RawPollClient.read(buffered(raw)).status();
     }
 
     private final ThreadLocal<InputStream> buffers = new ThreadLocal<>();
@@ -157,32 +131,6 @@ final class RawPublisher implements AutoCloseable {
         return buffers.get();
     }
 
-    private static String line(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder(64);
-        int c;
-        while ((c = in.read()) != '\n') {
-            if (c < 0) {
-                throw new IOException("connection closed");
-            }
-            if (c != '\r') {
-                b.append((char) c);
-            }
-        }
-        return b.toString();
-    }
-
-    private static void skip(InputStream in, long n) throws IOException {
-        while (n > 0) {
-            long k = in.skip(n);
-            if (k <= 0) {
-                if (in.read() < 0) {
-                    throw new IOException("connection closed");
-                }
-                k = 1;
-            }
-            n -= k;
-        }
-    }
 
     private static void closeQuietly(Socket s) {
         if (s != null) {
