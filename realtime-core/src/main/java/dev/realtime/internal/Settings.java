@@ -102,7 +102,7 @@ public final class Settings {
         connectionsMax = integer(CONNECTIONS_MAX, 50_000, 1, Integer.MAX_VALUE);
         connectionsPerAddress = integer(CONNECTIONS_PER_ADDRESS, 1000, 1, Integer.MAX_VALUE);
         publishRate = integer(PUBLISH_RATE, 1000, 1, Integer.MAX_VALUE);
-        queryMaxLength = integer(QUERY_MAX_LENGTH, 8192, 256, 1024 * 1024);
+        queryMaxLength = integer(QUERY_MAX_LENGTH, 4096, 256, 1024 * 1024); // under the containers' 8 KiB request-header limit, with room for headers
     }
 
     /** The raw value of any parameter, including those of bus implementations (e.g. {@code realtime.redis.uri}). */
