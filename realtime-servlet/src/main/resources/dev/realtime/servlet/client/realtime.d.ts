@@ -51,6 +51,13 @@ export interface ConnectOptions {
   publishRetryDelay?: number;
   /** Message ids remembered per channel to drop duplicates. Default 1000. */
   dedupWindow?: number;
+  /**
+   * Channels per connection, as the server's `realtime.channels.max` (default 64). A subscription
+   * beyond it is refused alone: its `ready` rejects and an `error` event names it with
+   * `too_many_channels`; the other channels keep flowing. A lower limit answered by the server is
+   * learnt the same way on SSE and long-polling (the newest channels are refused). Default 64.
+   */
+  maxChannels?: number;
   /** Fetch a starting cursor for subscriptions without `since`, so they resume after a drop. Default true. */
   anchor?: boolean;
   /** Send cookies with cross-origin HTTP requests. Default false. */
