@@ -679,3 +679,50 @@ test('long-polling: a server limit below maxChannels refuses the newest channel 
   // the limit learned from the server applies to later subscriptions too
   await assert.rejects(client.subscribe('e', () => {}).ready, (e) => e.code === 'too_many_channels');
 });
+
+test('an `online` event checks a WebSocket believed open: no answer to its ping, and it reconnects', async (t) => {
+  const { FakeWebSocket, sockets } = makeFakeWebSocket();
+  const { fetch } = makeFakeFetch(anchorRoutes());
+  const win = new EventTarget();
+  const client = connect('/realtime', { ...BASE, WebSocket: FakeWebSocket, fetch, window: win, onlineCheckTimeout: 50, transports: ['websocket'] });
+  t.after(() => client.close());
+  const ws = await until(() => sockets[0]);
+  ws.accept();
+  await until(() => client.state === 'open');
+  win.dispatchEvent(new Event('online'));
+  await until(() => ws.frames('ping').length === 1, 500, 'a ping on online');
+  ws.push({ type: 'pong' });
+  await tick(100);
+  assert.equal(sockets.length, 1, 'an answered check keeps the connection');
+  win.dispatchEvent(new Event('online'));
+  await until(() => sockets.length === 2, 1000, 'a silent socket is replaced at once');
+});
+
+test('an `online` event reopens a held long-poll at once', async (t) => {
+  const polls = [];
+  const { fetch } = makeFakeFetch({
+    poll: (r) => {
+      polls.push(r);
+      return r.timeout === '0' ? { messages: [], cursor: 'p1', gaps: [] } : held();
+    },
+  });
+  const win = new EventTarget();
+  const client = connect('/realtime', { ...BASE, fetch, window: win, transports: ['longpoll'], anchor: false });
+  t.after(() => client.close());
+  client.subscribe('a', () => {});
+  await until(() => polls.length === 2, 1000, 'a held poll');
+  win.dispatchEvent(new Event('online'));
+  await until(() => polls.length >= 3, 500, 'the poll reopened');
+  assert.equal(polls[2].since, 'p1');
+});
+
+test('a forced transport that can never connect reports an error instead of staying silent', async (t) => {
+  const { FakeWebSocket } = makeFakeWebSocket({ refuse: true });
+  const { fetch } = makeFakeFetch(anchorRoutes());
+  const client = connect('/realtime', { ...BASE, WebSocket: FakeWebSocket, fetch, transports: ['websocket'] });
+  t.after(() => client.close());
+  const log = record(client);
+  await until(() => log.errors.length >= 1, 1000, 'an error event');
+  assert.equal(log.errors[0], 'connect_failed');
+  assert.equal(client.state, 'connecting');
+});

@@ -30,6 +30,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
   sseStallTimeout: undefined, // default: 2 x heartbeatInterval
   pingInterval: 25000, // WebSocket: send a ping frame after this long without a frame
   pingTimeout: 10000, // ... and give up if nothing arrives within this
+  onlineCheckTimeout: 3000, // back online: a WebSocket believed open must answer a ping within this
   pollTimeout: 25000, // long-poll hold time asked of the server
   pollGrace: 10000, // extra time before a held poll counts as stalled
   reconnectDelay: 1000, // backoff base (an SSE `retry:` value replaces it)
@@ -388,6 +389,17 @@ class WebSocketTransport {
     return true;
   }
 
+  /**
+   * Back online with a socket believed open: it may have died silently while
+   * offline, so a ping must be answered soon or the transport reconnects.
+   */
+  check() {
+    if (!this.opened || this.closed) return;
+    clearTimeout(this.idleTimer);
+    this._send({ type: 'ping' });
+    this.idleTimer = setTimeout(() => this._fail({ opened: true, stalled: true }), this.client.options.onlineCheckTimeout);
+  }
+
   _armIdle() {
     const o = this.client.options;
     clearTimeout(this.idleTimer);
@@ -603,6 +615,11 @@ class HttpTransport {
     return false;
   }
 
+  /** Back online: a held request may be dead without knowing it; reopen it from the cursor. */
+  check() {
+    if (!this.closed) this.client._scheduleRestart();
+  }
+
   _cleanup() {
     this.closed = true;
     clearTimeout(this.timer);
@@ -812,7 +829,11 @@ export class RealtimeClient extends EventTarget {
     // back online: reconnect now instead of waiting out the backoff
     this._window = options.window !== undefined ? options.window : globalThis.window;
     this._onOnline = () => {
-      if (this._closed || this._transport) return;
+      if (this._closed) return;
+      if (this._transport) {
+        this._transport.check();
+        return;
+      }
       clearTimeout(this._timer);
       this._attempt = 0;
       this._start();
@@ -1073,6 +1094,12 @@ export class RealtimeClient extends EventTarget {
       // full round through all of them backs off before starting again
       this._index = (this._index + 1) % this._transports.length;
       delay = this._index === 0 ? this._backoff(o.reconnectDelay) : 0;
+      if (this._index === 0 && !this._everOpened) {
+        // every allowed transport failed before ever opening: say so, then keep trying
+        const cause = info.error;
+        this._emitError(new RealtimeError('connect_failed', `could not connect with ${this._transports.join(', ')}` +
+          (cause && cause.message ? `: ${cause.message}` : info.reason ? `: ${info.reason}` : ''), { cause }));
+      }
     } else {
       delay = this._backoff(info.retry !== undefined ? info.retry : o.reconnectDelay);
     }
