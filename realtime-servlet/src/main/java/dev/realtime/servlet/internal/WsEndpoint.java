@@ -213,7 +213,9 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
             sending.set(false);
             CloseReason closing = closeWhenSent;
             if (closing != null && !session.hasPending()) {
-                close(closing);
+                // not from inside a send's completion: the container's close is a blocking send
+                // that would wait on the very send completing here
+                engine.executor().execute(() -> close(closing));
             } else if (session.hasPending()) {
                 wake();
             }
