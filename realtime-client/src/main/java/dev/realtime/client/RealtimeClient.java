@@ -87,14 +87,30 @@ public final class RealtimeClient implements AutoCloseable {
      * Publishes {@code data} serialised with JSON-B as the data of a {@code message} event. A
      * {@code String} is published as a JSON string; use {@link #publishJson(String, String)} for JSON
      * text.
+     *
+     * <p>All publish methods report every failure through the future, never by throwing: it fails
+     * with a {@link RealtimeException} whose {@link RealtimeException#code() code} is the
+     * protocol's ({@code invalid_channel}, {@code invalid_event}, {@code invalid_json}, {@code
+     * invalid_idempotency_key}, {@code forbidden}, ...) or the client's ({@code unavailable} after
+     * the last attempt, with the I/O error as cause; {@code closed}).
      */
     public CompletableFuture<PublishAck> publish(String channel, Object data) {
-        return engine.publish(channel, null, data);
+        return engine.publish(channel, null, data, null);
     }
 
-    /** Publishes {@code data} serialised with JSON-B with the event name {@code event}. */
+    /** Publishes {@code data} serialised with JSON-B with the event name {@code event} ({@code null}: message). */
     public CompletableFuture<PublishAck> publish(String channel, String event, Object data) {
-        return engine.publish(channel, event, data);
+        return engine.publish(channel, event, data, null);
+    }
+
+    /**
+     * Publishes with the caller's {@code idempotencyKey} (1-128 characters of {@code
+     * [A-Za-z0-9_.:-]}; {@code null}: the client makes one up). The server publishes a key once per
+     * channel within its idempotency window, so a service that retries after its own crash (an
+     * outbox) does not publish twice.
+     */
+    public CompletableFuture<PublishAck> publish(String channel, String event, Object data, String idempotencyKey) {
+        return engine.publish(channel, event, data, idempotencyKey);
     }
 
     /**
@@ -102,12 +118,17 @@ public final class RealtimeClient implements AutoCloseable {
      * {@code message} event.
      */
     public CompletableFuture<PublishAck> publishJson(String channel, String json) {
-        return engine.publishJson(channel, null, json);
+        return engine.publishJson(channel, null, json, null);
     }
 
     /** Publishes the JSON text {@code json} with the event name {@code event}. */
     public CompletableFuture<PublishAck> publishJson(String channel, String event, String json) {
-        return engine.publishJson(channel, event, json);
+        return engine.publishJson(channel, event, json, null);
+    }
+
+    /** Publishes the JSON text {@code json} with the caller's {@code idempotencyKey}, as {@link #publish(String, String, Object, String)}. */
+    public CompletableFuture<PublishAck> publishJson(String channel, String event, String json, String idempotencyKey) {
+        return engine.publishJson(channel, event, json, idempotencyKey);
     }
 
     /**

@@ -224,8 +224,8 @@ final class FakeServer implements AutoCloseable {
                 List<Stored> batch;
                 synchronized (this) {
                     batch = take(pos, 1);
-                    while (batch.isEmpty() && drops == epochDrops) {
-                        wait(5_000);
+                    if (batch.isEmpty() && drops == epochDrops) {
+                        wait(1_000); // then a heartbeat, which also finds out a client that went away
                         batch = take(pos, 1);
                     }
                     if (drops != epochDrops) {
@@ -283,6 +283,11 @@ final class FakeServer implements AutoCloseable {
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }
+    }
+
+    /** SSE streams and held polls the server still serves. */
+    int openExchanges() {
+        return open.size();
     }
 
     synchronized int historySize(String channel) {

@@ -51,6 +51,7 @@ public final class ClientEngine {
     private final HttpClient http;
     private final ScheduledExecutorService loop;
     private final ExecutorService ownListenerExecutor;
+    private final ExecutorService ownHttpExecutor;
     private final Dispatcher dispatcher;
     private final Poller poller;
     private final HttpPublisher publisher;
@@ -91,11 +92,18 @@ public final class ClientEngine {
 
     public ClientEngine(ClientConfig cfg) {
         this.cfg = cfg;
-        this.http = cfg.httpClient() != null ? cfg.httpClient()
-                : HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(cfg.connectTimeout())
-                        .build();
+        if (cfg.httpClient() != null) {
+            this.http = cfg.httpClient();
+            this.ownHttpExecutor = null;
+        } else {
+            // our own executor, so close() can stop the HTTP client's worker threads
+            this.ownHttpExecutor = Executors.newCachedThreadPool(daemon("realtime-client-http"));
+            this.http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(cfg.connectTimeout())
+                    .executor(ownHttpExecutor)
+                    .build();
+        }
         this.loop = Executors.newSingleThreadScheduledExecutor(daemon("realtime-client-io"));
         if (cfg.listenerExecutor() != null) {
             this.ownListenerExecutor = null;
@@ -148,36 +156,54 @@ public final class ClientEngine {
         return sub;
     }
 
-    public CompletableFuture<PublishAck> publishJson(String channel, String event, String json) {
-        Names.channel(channel);
-        Names.event(event);
+    /** Every failure, a bad argument included, fails the future with a {@link RealtimeException}. */
+    public CompletableFuture<PublishAck> publishJson(String channel, String event, String json, String idempotencyKey) {
         if (json == null) {
-            throw new NullPointerException("json");
+            return failed(ErrorCodes.INVALID_JSON, "json is null", null);
         }
         try {
             Json.value(json);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not a JSON value: " + json, e);
+            return failed(ErrorCodes.INVALID_JSON, "not a JSON value: " + json, e);
         }
-        if (closing) {
-            return CompletableFuture.failedFuture(new RealtimeException(0, "closed", "the client is closed"));
-        }
-        if (cfg.publishMode() == PublishMode.WEBSOCKET_WHEN_OPEN) {
-            CompletableFuture<PublishAck> result = new CompletableFuture<>();
-            post(() -> publishOverWebSocketOrHttp(channel, event, json, result));
-            return result;
-        }
-        return publisher.publish(channel, event, json, UUID.randomUUID().toString());
+        return send(channel, event, json, idempotencyKey);
     }
 
-    public CompletableFuture<PublishAck> publish(String channel, String event, Object data) {
+    public CompletableFuture<PublishAck> publish(String channel, String event, Object data, String idempotencyKey) {
         String json;
         try {
             json = jsonb.toJson(data);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("JSON-B cannot serialise " + data, e);
+            return failed(ErrorCodes.INVALID_JSON, "JSON-B cannot serialise " + data, e);
         }
-        return publishJson(channel, event, json);
+        return send(channel, event, json, idempotencyKey);
+    }
+
+    private CompletableFuture<PublishAck> send(String channel, String event, String json, String idempotencyKey) {
+        String code = ErrorCodes.INVALID_CHANNEL;
+        try {
+            Names.channel(channel);
+            code = ErrorCodes.INVALID_EVENT;
+            Names.event(event);
+            code = ErrorCodes.INVALID_IDEMPOTENCY_KEY;
+            Names.idempotencyKey(idempotencyKey);
+        } catch (IllegalArgumentException e) {
+            return failed(code, e.getMessage(), e);
+        }
+        if (closing) {
+            return failed(ErrorCodes.CLOSED, "the client is closed", null);
+        }
+        String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
+        if (cfg.publishMode() == PublishMode.WEBSOCKET_WHEN_OPEN) {
+            CompletableFuture<PublishAck> result = new CompletableFuture<>();
+            post(() -> publishOverWebSocketOrHttp(new PendingPublish(channel, event, json, key, result)));
+            return result;
+        }
+        return publisher.publish(channel, event, json, key);
+    }
+
+    private static CompletableFuture<PublishAck> failed(String code, String message, Throwable cause) {
+        return CompletableFuture.failedFuture(new RealtimeException(0, code, message, cause));
     }
 
     public String cursor() {
@@ -223,6 +249,9 @@ public final class ClientEngine {
                 Thread.currentThread().interrupt();
             }
         }
+        if (ownHttpExecutor != null) {
+            shutdownHttpClient();
+        }
         if (ownJsonb) {
             try {
                 jsonb.close();
@@ -230,6 +259,22 @@ public final class ClientEngine {
                 LOG.log(Level.DEBUG, "closing JSON-B", e);
             }
         }
+    }
+
+    /**
+     * JDK 21+ has {@code HttpClient.shutdownNow()}, which also ends the selector thread at once; on
+     * JDK 17 that thread ends by itself once the client is unreachable and has no open exchange
+     * (the connections were closed above).
+     */
+    private void shutdownHttpClient() {
+        try {
+            HttpClient.class.getMethod("shutdownNow").invoke(http);
+        } catch (NoSuchMethodException jdk17) {
+            // see above
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "shutting the HTTP client down", e);
+        }
+        ownHttpExecutor.shutdownNow();
     }
 
     // =====================================================================================
@@ -254,7 +299,7 @@ public final class ClientEngine {
         closed = true;
         closeConnection();
         cancel(reconnectTask);
-        RealtimeException ex = new RealtimeException(0, "closed", "the client is closed");
+        RealtimeException ex = new RealtimeException(0, ErrorCodes.CLOSED, "the client is closed");
         failPendingWsPublishes(ex);
         for (ChannelState cs : channels.values()) {
             cs.stopCatchUp();
@@ -482,7 +527,7 @@ public final class ClientEngine {
                 return;
             }
             if (error == null) {
-                result.messages().forEach(this::takeMessage);
+                result.messages().forEach(m -> takeMessage(m, null));
                 for (String c : uncovered) {
                     if (resume.tracks(c) && resume.position(c) == null && live.contains(c)) {
                         resume.setPosition(c, result.cursor());
@@ -521,20 +566,27 @@ public final class ClientEngine {
         if (cursor != null && !cursor.isEmpty()) {
             latestCursor = cursor; // first: a listener that asks for cursor() on this message gets one covering it
         }
-        takeMessage(m);
+        takeMessage(m, cursor);
         acceptCursor(cursor);
         if (dispatcher.isFull()) {
             pauseForBackpressure();
         }
     }
 
-    private void takeMessage(Message m) {
+    /**
+     * Delivers or holds back a message. {@code cursor} (the one standing after it) travels with the
+     * message only when it is a safe checkpoint: every subscribed channel is live on this
+     * connection and none is catching up, so the cursor covers nothing not yet delivered.
+     */
+    private void takeMessage(Message m, String cursor) {
         ChannelState cs = channels.get(m.channel());
         if (cs == null) {
             return;
         }
         if (cs.catchingUp) {
             cs.buffered.add(m);
+        } else if (cursor != null && !cursor.isEmpty() && coveredChannels().containsAll(channels.keySet())) {
+            deliver(cs, new Message(m.channel(), m.id(), m.event(), m.data(), m.ts(), cursor));
         } else {
             deliver(cs, m);
         }
@@ -557,7 +609,9 @@ public final class ClientEngine {
 
     private void onBatch(List<String> gaps, List<Message> messages, String cursor) {
         gaps.forEach(this::onGap);
-        messages.forEach(this::takeMessage);
+        for (int i = 0; i < messages.size(); i++) {
+            takeMessage(messages.get(i), i == messages.size() - 1 ? cursor : null);
+        }
         acceptCursor(cursor);
         if (dispatcher.isFull()) {
             pauseForBackpressure();
@@ -636,14 +690,14 @@ public final class ClientEngine {
     }
 
     private void onFrameError(String ref, String channel, String code, String message) {
-        RealtimeException e = new RealtimeException(0, code == null ? "error" : code, message);
+        RealtimeException e = new RealtimeException(0, code == null ? ErrorCodes.ERROR : code, message);
         PendingPublish p = ref == null ? null : pendingWsPublishes.remove(ref);
         if (p != null) {
             p.result.completeExceptionally(e);
             return;
         }
         ChannelState cs = channel == null ? null : channels.get(channel);
-        if (cs != null && "invalid_cursor".equals(code)) {
+        if (cs != null && ErrorCodes.INVALID_CURSOR.equals(code)) {
             // the position cannot be resumed: say so, and subscribe from now
             resume.setPosition(channel, null);
             deliverGap(cs);
@@ -672,7 +726,7 @@ public final class ClientEngine {
         closeConnection();
         retryPendingWsPublishesOverHttp();
         reportError(cause);
-        if (cause instanceof RealtimeException re && "invalid_cursor".equals(re.code()) && since != null) {
+        if (cause instanceof RealtimeException re && ErrorCodes.INVALID_CURSOR.equals(re.code()) && since != null) {
             for (ChannelState cs : channels.values()) {
                 if (since.equals(resume.position(cs.name))) {
                     resume.setPosition(cs.name, null);
@@ -735,14 +789,13 @@ public final class ClientEngine {
         });
     }
 
-    private void publishOverWebSocketOrHttp(String channel, String event, String json, CompletableFuture<PublishAck> result) {
-        PendingPublish p = new PendingPublish(channel, event, json, UUID.randomUUID().toString(), result);
+    private void publishOverWebSocketOrHttp(PendingPublish p) {
         if (conn instanceof WebSocketConnection ws && connOpen) {
             String ref = "p" + (++refs);
             pendingWsPublishes.put(ref, p);
-            ws.send("{\"type\":\"publish\",\"ref\":" + Json.quote(ref) + ",\"channel\":" + Json.quote(channel)
-                    + (event == null ? "" : ",\"event\":" + Json.quote(event))
-                    + ",\"idempotencyKey\":" + Json.quote(p.key) + ",\"data\":" + json + "}");
+            ws.send("{\"type\":\"publish\",\"ref\":" + Json.quote(ref) + ",\"channel\":" + Json.quote(p.channel)
+                    + (p.event == null ? "" : ",\"event\":" + Json.quote(p.event))
+                    + ",\"idempotencyKey\":" + Json.quote(p.key) + ",\"data\":" + p.json + "}");
         } else {
             publishOverHttp(p);
         }
@@ -812,7 +865,7 @@ public final class ClientEngine {
         }
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof RealtimeException re && "invalid_cursor".equals(re.code())) {
+            if (cause instanceof RealtimeException re && ErrorCodes.INVALID_CURSOR.equals(re.code())) {
                 resume.setPosition(cs.name, null);
                 deliverGap(cs);
                 finishCatchUp(cs);
