@@ -77,6 +77,9 @@ public final class ClientEngine {
     private final Set<String> live = new LinkedHashSet<>();
     private ScheduledFuture<?> reconnectTask;
     private ScheduledFuture<?> watchdog;
+    private ScheduledFuture<?> upgradeTask;
+    private WebSocketProbe probe;
+    private final Backoff upgradeBackoff;
     private boolean restartPending;
     private boolean pausedForBackpressure;
     private boolean closed;
@@ -119,6 +122,7 @@ public final class ClientEngine {
         this.jsonb = ownJsonb ? JsonbBuilder.create() : cfg.jsonb();
         this.recent = new RecentIds(cfg.dedupWindow());
         this.backoff = new Backoff(cfg.backoffInitial(), cfg.backoffMax());
+        this.upgradeBackoff = new Backoff(cfg.backoffInitial(), cfg.backoffMax());
         this.transportIndex = cfg.transport() == Transport.AUTO ? 0 : AUTO_ORDER.indexOf(cfg.transport());
     }
 
@@ -298,6 +302,7 @@ public final class ClientEngine {
     private void shutdownOnLoop() {
         closed = true;
         closeConnection();
+        stopUpgrade();
         cancel(reconnectTask);
         RealtimeException ex = new RealtimeException(0, ErrorCodes.CLOSED, "the client is closed");
         failPendingWsPublishes(ex);
@@ -353,6 +358,7 @@ public final class ClientEngine {
         cs.stopCatchUp();
         if (channels.isEmpty()) {
             closeConnection();
+            stopUpgrade();
             cancel(reconnectTask);
             reconnectTask = null;
             pausedForBackpressure = false;
@@ -433,6 +439,60 @@ public final class ClientEngine {
         }
     }
 
+    // =====================================================================================
+    // AUTO back to WebSocket: while on SSE or long-polling, probe a WebSocket handshake after a
+    // growing delay; once one succeeds, reconnect on WebSocket from the cursor (like a fallback,
+    // nothing lost or repeated). A failed switch falls back again through onFailed.
+    // =====================================================================================
+
+    private void scheduleUpgrade() {
+        if (cfg.transport() != Transport.AUTO || upgradeTask != null || probe != null) {
+            return;
+        }
+        upgradeTask = loop.schedule(() -> post(this::probeWebSocket), upgradeBackoff.nextDelayMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void probeWebSocket() {
+        upgradeTask = null;
+        if (closed || conn == null || connTransport == Transport.WEBSOCKET) {
+            return;
+        }
+        WebSocketProbe[] self = new WebSocketProbe[1];
+        self[0] = new WebSocketProbe(http, cfg.base(), cfg.headers(), cfg.connectTimeout(),
+                ok -> post(() -> onProbed(self[0], ok)));
+        probe = self[0];
+    }
+
+    private void onProbed(WebSocketProbe p, boolean ok) {
+        if (p == null || p != probe) {
+            return;
+        }
+        p.close();
+        probe = null;
+        if (closed || conn == null || connTransport == Transport.WEBSOCKET) {
+            return;
+        }
+        if (!ok) {
+            scheduleUpgrade();
+            return;
+        }
+        LOG.log(Level.INFO, "WebSocket works again: leaving {0}", connTransport);
+        transportIndex = AUTO_ORDER.indexOf(Transport.WEBSOCKET);
+        openFailures = 0;
+        closeConnection();
+        connect();
+    }
+
+    private void stopUpgrade() {
+        cancel(upgradeTask);
+        upgradeTask = null;
+        if (probe != null) {
+            probe.close();
+            probe = null;
+        }
+    }
+
     private Set<String> catchingUpChannels() {
         Set<String> s = new HashSet<>();
         channels.values().forEach(cs -> {
@@ -482,6 +542,11 @@ public final class ClientEngine {
         backoff.reset();
         openFailures = 0;
         setState(ConnectionState.OPEN, connTransport);
+        if (connTransport == Transport.WEBSOCKET) {
+            upgradeBackoff.reset();
+        } else {
+            scheduleUpgrade();
+        }
         if (connTransport == Transport.WEBSOCKET) {
             for (String channel : channels.keySet()) {
                 sendSubscribe(channel);

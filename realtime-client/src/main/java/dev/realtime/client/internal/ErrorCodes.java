@@ -22,6 +22,8 @@ public final class ErrorCodes {
     public static final String UNAVAILABLE = "unavailable";
     /** An HTTP answer without the protocol's JSON error body. */
     public static final String HTTP_ERROR = "http_error";
+    /** The server sent a WebSocket frame the client cannot read. */
+    public static final String INVALID_FRAME = "invalid_frame";
     /** A WebSocket error frame without a code. */
     public static final String ERROR = "error";
 }

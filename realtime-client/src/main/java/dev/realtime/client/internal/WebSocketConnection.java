@@ -120,7 +120,7 @@ final class WebSocketConnection implements TransportConnection, WebSocket.Listen
         try {
             o = Json.object(frame);
         } catch (RuntimeException e) {
-            events.failed(new RealtimeException(0, "invalid_frame", "server sent " + frame, e), false);
+            events.failed(new RealtimeException(0, ErrorCodes.INVALID_FRAME, "server sent " + frame, e), false);
             return;
         }
         String type = Json.string(o, "type");
@@ -162,7 +162,7 @@ final class WebSocketConnection implements TransportConnection, WebSocket.Listen
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        events.failed(new RealtimeException(0, "closed",
+        events.failed(new RealtimeException(0, ErrorCodes.CLOSED,
                 "WebSocket closed by the server: " + statusCode + (reason.isEmpty() ? "" : " " + reason)),
                 false);
         return null;
