@@ -224,10 +224,10 @@ test('falls back to SSE when the WebSocket constructor throws, and resumes from 
   assert.equal(r1.headers.Accept, 'text/event-stream');
   s1.write('retry: 5\n\n');
   await until(() => client.state === 'open');
+  s1.write('event: gap\ndata: {"channel":"room:1"}\n\n');
   s1.message(msg('room:1', 1), 'c1');
   s1.message(msg('room:1', 2, null, { event: 'typing' }), 'c2');
   s1.write(': heartbeat\n\n');
-  s1.write('event: gap\ndata: {"channel":"room:1"}\n\n');
   await until(() => got.length === 2 && log.gaps.length === 1, 1000, 'messages');
   s1.end();
   const s2 = await until(() => streams[1], 1000, 'reconnect');
@@ -550,4 +550,74 @@ test('an `online` event reconnects at once instead of waiting out the backoff', 
   win.dispatchEvent(new Event('online'));
   await tick(20);
   assert.equal(sockets.length, 2, 'no extra connection while connected');
+});
+
+// After a gap the server's ids may start again (a restart that lost history, a
+// Redis that lost its data): remembered ids of that channel must be forgotten,
+// or every new message whose id was seen before is dropped silently.
+test('WebSocket: after a gap, ids seen before the gap are delivered again', async (t) => {
+  const { FakeWebSocket, sockets } = makeFakeWebSocket();
+  const { fetch } = makeFakeFetch(anchorRoutes());
+  const client = connect('/realtime', { ...BASE, WebSocket: FakeWebSocket, fetch });
+  t.after(() => client.close());
+  const log = record(client);
+  const got = [];
+  client.subscribe('a', (m) => got.push(m.id), { since: 'earliest' });
+  client.subscribe('b', (m) => got.push('b' + m.id), { since: 'earliest' });
+  const ws = await until(() => sockets[0], 1000, 'socket');
+  ws.accept();
+  await until(() => ws.frames('subscribe').length === 2, 1000, 'subscribe frames');
+  for (const id of [1, 2, 3]) ws.push({ type: 'message', cursor: `k${id}`, ...msg('a', id) });
+  ws.push({ type: 'message', cursor: 'k4', ...msg('b', 1) });
+  ws.push({ type: 'gap', channel: 'a' });
+  for (const id of [1, 2, 3, 4]) ws.push({ type: 'message', cursor: `n${id}`, ...msg('a', id) });
+  ws.push({ type: 'message', cursor: 'n5', ...msg('b', 1) });
+  await until(() => got.length === 8, 1000, 'messages after the gap');
+  await tick(20);
+  assert.deepEqual(got, ['1', '2', '3', 'b1', '1', '2', '3', '4'], 'a forgets its ids; b, without a gap, still drops its duplicate');
+  assert.deepEqual(log.gaps, ['a']);
+});
+
+test('SSE: after a gap event, ids seen before the gap are delivered again', async (t) => {
+  const streams = [];
+  const { fetch } = makeFakeFetch(
+    anchorRoutes({
+      sse: () => {
+        const s = new SseStream();
+        streams.push(s);
+        return sseResponse(s);
+      },
+    }),
+  );
+  const client = connect('/realtime', { ...BASE, fetch, transports: ['sse'] });
+  t.after(() => client.close());
+  const log = record(client);
+  const got = [];
+  client.subscribe('a', (m) => got.push(m.id));
+  const s = await until(() => streams[0], 1000, 'SSE request');
+  s.write('retry: 5\n\n');
+  for (const id of [1, 2, 3]) s.message(msg('a', id), `c${id}`);
+  s.write('event: gap\ndata: {"channel":"a"}\n\n');
+  for (const id of [1, 2]) s.message(msg('a', id), `d${id}`);
+  await until(() => got.length === 5, 1000, 'messages after the gap');
+  assert.deepEqual(got, ['1', '2', '3', '1', '2']);
+  assert.deepEqual(log.gaps, ['a']);
+});
+
+test('long-polling: after a reported gap, ids seen before the gap are delivered again', async (t) => {
+  const script = [
+    { messages: [msg('a', 1), msg('a', 2)], cursor: 'l1', gaps: [] },
+    { messages: [msg('a', 1), msg('a', 2), msg('a', 3)], cursor: 'l2', gaps: ['a'] },
+  ];
+  const { fetch } = makeFakeFetch({
+    poll: () => script.shift() || held(),
+  });
+  const client = connect('/realtime', { ...BASE, fetch, transports: ['longpoll'] });
+  t.after(() => client.close());
+  const log = record(client);
+  const got = [];
+  client.subscribe('a', (m) => got.push(m.id), { since: 'earliest' });
+  await until(() => got.length === 5, 2000, 'messages after the gap');
+  assert.deepEqual(got, ['1', '2', '1', '2', '3']);
+  assert.deepEqual(log.gaps, ['a']);
 });

@@ -39,13 +39,14 @@ public final class Settings {
     public static final String CONNECTIONS_PER_ADDRESS = "realtime.connections.perAddress";
     public static final String PUBLISH_RATE = "realtime.publish.rate";
     public static final String QUERY_MAX_LENGTH = "realtime.query.maxLength";
+    public static final String PUBLISH_BODY_TIMEOUT = "realtime.publish.bodyTimeout";
 
     /** Every option this class knows, for checking typos in web.xml. */
     public static final List<String> ALL = List.of(BASE_PATH, AUTO_REGISTER, BUS, HISTORY_SIZE, HISTORY_MAX_AGE,
             POLL_TIMEOUT, POLL_MAX_TIMEOUT, POLL_MAX_MESSAGES, SSE_RETRY, HEARTBEAT_INTERVAL, WS_PING_INTERVAL,
             WS_MAX_FRAME_SIZE, MESSAGE_MAX_SIZE, CHANNELS_MAX, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_POLICY,
             ALLOWED_ORIGINS, PUBLISH_HOOK, IO_THREADS, AUTHORIZER, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS,
-            PUBLISH_RATE, QUERY_MAX_LENGTH);
+            PUBLISH_RATE, QUERY_MAX_LENGTH, PUBLISH_BODY_TIMEOUT);
 
     public enum QueuePolicy { DISCONNECT, DROP_OLDEST }
 
@@ -73,6 +74,8 @@ public final class Settings {
     public final int connectionsPerAddress;
     public final int publishRate;
     public final int queryMaxLength;
+    /** How long an HTTP publish body may take to arrive in all: a body dribbled byte by byte ends here. */
+    public final Duration publishBodyTimeout;
 
     /** @param source parameter lookup, e.g. {@code servletContext::getInitParameter}; returns null when unset */
     public Settings(Function<String, String> source) {
@@ -102,7 +105,8 @@ public final class Settings {
         connectionsMax = integer(CONNECTIONS_MAX, 50_000, 1, Integer.MAX_VALUE);
         connectionsPerAddress = integer(CONNECTIONS_PER_ADDRESS, 1000, 1, Integer.MAX_VALUE);
         publishRate = integer(PUBLISH_RATE, 1000, 1, Integer.MAX_VALUE);
-        queryMaxLength = integer(QUERY_MAX_LENGTH, 8192, 256, 1024 * 1024);
+        queryMaxLength = integer(QUERY_MAX_LENGTH, 4096, 256, 1024 * 1024); // under the containers' 8 KiB request-header limit, with room for headers
+        publishBodyTimeout = positive(PUBLISH_BODY_TIMEOUT, duration(PUBLISH_BODY_TIMEOUT, Duration.ofSeconds(10)));
     }
 
     /** The raw value of any parameter, including those of bus implementations (e.g. {@code realtime.redis.uri}). */

@@ -1050,6 +1050,9 @@ export class RealtimeClient extends EventTarget {
   }
 
   _gap(channel) {
+    // after a gap the server's ids may start again (history lost, a new
+    // epoch): ids remembered from before would drop new messages silently
+    this._dedup.forget(channel);
     if (this._subs.has(channel)) this._emit('gap', { channel });
   }
 
