@@ -24,7 +24,10 @@ import java.util.concurrent.Executor;
  *         .transport(Transport.AUTO)
  *         .header("Authorization", "Bearer " + token)
  *         .build()) {
- *     Subscription s = client.subscribe("room:42", m -> System.out.println(m.event() + " " + m.data()));
+ *     Subscription s = client.subscribe("room:42", new MessageListener() {
+ *         public void onMessage(Message m) { System.out.println(m.event() + " " + m.data()); }
+ *         public void onGap(String channel) { reload(channel); } // default: logged at WARNING
+ *     });
  *     s.ready().join();
  *     PublishAck ack = client.publish("room:42", Map.of("text", "hi")).join();
  * }
@@ -44,7 +47,7 @@ import java.util.concurrent.Executor;
  * the cursor of the last message it buffered: nothing is lost or repeated, a slow listener only
  * delays its own messages, and the server never holds a stalled connection.
  *
- * <p>Thread-safe. {@link #close()} releases the connection and the client's threads.
+ * <p>Thread-safe. {@link #close()} releases the connection and the client's threads (see there).
  */
 public final class RealtimeClient implements AutoCloseable {
 
@@ -134,7 +137,8 @@ public final class RealtimeClient implements AutoCloseable {
     /**
      * The latest cursor received from the server ({@code null} before the first one). It covers the
      * channels subscribed when it was issued and can be handed to {@link StartPosition#after} on
-     * any client and transport.
+     * any client and transport. It runs ahead of the listeners (it covers what is buffered, not
+     * what was handled): for a checkpoint use {@link Message#cursor()}.
      */
     public String cursor() {
         return engine.cursor();
@@ -156,12 +160,22 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     /**
-     * Closes the connection and stops the client's threads; subscriptions end, pending WebSocket
-     * publishes fail with {@code closed}. Idempotent.
+     * Closes the connection and stops the client's threads (I/O loop, own listener thread, the
+     * executor of the HTTP client it created; a running callback gets up to 2 s) before it
+     * returns; subscriptions end, pending WebSocket publishes fail with {@code closed}. The HTTP
+     * client it created is shut down on JDK 21+; on JDK 17 its selector thread ends once this
+     * client is garbage. An {@code HttpClient} or executor passed to the builder is not shut
+     * down. Idempotent.
      */
     @Override
     public void close() {
         engine.close();
+    }
+
+    /** State, transport, listener queue depth and position, for logs. */
+    @Override
+    public String toString() {
+        return engine.toString();
     }
 
     /** Configures a {@link RealtimeClient}. */

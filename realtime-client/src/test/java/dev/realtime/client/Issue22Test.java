@@ -199,6 +199,7 @@ class Issue22Test {
             assertThat(again.id()).isEqualTo(first.id());
             assertThat(server.historySize("room")).isEqualTo(1);
             assertThat(server.publishKeys).containsExactly("order-17", "order-17");
+            assertThat(client.toString()).contains("queued=0/1024").contains(client.state().name());
         }
     }
 

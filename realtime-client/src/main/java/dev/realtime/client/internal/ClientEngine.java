@@ -281,6 +281,12 @@ public final class ClientEngine {
         ownHttpExecutor.shutdownNow();
     }
 
+    @Override
+    public String toString() {
+        return "RealtimeClient[" + cfg.base() + ", " + state + (stateTransport == null ? "" : " over " + stateTransport)
+                + ", queued=" + dispatcher.size() + "/" + dispatcher.capacity() + ", cursor=" + latestCursor + "]";
+    }
+
     // =====================================================================================
     // loop
     // =====================================================================================
