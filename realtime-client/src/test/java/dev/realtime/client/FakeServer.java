@@ -57,6 +57,15 @@ final class FakeServer implements AutoCloseable {
         server.start();
     }
 
+    /** A client of this server with short backoff and timeouts, as the tests want it. */
+    RealtimeClient.Builder clientBuilder(Transport transport) {
+        return RealtimeClient.builder(base())
+                .transport(transport)
+                .backoff(java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(200))
+                .readTimeout(java.time.Duration.ofSeconds(10))
+                .pollTimeout(java.time.Duration.ofSeconds(5));
+    }
+
     URI base() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/rt");
     }

@@ -1,5 +1,6 @@
 package dev.realtime.client;
 
+import static dev.realtime.client.RealtimeClientTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
@@ -16,7 +17,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -42,21 +42,7 @@ class Issue22Test {
     }
 
     private RealtimeClient.Builder builder(Transport transport) {
-        return RealtimeClient.builder(server.base())
-                .transport(transport)
-                .backoff(Duration.ofMillis(20), Duration.ofMillis(200))
-                .readTimeout(Duration.ofSeconds(10))
-                .pollTimeout(Duration.ofSeconds(5));
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + "; threads: " + clientThreads());
-            }
-            Thread.sleep(10);
-        }
+        return server.clientBuilder(transport);
     }
 
     private static List<String> clientThreads() {
