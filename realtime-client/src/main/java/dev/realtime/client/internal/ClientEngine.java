@@ -343,7 +343,7 @@ public final class ClientEngine {
             if (reconnectTask == null && !pausedForBackpressure) {
                 connect();
             }
-        } else if (connTransport == Transport.WEBSOCKET) {
+        } else if (conn.changesChannelsInPlace()) {
             if (connOpen) {
                 sendSubscribe(sub.channel);
             }
@@ -369,9 +369,9 @@ public final class ClientEngine {
             reconnectTask = null;
             pausedForBackpressure = false;
             setState(ConnectionState.IDLE, null);
-        } else if (conn != null && connTransport == Transport.WEBSOCKET) {
+        } else if (conn != null && conn.changesChannelsInPlace()) {
             if (connOpen) {
-                ((WebSocketConnection) conn).send("{\"type\":\"unsubscribe\",\"channel\":" + Json.quote(sub.channel) + "}");
+                conn.removeChannel(sub.channel);
             }
         } else if (conn != null) {
             scheduleRestart();
@@ -386,7 +386,7 @@ public final class ClientEngine {
         restartPending = true;
         post(() -> {
             restartPending = false;
-            if (conn != null && connTransport != Transport.WEBSOCKET
+            if (conn != null && !conn.changesChannelsInPlace()
                     && !new ArrayList<>(channels.keySet()).equals(connChannels)) {
                 closeConnection();
                 connect();
@@ -431,10 +431,9 @@ public final class ClientEngine {
                     conn = SseConnection.open(http, cfg.base(), connChannels, plan.since(), cfg.headers(),
                             cfg.connectTimeout().plus(cfg.readTimeout()), events);
                 } else {
-                    LongPollConnection lp = new LongPollConnection(poller, connChannels, events);
-                    conn = lp;
+                    conn = new LongPollConnection(poller, connChannels, events);
                     // the first poll answers at once: it makes the subscriptions live and hands out a cursor
-                    lp.poll(plan.since(), 0);
+                    conn.pollAgain(plan.since(), 0);
                 }
             }
             default -> throw new IllegalStateException(t.name());
@@ -538,8 +537,8 @@ public final class ClientEngine {
         long limit = cfg.readTimeout().toMillis();
         if (idleMillis > limit) {
             onFailed(new HttpTimeoutException("no data from the server for " + idleMillis + " ms"), false);
-        } else if (idleMillis > limit / 2 && connOpen && conn instanceof WebSocketConnection ws) {
-            ws.send("{\"type\":\"ping\"}");
+        } else if (idleMillis > limit / 2 && connOpen && conn != null) {
+            conn.ping();
         }
     }
 
@@ -550,14 +549,11 @@ public final class ClientEngine {
         setState(ConnectionState.OPEN, connTransport);
         if (connTransport == Transport.WEBSOCKET) {
             upgradeBackoff.reset();
-        } else {
-            scheduleUpgrade();
-        }
-        if (connTransport == Transport.WEBSOCKET) {
             for (String channel : channels.keySet()) {
                 sendSubscribe(channel);
             }
         } else {
+            scheduleUpgrade();
             List<String> now = new ArrayList<>();
             for (String channel : connChannels) {
                 if (channels.containsKey(channel)) {
@@ -612,9 +608,7 @@ public final class ClientEngine {
     }
 
     private void sendSubscribe(String channel) {
-        String since = resume.position(channel);
-        ((WebSocketConnection) conn).send("{\"type\":\"subscribe\",\"channel\":" + Json.quote(channel)
-                + (since == null ? "" : ",\"since\":" + Json.quote(since)) + "}");
+        conn.addChannel(channel, resume.position(channel));
     }
 
     private void onSubscribed(String channel, String cursor) {
@@ -686,8 +680,8 @@ public final class ClientEngine {
         acceptCursor(cursor);
         if (dispatcher.isFull()) {
             pauseForBackpressure();
-        } else if (conn instanceof LongPollConnection lp) {
-            lp.poll(cursor, cfg.pollTimeout().toMillis());
+        } else if (conn != null) {
+            conn.pollAgain(cursor, cfg.pollTimeout().toMillis());
         }
     }
 
@@ -861,12 +855,10 @@ public final class ClientEngine {
     }
 
     private void publishOverWebSocketOrHttp(PendingPublish p) {
-        if (conn instanceof WebSocketConnection ws && connOpen) {
-            String ref = "p" + (++refs);
+        String ref = "p" + (refs + 1);
+        if (conn != null && connOpen && conn.publish(ref, p.channel, p.event, p.key, p.json)) {
+            refs++;
             pendingWsPublishes.put(ref, p);
-            ws.send("{\"type\":\"publish\",\"ref\":" + Json.quote(ref) + ",\"channel\":" + Json.quote(p.channel)
-                    + (p.event == null ? "" : ",\"event\":" + Json.quote(p.event))
-                    + ",\"idempotencyKey\":" + Json.quote(p.key) + ",\"data\":" + p.json + "}");
         } else {
             publishOverHttp(p);
         }

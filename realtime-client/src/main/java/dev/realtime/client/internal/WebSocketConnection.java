@@ -68,8 +68,37 @@ final class WebSocketConnection implements TransportConnection, WebSocket.Listen
         return false;
     }
 
+    @Override
+    public boolean changesChannelsInPlace() {
+        return true;
+    }
+
+    @Override
+    public void addChannel(String channel, String since) {
+        send(Frames.subscribe(channel, since));
+    }
+
+    @Override
+    public void removeChannel(String channel) {
+        send(Frames.unsubscribe(channel));
+    }
+
+    @Override
+    public boolean publish(String ref, String channel, String event, String idempotencyKey, String json) {
+        if (socket == null || closed) {
+            return false;
+        }
+        send(Frames.publish(ref, channel, event, idempotencyKey, json));
+        return true;
+    }
+
+    @Override
+    public void ping() {
+        send(Frames.ping());
+    }
+
     /** Sends a text frame; frames are queued so that sends never overlap. */
-    synchronized void send(String frame) {
+    private synchronized void send(String frame) {
         WebSocket ws = socket;
         if (ws == null || closed) {
             return;
