@@ -18,8 +18,15 @@ public final class Message {
     private final String event;
     private final String data;
     private final long ts;
+    private final String cursor;
 
     public Message(String channel, String id, String event, String data, long ts) {
+        this(channel, id, event, data, ts, null);
+    }
+
+    /** A message with the cursor that stands right after it ({@code null} if none). */
+    public Message(String channel, String id, String event, String data, long ts, String cursor) {
+        this.cursor = cursor;
         this.channel = Objects.requireNonNull(channel, "channel");
         this.id = Objects.requireNonNull(id, "id");
         this.event = event == null ? "message" : event;
@@ -52,6 +59,19 @@ public final class Message {
         return ts;
     }
 
+    /**
+     * The cursor that stands right after this message on the client's connection, or {@code
+     * null} when no single cursor does (inside a long-poll batch, while a channel catches up, or
+     * before every subscription is live). Saved once the message is <em>handled</em>, it is a
+     * safe checkpoint: {@link StartPosition#after} it on the same channels resumes with the next
+     * message and loses nothing; keep the last non-{@code null} one (messages handled since then
+     * are delivered again after a restart, so handling should be idempotent).
+     * {@link RealtimeClient#cursor()} is no checkpoint: it runs ahead of the listener.
+     */
+    public String cursor() {
+        return cursor;
+    }
+
     /** Binds {@link #data()} to {@code type} with a default JSON-B instance. */
     public <T> T dataAs(Class<T> type) {
         return DefaultJsonb.INSTANCE.fromJson(data, type);
@@ -70,7 +90,7 @@ public final class Message {
     @Override
     public String toString() {
         return "Message[channel=" + channel + ", id=" + id + ", event=" + event + ", ts=" + ts
-                + ", data=" + data + "]";
+                + (cursor == null ? "" : ", cursor=" + cursor) + ", data=" + data + "]";
     }
 
     private static final class DefaultJsonb {

@@ -24,7 +24,10 @@ import java.util.concurrent.Executor;
  *         .transport(Transport.AUTO)
  *         .header("Authorization", "Bearer " + token)
  *         .build()) {
- *     Subscription s = client.subscribe("room:42", m -> System.out.println(m.event() + " " + m.data()));
+ *     Subscription s = client.subscribe("room:42", new MessageListener() {
+ *         public void onMessage(Message m) { System.out.println(m.event() + " " + m.data()); }
+ *         public void onGap(String channel) { reload(channel); } // default: logged at WARNING
+ *     });
  *     s.ready().join();
  *     PublishAck ack = client.publish("room:42", Map.of("text", "hi")).join();
  * }
@@ -44,7 +47,7 @@ import java.util.concurrent.Executor;
  * the cursor of the last message it buffered: nothing is lost or repeated, a slow listener only
  * delays its own messages, and the server never holds a stalled connection.
  *
- * <p>Thread-safe. {@link #close()} releases the connection and the client's threads.
+ * <p>Thread-safe. {@link #close()} releases the connection and the client's threads (see there).
  */
 public final class RealtimeClient implements AutoCloseable {
 
@@ -87,14 +90,30 @@ public final class RealtimeClient implements AutoCloseable {
      * Publishes {@code data} serialised with JSON-B as the data of a {@code message} event. A
      * {@code String} is published as a JSON string; use {@link #publishJson(String, String)} for JSON
      * text.
+     *
+     * <p>All publish methods report every failure through the future, never by throwing: it fails
+     * with a {@link RealtimeException} whose {@link RealtimeException#code() code} is the
+     * protocol's ({@code invalid_channel}, {@code invalid_event}, {@code invalid_json}, {@code
+     * invalid_idempotency_key}, {@code forbidden}, ...) or the client's ({@code unavailable} after
+     * the last attempt, with the I/O error as cause; {@code closed}).
      */
     public CompletableFuture<PublishAck> publish(String channel, Object data) {
-        return engine.publish(channel, null, data);
+        return engine.publish(channel, null, data, null);
     }
 
-    /** Publishes {@code data} serialised with JSON-B with the event name {@code event}. */
+    /** Publishes {@code data} serialised with JSON-B with the event name {@code event} ({@code null}: message). */
     public CompletableFuture<PublishAck> publish(String channel, String event, Object data) {
-        return engine.publish(channel, event, data);
+        return engine.publish(channel, event, data, null);
+    }
+
+    /**
+     * Publishes with the caller's {@code idempotencyKey} (1-128 characters of {@code
+     * [A-Za-z0-9_.:-]}; {@code null}: the client makes one up). The server publishes a key once per
+     * channel within its idempotency window, so a service that retries after its own crash (an
+     * outbox) does not publish twice.
+     */
+    public CompletableFuture<PublishAck> publish(String channel, String event, Object data, String idempotencyKey) {
+        return engine.publish(channel, event, data, idempotencyKey);
     }
 
     /**
@@ -102,18 +121,24 @@ public final class RealtimeClient implements AutoCloseable {
      * {@code message} event.
      */
     public CompletableFuture<PublishAck> publishJson(String channel, String json) {
-        return engine.publishJson(channel, null, json);
+        return engine.publishJson(channel, null, json, null);
     }
 
     /** Publishes the JSON text {@code json} with the event name {@code event}. */
     public CompletableFuture<PublishAck> publishJson(String channel, String event, String json) {
-        return engine.publishJson(channel, event, json);
+        return engine.publishJson(channel, event, json, null);
+    }
+
+    /** Publishes the JSON text {@code json} with the caller's {@code idempotencyKey}, as {@link #publish(String, String, Object, String)}. */
+    public CompletableFuture<PublishAck> publishJson(String channel, String event, String json, String idempotencyKey) {
+        return engine.publishJson(channel, event, json, idempotencyKey);
     }
 
     /**
      * The latest cursor received from the server ({@code null} before the first one). It covers the
      * channels subscribed when it was issued and can be handed to {@link StartPosition#after} on
-     * any client and transport.
+     * any client and transport. It runs ahead of the listeners (it covers what is buffered, not
+     * what was handled): for a checkpoint use {@link Message#cursor()}.
      */
     public String cursor() {
         return engine.cursor();
@@ -135,12 +160,22 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     /**
-     * Closes the connection and stops the client's threads; subscriptions end, pending WebSocket
-     * publishes fail with {@code closed}. Idempotent.
+     * Closes the connection and stops the client's threads (I/O loop, own listener thread, the
+     * executor of the HTTP client it created; a running callback gets up to 2 s) before it
+     * returns; subscriptions end, pending WebSocket publishes fail with {@code closed}. The HTTP
+     * client it created is shut down on JDK 21+; on JDK 17 its selector thread ends once this
+     * client is garbage. An {@code HttpClient} or executor passed to the builder is not shut
+     * down. Idempotent.
      */
     @Override
     public void close() {
         engine.close();
+    }
+
+    /** State, transport, listener queue depth and position, for logs. */
+    @Override
+    public String toString() {
+        return engine.toString();
     }
 
     /** Configures a {@link RealtimeClient}. */

@@ -57,6 +57,15 @@ final class FakeServer implements AutoCloseable {
         server.start();
     }
 
+    /** A client of this server with short backoff and timeouts, as the tests want it. */
+    RealtimeClient.Builder clientBuilder(Transport transport) {
+        return RealtimeClient.builder(base())
+                .transport(transport)
+                .backoff(java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(200))
+                .readTimeout(java.time.Duration.ofSeconds(10))
+                .pollTimeout(java.time.Duration.ofSeconds(5));
+    }
+
     URI base() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/rt");
     }
@@ -224,8 +233,8 @@ final class FakeServer implements AutoCloseable {
                 List<Stored> batch;
                 synchronized (this) {
                     batch = take(pos, 1);
-                    while (batch.isEmpty() && drops == epochDrops) {
-                        wait(5_000);
+                    if (batch.isEmpty() && drops == epochDrops) {
+                        wait(1_000); // then a heartbeat, which also finds out a client that went away
                         batch = take(pos, 1);
                     }
                     if (drops != epochDrops) {
@@ -283,6 +292,11 @@ final class FakeServer implements AutoCloseable {
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }
+    }
+
+    /** SSE streams and held polls the server still serves. */
+    int openExchanges() {
+        return open.size();
     }
 
     synchronized int historySize(String channel) {

@@ -103,6 +103,36 @@ class ClientResumeIT {
         }
     }
 
+    /** Issue 22 item 6: AUTO falls back while WebSocket is refused and climbs back once it is allowed. */
+    @Test
+    void autoReturnsToWebSocketOnceItWorksAgainWithoutLossOrDuplicate() throws Exception {
+        URL app = app("client-resume");
+        String channel = "upgrade:" + UUID.randomUUID();
+        try (WebSocketGate gate = new WebSocketGate(app.getPort())) {
+            Recorder rec = new Recorder();
+            RealtimeClient c = client(new URL("http", "127.0.0.1", gate.port(), app.getPath()), Transport.AUTO, rec);
+            c.subscribe(channel, rec).ready().get(20, TimeUnit.SECONDS);
+            assertThat(c.transport()).isNotEqualTo(Transport.WEBSOCKET);
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                expected.add(publish(app, channel, "\"before " + i + "\""));
+            }
+            gate.open();
+            for (int i = 0; i < 20 && c.transport() != Transport.WEBSOCKET; i++) {
+                expected.add(publish(app, channel, "\"during " + i + "\""));
+                Thread.sleep(100);
+            }
+            await("AUTO back on WebSocket", () -> c.transport() == Transport.WEBSOCKET
+                    && c.state() == dev.realtime.client.ConnectionState.OPEN);
+            for (int i = 0; i < 5; i++) {
+                expected.add(publish(app, channel, "\"after " + i + "\""));
+            }
+            await("every message", () -> rec.seen.size() >= expected.size());
+            Thread.sleep(300);
+            assertThat(rec.seen).containsExactlyElementsOf(expected);
+        }
+    }
+
     @Test
     void survivesARestartOfTheApplicationAndReportsTheGap() throws Exception {
         deployer.deploy(RESTARTABLE);

@@ -84,6 +84,56 @@ abstract class ClientTransportContract {
         clients.forEach(RealtimeClient::close);
     }
 
+    /**
+     * Issue 22 items 1 and 2: closed clients leave no thread and no connection behind, once the
+     * closed clients are garbage (on JDK 17 the HTTP client's selector thread ends then).
+     */
+    @Test
+    void closedClientsLeaveNoThreadsOrConnections() throws Exception {
+        int port = realtimeBase().getPort();
+        long threadsBefore = clientThreads().size();
+        long connectionsBefore = establishedTo(port);
+        for (int i = 0; i < 5; i++) {
+            try (RealtimeClient c = builder().build()) {
+                c.subscribe(channel, m -> {}).ready().get(20, TimeUnit.SECONDS);
+                c.publish(channel, i).get(20, TimeUnit.SECONDS);
+            }
+        }
+        await("the closed clients' threads to end", () -> {
+            System.gc();
+            return clientThreads().size() <= threadsBefore;
+        });
+        await("the closed clients' connections to close", () -> establishedTo(port) <= connectionsBefore);
+        assertThat(clientThreads()).hasSizeLessThanOrEqualTo((int) threadsBefore);
+    }
+
+    static List<String> clientThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && (t.getName().startsWith("HttpClient-") || t.getName().startsWith("realtime-client")))
+                .map(Thread::getName).toList();
+    }
+
+    /** Established TCP connections from this machine to {@code port} (the client ends), from /proc/net. */
+    static long establishedTo(int port) {
+        String remotePort = String.format(":%04X", port);
+        long n = 0;
+        for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            List<String> lines;
+            try {
+                lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(file));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            for (String line : lines) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[2].endsWith(remotePort) && f[3].equals("01")) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     @Test
     void deliversMessagesWithTheAckedIdsInOrder() throws Exception {
         Recorder rec = new Recorder();

@@ -51,6 +51,7 @@ public final class ClientEngine {
     private final HttpClient http;
     private final ScheduledExecutorService loop;
     private final ExecutorService ownListenerExecutor;
+    private final ExecutorService ownHttpExecutor;
     private final Dispatcher dispatcher;
     private final Poller poller;
     private final HttpPublisher publisher;
@@ -76,6 +77,9 @@ public final class ClientEngine {
     private final Set<String> live = new LinkedHashSet<>();
     private ScheduledFuture<?> reconnectTask;
     private ScheduledFuture<?> watchdog;
+    private ScheduledFuture<?> upgradeTask;
+    private WebSocketProbe probe;
+    private final Backoff upgradeBackoff;
     private boolean restartPending;
     private boolean pausedForBackpressure;
     private boolean closed;
@@ -91,11 +95,18 @@ public final class ClientEngine {
 
     public ClientEngine(ClientConfig cfg) {
         this.cfg = cfg;
-        this.http = cfg.httpClient() != null ? cfg.httpClient()
-                : HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(cfg.connectTimeout())
-                        .build();
+        if (cfg.httpClient() != null) {
+            this.http = cfg.httpClient();
+            this.ownHttpExecutor = null;
+        } else {
+            // our own executor, so close() can stop the HTTP client's worker threads
+            this.ownHttpExecutor = Executors.newCachedThreadPool(daemon("realtime-client-http"));
+            this.http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(cfg.connectTimeout())
+                    .executor(ownHttpExecutor)
+                    .build();
+        }
         this.loop = Executors.newSingleThreadScheduledExecutor(daemon("realtime-client-io"));
         if (cfg.listenerExecutor() != null) {
             this.ownListenerExecutor = null;
@@ -111,6 +122,7 @@ public final class ClientEngine {
         this.jsonb = ownJsonb ? JsonbBuilder.create() : cfg.jsonb();
         this.recent = new RecentIds(cfg.dedupWindow());
         this.backoff = new Backoff(cfg.backoffInitial(), cfg.backoffMax());
+        this.upgradeBackoff = new Backoff(cfg.backoffInitial(), cfg.backoffMax());
         this.transportIndex = cfg.transport() == Transport.AUTO ? 0 : AUTO_ORDER.indexOf(cfg.transport());
     }
 
@@ -148,36 +160,54 @@ public final class ClientEngine {
         return sub;
     }
 
-    public CompletableFuture<PublishAck> publishJson(String channel, String event, String json) {
-        Names.channel(channel);
-        Names.event(event);
+    /** Every failure, a bad argument included, fails the future with a {@link RealtimeException}. */
+    public CompletableFuture<PublishAck> publishJson(String channel, String event, String json, String idempotencyKey) {
         if (json == null) {
-            throw new NullPointerException("json");
+            return failed(ErrorCodes.INVALID_JSON, "json is null", null);
         }
         try {
             Json.value(json);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not a JSON value: " + json, e);
+            return failed(ErrorCodes.INVALID_JSON, "not a JSON value: " + json, e);
         }
-        if (closing) {
-            return CompletableFuture.failedFuture(new RealtimeException(0, "closed", "the client is closed"));
-        }
-        if (cfg.publishMode() == PublishMode.WEBSOCKET_WHEN_OPEN) {
-            CompletableFuture<PublishAck> result = new CompletableFuture<>();
-            post(() -> publishOverWebSocketOrHttp(channel, event, json, result));
-            return result;
-        }
-        return publisher.publish(channel, event, json, UUID.randomUUID().toString());
+        return send(channel, event, json, idempotencyKey);
     }
 
-    public CompletableFuture<PublishAck> publish(String channel, String event, Object data) {
+    public CompletableFuture<PublishAck> publish(String channel, String event, Object data, String idempotencyKey) {
         String json;
         try {
             json = jsonb.toJson(data);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("JSON-B cannot serialise " + data, e);
+            return failed(ErrorCodes.INVALID_JSON, "JSON-B cannot serialise " + data, e);
         }
-        return publishJson(channel, event, json);
+        return send(channel, event, json, idempotencyKey);
+    }
+
+    private CompletableFuture<PublishAck> send(String channel, String event, String json, String idempotencyKey) {
+        String code = ErrorCodes.INVALID_CHANNEL;
+        try {
+            Names.channel(channel);
+            code = ErrorCodes.INVALID_EVENT;
+            Names.event(event);
+            code = ErrorCodes.INVALID_IDEMPOTENCY_KEY;
+            Names.idempotencyKey(idempotencyKey);
+        } catch (IllegalArgumentException e) {
+            return failed(code, e.getMessage(), e);
+        }
+        if (closing) {
+            return failed(ErrorCodes.CLOSED, "the client is closed", null);
+        }
+        String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
+        if (cfg.publishMode() == PublishMode.WEBSOCKET_WHEN_OPEN) {
+            CompletableFuture<PublishAck> result = new CompletableFuture<>();
+            post(() -> publishOverWebSocketOrHttp(new PendingPublish(channel, event, json, key, result)));
+            return result;
+        }
+        return publisher.publish(channel, event, json, key);
+    }
+
+    private static CompletableFuture<PublishAck> failed(String code, String message, Throwable cause) {
+        return CompletableFuture.failedFuture(new RealtimeException(0, code, message, cause));
     }
 
     public String cursor() {
@@ -223,6 +253,9 @@ public final class ClientEngine {
                 Thread.currentThread().interrupt();
             }
         }
+        if (ownHttpExecutor != null) {
+            shutdownHttpClient();
+        }
         if (ownJsonb) {
             try {
                 jsonb.close();
@@ -230,6 +263,28 @@ public final class ClientEngine {
                 LOG.log(Level.DEBUG, "closing JSON-B", e);
             }
         }
+    }
+
+    /**
+     * JDK 21+ has {@code HttpClient.shutdownNow()}, which also ends the selector thread at once; on
+     * JDK 17 that thread ends by itself once the client is unreachable and has no open exchange
+     * (the connections were closed above).
+     */
+    private void shutdownHttpClient() {
+        try {
+            HttpClient.class.getMethod("shutdownNow").invoke(http);
+        } catch (NoSuchMethodException jdk17) {
+            // see above
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "shutting the HTTP client down", e);
+        }
+        ownHttpExecutor.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "RealtimeClient[" + cfg.base() + ", " + state + (stateTransport == null ? "" : " over " + stateTransport)
+                + ", queued=" + dispatcher.size() + "/" + dispatcher.capacity() + ", cursor=" + latestCursor + "]";
     }
 
     // =====================================================================================
@@ -253,8 +308,9 @@ public final class ClientEngine {
     private void shutdownOnLoop() {
         closed = true;
         closeConnection();
+        stopUpgrade();
         cancel(reconnectTask);
-        RealtimeException ex = new RealtimeException(0, "closed", "the client is closed");
+        RealtimeException ex = new RealtimeException(0, ErrorCodes.CLOSED, "the client is closed");
         failPendingWsPublishes(ex);
         for (ChannelState cs : channels.values()) {
             cs.stopCatchUp();
@@ -287,7 +343,7 @@ public final class ClientEngine {
             if (reconnectTask == null && !pausedForBackpressure) {
                 connect();
             }
-        } else if (connTransport == Transport.WEBSOCKET) {
+        } else if (conn.changesChannelsInPlace()) {
             if (connOpen) {
                 sendSubscribe(sub.channel);
             }
@@ -308,13 +364,14 @@ public final class ClientEngine {
         cs.stopCatchUp();
         if (channels.isEmpty()) {
             closeConnection();
+            stopUpgrade();
             cancel(reconnectTask);
             reconnectTask = null;
             pausedForBackpressure = false;
             setState(ConnectionState.IDLE, null);
-        } else if (conn != null && connTransport == Transport.WEBSOCKET) {
+        } else if (conn != null && conn.changesChannelsInPlace()) {
             if (connOpen) {
-                ((WebSocketConnection) conn).send("{\"type\":\"unsubscribe\",\"channel\":" + Json.quote(sub.channel) + "}");
+                conn.removeChannel(sub.channel);
             }
         } else if (conn != null) {
             scheduleRestart();
@@ -329,7 +386,7 @@ public final class ClientEngine {
         restartPending = true;
         post(() -> {
             restartPending = false;
-            if (conn != null && connTransport != Transport.WEBSOCKET
+            if (conn != null && !conn.changesChannelsInPlace()
                     && !new ArrayList<>(channels.keySet()).equals(connChannels)) {
                 closeConnection();
                 connect();
@@ -374,10 +431,9 @@ public final class ClientEngine {
                     conn = SseConnection.open(http, cfg.base(), connChannels, plan.since(), cfg.headers(),
                             cfg.connectTimeout().plus(cfg.readTimeout()), events);
                 } else {
-                    LongPollConnection lp = new LongPollConnection(poller, connChannels, events);
-                    conn = lp;
+                    conn = new LongPollConnection(poller, connChannels, events);
                     // the first poll answers at once: it makes the subscriptions live and hands out a cursor
-                    lp.poll(plan.since(), 0);
+                    conn.pollAgain(plan.since(), 0);
                 }
             }
             default -> throw new IllegalStateException(t.name());
@@ -385,6 +441,60 @@ public final class ClientEngine {
         if (t != Transport.LONG_POLLING) {
             long period = Math.max(50, cfg.readTimeout().toMillis() / 4);
             watchdog = loop.scheduleAtFixedRate(() -> checkIdle(gen), period, period, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    // =====================================================================================
+    // AUTO back to WebSocket: while on SSE or long-polling, probe a WebSocket handshake after a
+    // growing delay; once one succeeds, reconnect on WebSocket from the cursor (like a fallback,
+    // nothing lost or repeated). A failed switch falls back again through onFailed.
+    // =====================================================================================
+
+    private void scheduleUpgrade() {
+        if (cfg.transport() != Transport.AUTO || upgradeTask != null || probe != null) {
+            return;
+        }
+        upgradeTask = loop.schedule(() -> post(this::probeWebSocket), upgradeBackoff.nextDelayMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void probeWebSocket() {
+        upgradeTask = null;
+        if (closed || conn == null || connTransport == Transport.WEBSOCKET) {
+            return;
+        }
+        WebSocketProbe[] self = new WebSocketProbe[1];
+        self[0] = new WebSocketProbe(http, cfg.base(), cfg.headers(), cfg.connectTimeout(),
+                ok -> post(() -> onProbed(self[0], ok)));
+        probe = self[0];
+    }
+
+    private void onProbed(WebSocketProbe p, boolean ok) {
+        if (p == null || p != probe) {
+            return;
+        }
+        p.close();
+        probe = null;
+        if (closed || conn == null || connTransport == Transport.WEBSOCKET) {
+            return;
+        }
+        if (!ok) {
+            scheduleUpgrade();
+            return;
+        }
+        LOG.log(Level.INFO, "WebSocket works again: leaving {0}", connTransport);
+        transportIndex = AUTO_ORDER.indexOf(Transport.WEBSOCKET);
+        openFailures = 0;
+        closeConnection();
+        connect();
+    }
+
+    private void stopUpgrade() {
+        cancel(upgradeTask);
+        upgradeTask = null;
+        if (probe != null) {
+            probe.close();
+            probe = null;
         }
     }
 
@@ -427,8 +537,8 @@ public final class ClientEngine {
         long limit = cfg.readTimeout().toMillis();
         if (idleMillis > limit) {
             onFailed(new HttpTimeoutException("no data from the server for " + idleMillis + " ms"), false);
-        } else if (idleMillis > limit / 2 && connOpen && conn instanceof WebSocketConnection ws) {
-            ws.send("{\"type\":\"ping\"}");
+        } else if (idleMillis > limit / 2 && connOpen && conn != null) {
+            conn.ping();
         }
     }
 
@@ -438,10 +548,12 @@ public final class ClientEngine {
         openFailures = 0;
         setState(ConnectionState.OPEN, connTransport);
         if (connTransport == Transport.WEBSOCKET) {
+            upgradeBackoff.reset();
             for (String channel : channels.keySet()) {
                 sendSubscribe(channel);
             }
         } else {
+            scheduleUpgrade();
             List<String> now = new ArrayList<>();
             for (String channel : connChannels) {
                 if (channels.containsKey(channel)) {
@@ -482,7 +594,7 @@ public final class ClientEngine {
                 return;
             }
             if (error == null) {
-                result.messages().forEach(this::takeMessage);
+                result.messages().forEach(m -> takeMessage(m, null));
                 for (String c : uncovered) {
                     if (resume.tracks(c) && resume.position(c) == null && live.contains(c)) {
                         resume.setPosition(c, result.cursor());
@@ -496,9 +608,7 @@ public final class ClientEngine {
     }
 
     private void sendSubscribe(String channel) {
-        String since = resume.position(channel);
-        ((WebSocketConnection) conn).send("{\"type\":\"subscribe\",\"channel\":" + Json.quote(channel)
-                + (since == null ? "" : ",\"since\":" + Json.quote(since)) + "}");
+        conn.addChannel(channel, resume.position(channel));
     }
 
     private void onSubscribed(String channel, String cursor) {
@@ -521,20 +631,27 @@ public final class ClientEngine {
         if (cursor != null && !cursor.isEmpty()) {
             latestCursor = cursor; // first: a listener that asks for cursor() on this message gets one covering it
         }
-        takeMessage(m);
+        takeMessage(m, cursor);
         acceptCursor(cursor);
         if (dispatcher.isFull()) {
             pauseForBackpressure();
         }
     }
 
-    private void takeMessage(Message m) {
+    /**
+     * Delivers or holds back a message. {@code cursor} (the one standing after it) travels with the
+     * message only when it is a safe checkpoint: every subscribed channel is live on this
+     * connection and none is catching up, so the cursor covers nothing not yet delivered.
+     */
+    private void takeMessage(Message m, String cursor) {
         ChannelState cs = channels.get(m.channel());
         if (cs == null) {
             return;
         }
         if (cs.catchingUp) {
             cs.buffered.add(m);
+        } else if (cursor != null && !cursor.isEmpty() && coveredChannels().containsAll(channels.keySet())) {
+            deliver(cs, new Message(m.channel(), m.id(), m.event(), m.data(), m.ts(), cursor));
         } else {
             deliver(cs, m);
         }
@@ -557,12 +674,14 @@ public final class ClientEngine {
 
     private void onBatch(List<String> gaps, List<Message> messages, String cursor) {
         gaps.forEach(this::onGap);
-        messages.forEach(this::takeMessage);
+        for (int i = 0; i < messages.size(); i++) {
+            takeMessage(messages.get(i), i == messages.size() - 1 ? cursor : null);
+        }
         acceptCursor(cursor);
         if (dispatcher.isFull()) {
             pauseForBackpressure();
-        } else if (conn instanceof LongPollConnection lp) {
-            lp.poll(cursor, cfg.pollTimeout().toMillis());
+        } else if (conn != null) {
+            conn.pollAgain(cursor, cfg.pollTimeout().toMillis());
         }
     }
 
@@ -636,14 +755,14 @@ public final class ClientEngine {
     }
 
     private void onFrameError(String ref, String channel, String code, String message) {
-        RealtimeException e = new RealtimeException(0, code == null ? "error" : code, message);
+        RealtimeException e = new RealtimeException(0, code == null ? ErrorCodes.ERROR : code, message);
         PendingPublish p = ref == null ? null : pendingWsPublishes.remove(ref);
         if (p != null) {
             p.result.completeExceptionally(e);
             return;
         }
         ChannelState cs = channel == null ? null : channels.get(channel);
-        if (cs != null && "invalid_cursor".equals(code)) {
+        if (cs != null && ErrorCodes.INVALID_CURSOR.equals(code)) {
             // the position cannot be resumed: say so, and subscribe from now
             resume.setPosition(channel, null);
             deliverGap(cs);
@@ -672,7 +791,7 @@ public final class ClientEngine {
         closeConnection();
         retryPendingWsPublishesOverHttp();
         reportError(cause);
-        if (cause instanceof RealtimeException re && "invalid_cursor".equals(re.code()) && since != null) {
+        if (cause instanceof RealtimeException re && ErrorCodes.INVALID_CURSOR.equals(re.code()) && since != null) {
             for (ChannelState cs : channels.values()) {
                 if (since.equals(resume.position(cs.name))) {
                     resume.setPosition(cs.name, null);
@@ -735,14 +854,11 @@ public final class ClientEngine {
         });
     }
 
-    private void publishOverWebSocketOrHttp(String channel, String event, String json, CompletableFuture<PublishAck> result) {
-        PendingPublish p = new PendingPublish(channel, event, json, UUID.randomUUID().toString(), result);
-        if (conn instanceof WebSocketConnection ws && connOpen) {
-            String ref = "p" + (++refs);
+    private void publishOverWebSocketOrHttp(PendingPublish p) {
+        String ref = "p" + (refs + 1);
+        if (conn != null && connOpen && conn.publish(ref, p.channel, p.event, p.key, p.json)) {
+            refs++;
             pendingWsPublishes.put(ref, p);
-            ws.send("{\"type\":\"publish\",\"ref\":" + Json.quote(ref) + ",\"channel\":" + Json.quote(channel)
-                    + (event == null ? "" : ",\"event\":" + Json.quote(event))
-                    + ",\"idempotencyKey\":" + Json.quote(p.key) + ",\"data\":" + json + "}");
         } else {
             publishOverHttp(p);
         }
@@ -812,7 +928,7 @@ public final class ClientEngine {
         }
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof RealtimeException re && "invalid_cursor".equals(re.code())) {
+            if (cause instanceof RealtimeException re && ErrorCodes.INVALID_CURSOR.equals(re.code())) {
                 resume.setPosition(cs.name, null);
                 deliverGap(cs);
                 finishCatchUp(cs);

@@ -53,7 +53,7 @@ final class Http {
 
     /** The protocol's {@code {"error","message"}} body as an exception. */
     static RealtimeException error(int status, String body) {
-        String code = "http_error";
+        String code = ErrorCodes.HTTP_ERROR;
         String message = "HTTP " + status;
         if (body != null && body.startsWith("{")) {
             try {

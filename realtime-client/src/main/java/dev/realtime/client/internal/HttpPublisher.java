@@ -76,7 +76,9 @@ final class HttpPublisher {
                         if (cause instanceof IOException && attempt < maxAttempts) {
                             retry(request, backoff, attempt, result, backoff.nextDelayMillis(), cause);
                         } else {
-                            result.completeExceptionally(cause);
+                            result.completeExceptionally(cause instanceof RealtimeException re ? re
+                                    : new RealtimeException(0, ErrorCodes.UNAVAILABLE,
+                                            "no answer after " + attempt + " attempt(s): " + cause, cause));
                         }
                         return;
                     }
@@ -86,7 +88,7 @@ final class HttpPublisher {
                             JsonObject o = Json.object(response.body());
                             result.complete(new PublishAck(Json.string(o, "channel"), Json.string(o, "id")));
                         } catch (RuntimeException e) {
-                            result.completeExceptionally(new RealtimeException(status, "http_error",
+                            result.completeExceptionally(new RealtimeException(status, ErrorCodes.HTTP_ERROR,
                                     "unreadable publish answer: " + response.body(), e));
                         }
                         return;
@@ -113,7 +115,8 @@ final class HttpPublisher {
         try {
             scheduler.schedule(() -> attempt(request, backoff, attempt + 1, result), delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closed) {
-            result.completeExceptionally(cause);
+            result.completeExceptionally(new RealtimeException(0, ErrorCodes.CLOSED,
+                    "the client was closed before the publish could be retried", cause));
         }
     }
 

@@ -25,7 +25,8 @@ final class LongPollConnection implements TransportConnection {
     }
 
     /** Sends the next poll. */
-    void poll(String since, long timeoutMillis) {
+    @Override
+    public void pollAgain(String since, long timeoutMillis) {
         if (closed) {
             return;
         }

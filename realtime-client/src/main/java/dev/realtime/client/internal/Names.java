@@ -8,6 +8,7 @@ public final class Names {
 
     private static final Pattern CHANNEL = Pattern.compile("[A-Za-z0-9_.:@/-]{1,128}");
     private static final Pattern EVENT = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
     private static final Set<String> RESERVED = Set.of("gap", "error", "open", "close", "heartbeat");
 
     private Names() {}
@@ -30,5 +31,14 @@ public final class Names {
                     + "' (1-64 characters of A-Z a-z 0-9 _ . : -, not gap/error/open/close/heartbeat)");
         }
         return event;
+    }
+
+    /** Checks a caller's idempotency key; {@code null} means the client makes one up. */
+    public static String idempotencyKey(String key) {
+        if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException("invalid idempotency key: '" + key
+                    + "' (1-128 characters of A-Z a-z 0-9 _ . : -)");
+        }
+        return key;
     }
 }

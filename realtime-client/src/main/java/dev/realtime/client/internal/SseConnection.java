@@ -28,6 +28,7 @@ final class SseConnection implements TransportConnection {
     private final TransportEvents events;
     private volatile boolean closed;
     private volatile Flow.Subscription subscription;
+    private volatile StreamSubscriber stream;
     private CompletableFuture<HttpResponse<Void>> response;
 
     private SseConnection(TransportEvents events) {
@@ -57,7 +58,12 @@ final class SseConnection implements TransportConnection {
     private BodySubscriber<Void> bodyFor(HttpResponse.ResponseInfo info) {
         String type = info.headers().firstValue("Content-Type").orElse("");
         if (info.statusCode() == 200 && type.toLowerCase().startsWith(EVENT_STREAM)) {
-            return new StreamSubscriber();
+            StreamSubscriber s = new StreamSubscriber();
+            stream = s;
+            if (closed) {
+                s.done.complete(null);
+            }
+            return s;
         }
         int status = info.statusCode();
         // 404/405/406/415/426/501, or a 200 that is not an event stream: SSE does not work here
@@ -74,12 +80,20 @@ final class SseConnection implements TransportConnection {
     @Override
     public void close() {
         closed = true;
+        // first, while the exchange is still running: cancel(true) aborts it and closes the
+        // socket (cancelling the body subscription alone leaves the HTTP/1.1 connection open)
+        if (response != null) {
+            response.cancel(true);
+        }
         Flow.Subscription s = subscription;
         if (s != null) {
             s.cancel();
         }
-        if (response != null) {
-            response.cancel(true);
+        // the HTTP client counts the exchange as pending (and keeps its selector thread and the
+        // connection) until the body completes, which a cancelled stream never does by itself
+        StreamSubscriber st = stream;
+        if (st != null) {
+            st.done.complete(null);
         }
     }
 

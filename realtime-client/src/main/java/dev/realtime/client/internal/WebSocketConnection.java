@@ -68,8 +68,37 @@ final class WebSocketConnection implements TransportConnection, WebSocket.Listen
         return false;
     }
 
+    @Override
+    public boolean changesChannelsInPlace() {
+        return true;
+    }
+
+    @Override
+    public void addChannel(String channel, String since) {
+        send(Frames.subscribe(channel, since));
+    }
+
+    @Override
+    public void removeChannel(String channel) {
+        send(Frames.unsubscribe(channel));
+    }
+
+    @Override
+    public boolean publish(String ref, String channel, String event, String idempotencyKey, String json) {
+        if (socket == null || closed) {
+            return false;
+        }
+        send(Frames.publish(ref, channel, event, idempotencyKey, json));
+        return true;
+    }
+
+    @Override
+    public void ping() {
+        send(Frames.ping());
+    }
+
     /** Sends a text frame; frames are queued so that sends never overlap. */
-    synchronized void send(String frame) {
+    private synchronized void send(String frame) {
         WebSocket ws = socket;
         if (ws == null || closed) {
             return;
@@ -120,7 +149,7 @@ final class WebSocketConnection implements TransportConnection, WebSocket.Listen
         try {
             o = Json.object(frame);
         } catch (RuntimeException e) {
-            events.failed(new RealtimeException(0, "invalid_frame", "server sent " + frame, e), false);
+            events.failed(new RealtimeException(0, ErrorCodes.INVALID_FRAME, "server sent " + frame, e), false);
             return;
         }
         String type = Json.string(o, "type");
@@ -162,7 +191,7 @@ final class WebSocketConnection implements TransportConnection, WebSocket.Listen
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        events.failed(new RealtimeException(0, "closed",
+        events.failed(new RealtimeException(0, ErrorCodes.CLOSED,
                 "WebSocket closed by the server: " + statusCode + (reason.isEmpty() ? "" : " " + reason)),
                 false);
         return null;
