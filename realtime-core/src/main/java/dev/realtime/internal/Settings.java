@@ -24,6 +24,7 @@ public final class Settings {
     public static final String POLL_MAX_MESSAGES = "realtime.poll.maxMessages";
     public static final String SSE_RETRY = "realtime.sse.retry";
     public static final String HEARTBEAT_INTERVAL = "realtime.heartbeat.interval";
+    public static final String SSE_PROBE_INTERVAL = "realtime.sse.probeInterval";
     public static final String WS_PING_INTERVAL = "realtime.ws.pingInterval";
     public static final String WS_MAX_FRAME_SIZE = "realtime.ws.maxFrameSize";
     public static final String MESSAGE_MAX_SIZE = "realtime.message.maxSize";
@@ -43,7 +44,7 @@ public final class Settings {
 
     /** Every option this class knows, for checking typos in web.xml. */
     public static final List<String> ALL = List.of(BASE_PATH, AUTO_REGISTER, BUS, HISTORY_SIZE, HISTORY_MAX_AGE,
-            POLL_TIMEOUT, POLL_MAX_TIMEOUT, POLL_MAX_MESSAGES, SSE_RETRY, HEARTBEAT_INTERVAL, WS_PING_INTERVAL,
+            POLL_TIMEOUT, POLL_MAX_TIMEOUT, POLL_MAX_MESSAGES, SSE_RETRY, HEARTBEAT_INTERVAL, SSE_PROBE_INTERVAL, WS_PING_INTERVAL,
             WS_MAX_FRAME_SIZE, MESSAGE_MAX_SIZE, CHANNELS_MAX, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_POLICY,
             ALLOWED_ORIGINS, PUBLISH_HOOK, IO_THREADS, AUTHORIZER, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS,
             PUBLISH_RATE, QUERY_MAX_LENGTH, PUBLISH_BODY_TIMEOUT);
@@ -74,6 +75,8 @@ public final class Settings {
     public final int connectionsPerAddress;
     public final int publishRate;
     public final int queryMaxLength;
+    /** After this long without output an SSE stream writes a 2-byte comment, so a closed client is noticed. */
+    public final Duration sseProbeInterval;
     /** How long an HTTP publish body may take to arrive in all: a body dribbled byte by byte ends here. */
     public final Duration publishBodyTimeout;
 
@@ -92,6 +95,7 @@ public final class Settings {
         }
         pollMaxMessages = integer(POLL_MAX_MESSAGES, 1000, 1, 100_000);
         sseRetry = duration(SSE_RETRY, Duration.ofSeconds(3));
+        sseProbeInterval = positive(SSE_PROBE_INTERVAL, duration(SSE_PROBE_INTERVAL, Duration.ofSeconds(5)));
         heartbeatInterval = positive(HEARTBEAT_INTERVAL, duration(HEARTBEAT_INTERVAL, Duration.ofSeconds(15)));
         wsPingInterval = positive(WS_PING_INTERVAL, duration(WS_PING_INTERVAL, Duration.ofSeconds(25)));
         wsMaxFrameSize = integer(WS_MAX_FRAME_SIZE, 128 * 1024, 1024, 64 * 1024 * 1024);
