@@ -375,8 +375,8 @@ public final class Session {
                 if (state.gone || closed) {
                     return;
                 }
-                if (fromEpoch == null) { // continue from the channel's own position
-                    fromEpoch = epoch;
+                if (fromEpoch == null) { // continue from the channel's own position, in the epoch it belongs to
+                    fromEpoch = state.staleEpoch != null ? state.staleEpoch : epoch;
                     after = state.lastPosition;
                 }
                 state.replaying = true;
@@ -415,10 +415,11 @@ public final class Session {
                             enqueue(new Outbound.Gap(state.name));
                         }
                         setPosition(state, page.messages().isEmpty() ? page.head() : page.messages().get(0).position() - 1);
-                        epoch = current;
+                        switchEpoch(state, current);
                     } else if (!readEpoch.equals(epoch)) {
-                        epoch = current;
+                        switchEpoch(state, current);
                     }
+                    state.staleEpoch = null; // its position is now one of the epoch just read
                     for (Message m : page.messages()) {
                         if (m.position() > state.lastPosition) {
                             if (queueHalfFull()) {
@@ -441,6 +442,32 @@ public final class Session {
                 }
             }
         }
+    }
+
+    /**
+     * Under the session lock: {@code switching}'s replay moves the session to the bus's epoch {@code current}; when that is a new one, every other
+     * channel's position belongs to the old one (a position there says nothing about the new epoch's
+     * positions, which start again at 1). Each holds its live messages until its own replay reads from
+     * the old epoch and so reports its gap.
+     */
+    private void switchEpoch(ChannelState switching, String current) {
+        if (current.equals(epoch)) {
+            return;
+        }
+        List<ChannelState> stale = new ArrayList<>();
+        for (ChannelState s : channels.values()) {
+            if (s != switching && s.staleEpoch == null) {
+                stale.add(s);
+                s.staleEpoch = epoch;
+                setPosition(s, 0); // what the new epoch holds is still to be delivered: a resume from this cursor loses none of it
+                s.replaying = true;
+                s.held.clear(); // they may be the old epoch's: the replay reads history once more instead
+                s.heldOverflow = true;
+            }
+        }
+        epoch = current;
+        // the bus resyncs its listeners when its epoch changes; a channel subscribed after that gets no resync
+        engine.scheduler().execute(() -> stale.forEach(s -> replayLater(s, 0)));
     }
 
     /**
@@ -573,6 +600,8 @@ public final class Session {
         boolean heldOverflow;
         boolean suspended;
         boolean gone;
+        /** Set when the session moved to a new epoch before this channel's replay: the epoch its position belongs to. */
+        String staleEpoch;
 
         ChannelState(String name) {
             this.name = name;

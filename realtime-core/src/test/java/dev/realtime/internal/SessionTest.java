@@ -419,6 +419,38 @@ class SessionTest {
         assertThat(got).containsExactly("1", "2");
     }
 
+    @Test
+    void whenTheBusLosesItsDataEveryChannelOfASessionGetsAGapAndWhatFollows() {
+        AmnesicBus bus = new AmnesicBus(() -> new MemoryBusProvider().create(ctx));
+        Engine e = new Engine(new Settings(Map.<String, String>of()::get), bus, ctx.clock(), ctx.scheduler(), new DirectExecutor(), false);
+        toClose.add(e);
+        Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        s.subscribeAll(List.of("a", "b"), Since.NOW);
+        for (int i = 1; i <= 5; i++) {
+            e.publishJson("a", null, "\"a" + i + "\"");
+            e.publishJson("b", null, "\"b" + i + "\"");
+        }
+        assertThat(data(s)).hasSize(10);
+
+        bus.loseData(); // a new epoch: positions start again at 1
+        e.publishJson("a", null, "\"a-new1\"");
+        e.publishJson("b", null, "\"b-new1\"");
+        bus.resyncAll(); // channel a resyncs first and moves the session to the new epoch; then b
+        for (int i = 2; i <= 4; i++) { // below b's position in the lost epoch (5)
+            e.publishJson("b", null, "\"b-new" + i + "\"");
+        }
+        List<String> got = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (got.size() < 7 && System.nanoTime() < deadline) { // a replay may run on the engine's timer
+            got.addAll(data(s));
+            Thread.yield();
+        }
+        got.addAll(data(s));
+        assertThat(got).as("each channel: a gap, then everything of the new epoch, once, in order")
+                .containsExactly("gap:a", "\"a-new1\"", "gap:b", "\"b-new1\"", "\"b-new2\"", "\"b-new3\"", "\"b-new4\"");
+        assertThat(s.cursor()).as("the cursor names the new epoch").startsWith("1~" + bus.epoch() + "~");
+    }
+
     /** A bus whose data store can be switched off, and whose live delivery can be skipped. */
     static final class FlakyBus implements MessageBus {
         final MessageBus inner;
@@ -473,6 +505,64 @@ class SessionTest {
         public dev.realtime.spi.BusSubscription subscribe(String channel, dev.realtime.spi.BusListener listener) {
             listeners.add(listener);
             return () -> listeners.remove(listener);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    /** A bus that can lose its data, as a Redis restarted without persistence: a new epoch, positions from 1. */
+    static final class AmnesicBus implements MessageBus {
+        final java.util.function.Supplier<MessageBus> fresh;
+        final Map<String, List<dev.realtime.spi.BusListener>> listeners = new java.util.concurrent.ConcurrentHashMap<>();
+        volatile MessageBus inner;
+
+        AmnesicBus(java.util.function.Supplier<MessageBus> fresh) {
+            this.fresh = fresh;
+            this.inner = fresh.get();
+        }
+
+        void loseData() {
+            MessageBus old = inner;
+            inner = fresh.get();
+            old.close();
+        }
+
+        /** Every channel in turn, as a bus does when it notices the new epoch. */
+        void resyncAll() {
+            listeners.forEach((channel, ls) -> ls.forEach(l -> l.onResync(channel)));
+        }
+
+        @Override
+        public String epoch() {
+            return inner.epoch();
+        }
+
+        @Override
+        public dev.realtime.spi.Published publish(String channel, String event, String data, String key) {
+            dev.realtime.spi.Published p = inner.publish(channel, event, data, key);
+            dev.realtime.Message m = inner.read(channel, inner.epoch(), p.position() - 1, 1).messages().get(0);
+            listeners.getOrDefault(channel, List.of()).forEach(l -> l.onMessage(m));
+            return p;
+        }
+
+        @Override
+        public dev.realtime.spi.HistoryPage read(String channel, String epoch, long after, int limit) {
+            return inner.read(channel, epoch, after, limit);
+        }
+
+        @Override
+        public long head(String channel) {
+            return inner.head(channel);
+        }
+
+        @Override
+        public dev.realtime.spi.BusSubscription subscribe(String channel, dev.realtime.spi.BusListener listener) {
+            List<dev.realtime.spi.BusListener> ls = listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>());
+            ls.add(listener);
+            return () -> ls.remove(listener);
         }
 
         @Override
