@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(ArquillianExtension.class)
 class SseClosureIT {
-    static final int SLOTS = 50;
+    static final int SLOTS = 1000;
 
     @Deployment(testable = false)
     static WebArchive war() {
