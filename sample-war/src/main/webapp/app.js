@@ -88,6 +88,8 @@ function startClient() {
     const room = channel.slice('room:'.length);
     const r = rooms.get(room);
     if (!r) return;
+    // ids may start again after a gap (server restart, lost history): forget the ones shown
+    r.ids.clear();
     r.entries.push({ gap: true, at: Date.now() });
     if (room === active) renderMessages();
     showNotice(`Some messages in #${room} could not be recovered (the server no longer had them).`, room);
