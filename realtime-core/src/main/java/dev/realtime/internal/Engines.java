@@ -64,6 +64,21 @@ public final class Engines {
             }
 
             @Override
+            public long historyMaxBytes() {
+                return settings.historyMaxBytes;
+            }
+
+            @Override
+            public int idempotencyMaxKeys() {
+                return settings.idempotencyMaxKeys;
+            }
+
+            @Override
+            public long idempotencyMaxBytes() {
+                return settings.idempotencyMaxBytes;
+            }
+
+            @Override
             public Optional<String> parameter(String name) {
                 return settings.raw(name);
             }

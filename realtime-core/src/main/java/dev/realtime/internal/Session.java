@@ -14,8 +14,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -99,14 +101,7 @@ public final class Session {
 
     /** Subscribes several channels at once (connect-time channels); validates all before subscribing any. */
     public void subscribeAll(List<String> names, Since since) {
-        // a loop, not a stream: every long-poll comes through here (the benchmark's profile)
-        List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(names));
-        distinct.forEach(Names::channel);
-        checkLimit(distinct.size());
-        distinct.forEach(this::checkAccess);
-        for (String name : distinct) {
-            subscribe(name, since, null);
-        }
+        subscribeAll(names, since, null);
     }
 
     /**
@@ -115,49 +110,145 @@ public final class Session {
      * before any replay.
      */
     public void subscribe(String name, Since since, Function<String, Outbound> announce) {
-        Names.channel(name);
-        checkAccess(name);
-        ChannelState state;
-        boolean fresh;
+        subscribeAll(List.of(name), since, announce == null ? null : (channel, cursor) -> announce.apply(cursor));
+    }
+
+    /**
+     * Subscribes several channels; validates all before subscribing any. Every new channel joins the
+     * cursor at its starting position before any replay begins, so each cursor handed out while the
+     * channels replay one after the other still covers all of them (issue 21). {@code announce}, when
+     * given, makes an item per channel from (channel, cursor), queued once all are live and before any
+     * replay. A channel already subscribed is re-subscribed: it replays only when {@code since} is not
+     * {@link Since#NOW}.
+     */
+    public void subscribeAll(List<String> names, Since since, BiFunction<String, String, Outbound> announce) {
+        // loops, not streams: every long-poll comes through here (the benchmark's profile)
+        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(names));
+        distinct.forEach(Names::channel);
+        distinct.forEach(this::checkAccess);
+        List<ChannelState> fresh = new ArrayList<>(distinct.size());
+        List<String> again = new ArrayList<>();
         synchronized (this) {
             if (closed) {
                 return;
             }
-            state = channels.get(name);
-            fresh = state == null;
-            if (fresh) {
-                checkLimit(channels.size() + 1);
-                state = new ChannelState(name);
-                channels.put(name, state);
-                layoutChanges++;
+            int added = 0;
+            for (String name : distinct) {
+                added += channels.containsKey(name) ? 0 : 1;
             }
+            checkLimit(channels.size() + added);
+            for (String name : distinct) {
+                if (channels.containsKey(name)) {
+                    again.add(name);
+                } else {
+                    ChannelState state = new ChannelState(name);
+                    channels.put(name, state);
+                    fresh.add(state);
+                }
+            }
+            layoutChanges++;
         }
         try {
-            if (fresh) {
-                state.subscription = bus.subscribe(name, state);
-                synchronized (this) {
-                    if (state.gone) { // closed meanwhile
-                        state.subscription.close();
-                        return;
-                    }
-                }
-            }
-            if (since instanceof Since.After after && after.cursor().positionOf(name) >= 0) {
-                replay(state, announce, after.cursor().epoch(), after.cursor().positionOf(name), true);
-            } else if (since instanceof Since.Earliest) {
-                replay(state, announce, bus.epoch(), 0, false);
-            } else if (fresh) {
-                startAtHead(state, announce);
-            } else if (announce != null) {
-                synchronized (this) {
-                    enqueue(announce.apply(cursor()));
-                }
+            start(fresh, since, announce);
+            for (String name : again) {
+                resubscribe(name, since, announce);
             }
         } catch (BusUnavailableException e) {
-            if (fresh) {
-                unsubscribe(name, null);
+            for (ChannelState state : fresh) {
+                unsubscribe(state.name, null);
             }
             throw new RealtimeException(ErrorCode.BUS_UNAVAILABLE, "the message bus is unavailable; retry shortly");
+        }
+    }
+
+    /** Where a new subscription starts: its position, whether it replays, and whether its gap is known before reading. */
+    private record Start(long position, boolean replay, boolean gapFirst, boolean reportGap) {
+    }
+
+    /**
+     * Makes new channels live, puts each at its starting position in the cursor, queues the
+     * announcements and the gaps already known (a cursor of another epoch), then replays one by one.
+     */
+    private void start(List<ChannelState> fresh, Since since, BiFunction<String, String, Outbound> announce) {
+        for (ChannelState state : fresh) {
+            state.subscription = bus.subscribe(state.name, state);
+        }
+        String cursorEpoch = since instanceof Since.After after ? after.cursor().epoch() : null;
+        Start[] starts = new Start[fresh.size()];
+        for (int i = 0; i < starts.length; i++) {
+            String name = fresh.get(i).name;
+            long covered = since instanceof Since.After after ? after.cursor().positionOf(name) : -1;
+            if (covered >= 0) {
+                boolean sameHistory;
+                synchronized (this) {
+                    sameHistory = cursorEpoch.equals(epoch);
+                }
+                // another epoch's position means nothing here: the gap is certain, report it before any message
+                starts[i] = sameHistory ? new Start(covered, true, false, true) : new Start(0, true, true, false);
+            } else if (since instanceof Since.Earliest) {
+                starts[i] = new Start(0, true, false, false);
+            } else {
+                starts[i] = new Start(bus.head(name), false, false, false);
+            }
+        }
+        List<ChannelState> replays = new ArrayList<>(fresh.size());
+        List<BusSubscription> orphaned = new ArrayList<>();
+        String startEpoch;
+        synchronized (this) {
+            startEpoch = epoch;
+            for (int i = 0; i < starts.length; i++) {
+                ChannelState state = fresh.get(i);
+                if (state.gone) { // closed or unsubscribed meanwhile
+                    orphaned.add(state.subscription);
+                } else {
+                    setPosition(state, starts[i].position());
+                }
+            }
+            for (int i = 0; i < starts.length; i++) {
+                ChannelState state = fresh.get(i);
+                if (!state.gone && announce != null) {
+                    enqueue(announce.apply(state.name, cursor()));
+                }
+            }
+            for (int i = 0; i < starts.length; i++) {
+                ChannelState state = fresh.get(i);
+                if (!state.gone && starts[i].gapFirst()) {
+                    enqueue(new Outbound.Gap(state.name));
+                }
+            }
+            for (int i = 0; i < starts.length; i++) {
+                ChannelState state = fresh.get(i);
+                if (!state.gone && !starts[i].replay()) {
+                    finishReplay(state);
+                }
+            }
+        }
+        orphaned.forEach(BusSubscription::close);
+        for (int i = 0; i < starts.length; i++) {
+            if (starts[i].replay()) {
+                replay(fresh.get(i), null, startEpoch, starts[i].position(), starts[i].reportGap());
+            }
+        }
+    }
+
+    /** A live channel subscribed again: replays from {@code since} if given, else only announces. */
+    private void resubscribe(String name, Since since, BiFunction<String, String, Outbound> announce) {
+        ChannelState state;
+        synchronized (this) {
+            state = channels.get(name);
+            if (state == null) {
+                return;
+            }
+        }
+        Function<String, Outbound> announceThis = announce == null ? null : cursor -> announce.apply(name, cursor);
+        if (since instanceof Since.After after && after.cursor().positionOf(name) >= 0) {
+            replay(state, announceThis, after.cursor().epoch(), after.cursor().positionOf(name), true);
+        } else if (since instanceof Since.Earliest) {
+            replay(state, announceThis, bus.epoch(), 0, false);
+        } else if (announceThis != null) {
+            synchronized (this) {
+                enqueue(announceThis.apply(cursor()));
+            }
         }
     }
 
@@ -206,7 +297,7 @@ public final class Session {
                 enqueue(after);
             }
         }
-        if (state != null) {
+        if (state != null && state.subscription != null) {
             state.subscription.close();
         }
     }
@@ -354,17 +445,6 @@ public final class Session {
         }
     }
 
-    private void startAtHead(ChannelState state, Function<String, Outbound> announce) {
-        long head = bus.head(state.name);
-        synchronized (this) {
-            setPosition(state, head);
-            if (announce != null) {
-                enqueue(announce.apply(cursor()));
-            }
-            finishReplay(state);
-        }
-    }
-
     /**
      * Replays history after ({@code fromEpoch}, {@code after}), then releases the live messages held
      * meanwhile. One replay per channel at a time.
@@ -380,10 +460,19 @@ public final class Session {
                     after = state.lastPosition;
                 }
                 state.replaying = true;
-                // the cursor's position stands even when nothing newer exists (another epoch's is replaced by the gap)
-                setPosition(state, fromEpoch.equals(epoch) ? after : 0);
+                boolean sameHistory = fromEpoch.equals(epoch);
+                // the cursor's position stands even when nothing newer exists; another epoch's means nothing here
+                setPosition(state, sameHistory ? after : 0);
                 if (announce != null) {
                     enqueue(announce.apply(cursor()));
+                }
+                if (!sameHistory) { // the gap is certain: reported before any message, then all that is retained
+                    if (reportGap) {
+                        enqueue(new Outbound.Gap(state.name));
+                    }
+                    reportGap = false;
+                    fromEpoch = epoch;
+                    after = 0;
                 }
             }
             String readEpoch = fromEpoch;
@@ -409,6 +498,17 @@ public final class Session {
                 synchronized (this) {
                     if (state.gone || closed) {
                         return;
+                    }
+                    if (page.beyondHead(position) && readEpoch.equals(current)) {
+                        // a position this history never reached (restored from an older snapshot, or edited by
+                        // hand): a gap, then all that is retained, so no position is ever taken for another message
+                        if (reportGap) {
+                            enqueue(new Outbound.Gap(state.name));
+                        }
+                        reportGap = false;
+                        setPosition(state, 0);
+                        position = 0;
+                        continue;
                     }
                     if (page.gap()) {
                         if (reportGap) {

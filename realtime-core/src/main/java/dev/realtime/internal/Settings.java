@@ -19,6 +19,9 @@ public final class Settings {
     public static final String BUS = "realtime.bus";
     public static final String HISTORY_SIZE = "realtime.history.size";
     public static final String HISTORY_MAX_AGE = "realtime.history.maxAge";
+    public static final String HISTORY_MAX_BYTES = "realtime.history.maxBytes";
+    public static final String IDEMPOTENCY_MAX_KEYS = "realtime.idempotency.maxKeys";
+    public static final String IDEMPOTENCY_MAX_BYTES = "realtime.idempotency.maxBytes";
     public static final String POLL_TIMEOUT = "realtime.poll.timeout";
     public static final String POLL_MAX_TIMEOUT = "realtime.poll.maxTimeout";
     public static final String POLL_MAX_MESSAGES = "realtime.poll.maxMessages";
@@ -47,7 +50,8 @@ public final class Settings {
             POLL_TIMEOUT, POLL_MAX_TIMEOUT, POLL_MAX_MESSAGES, SSE_RETRY, HEARTBEAT_INTERVAL, SSE_PROBE_INTERVAL, WS_PING_INTERVAL,
             WS_MAX_FRAME_SIZE, MESSAGE_MAX_SIZE, CHANNELS_MAX, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_POLICY,
             ALLOWED_ORIGINS, PUBLISH_HOOK, IO_THREADS, AUTHORIZER, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS,
-            PUBLISH_RATE, QUERY_MAX_LENGTH, PUBLISH_BODY_TIMEOUT);
+            PUBLISH_RATE, QUERY_MAX_LENGTH, PUBLISH_BODY_TIMEOUT, HISTORY_MAX_BYTES, IDEMPOTENCY_MAX_KEYS,
+            IDEMPOTENCY_MAX_BYTES);
 
     public enum QueuePolicy { DISCONNECT, DROP_OLDEST }
 
@@ -57,6 +61,9 @@ public final class Settings {
     public final boolean autoRegister;
     public final int historySize;
     public final Duration historyAge;
+    public final long historyMaxBytes;
+    public final int idempotencyMaxKeys;
+    public final long idempotencyMaxBytes;
     public final Duration pollTimeout;
     public final Duration pollMaxTimeout;
     public final int pollMaxMessages;
@@ -87,6 +94,11 @@ public final class Settings {
         autoRegister = bool(AUTO_REGISTER, true);
         historySize = integer(HISTORY_SIZE, 1000, 1, 1_000_000);
         historyAge = duration(HISTORY_MAX_AGE, Duration.ofMinutes(10));
+        long heap = Runtime.getRuntime().maxMemory();
+        // in-memory bus: a quarter of the heap for history, a thirty-second for idempotency keys, within sane limits
+        historyMaxBytes = bytes(HISTORY_MAX_BYTES, clamp(heap / 4, 16L << 20, 1L << 30), 1L << 20);
+        idempotencyMaxKeys = integer(IDEMPOTENCY_MAX_KEYS, 1000, 1, 10_000_000);
+        idempotencyMaxBytes = bytes(IDEMPOTENCY_MAX_BYTES, clamp(heap / 32, 4L << 20, 128L << 20), 64 * 1024);
         pollTimeout = duration(POLL_TIMEOUT, Duration.ofSeconds(25));
         pollMaxTimeout = duration(POLL_MAX_TIMEOUT, Duration.ofSeconds(60));
         if (pollTimeout.compareTo(pollMaxTimeout) > 0) {
@@ -140,12 +152,24 @@ public final class Settings {
     }
 
     private int integer(String name, int def, int min, int max) {
+        return (int) number(name, def, min, max);
+    }
+
+    private long bytes(String name, long def, long min) {
+        return number(name, def, min, Long.MAX_VALUE);
+    }
+
+    private static long clamp(long value, long min, long max) {
+        return Math.max(min, Math.min(max, value));
+    }
+
+    private long number(String name, long def, long min, long max) {
         String v = raw(name).orElse(null);
         if (v == null) {
             return def;
         }
         try {
-            int n = Integer.parseInt(v.replace("_", ""));
+            long n = Long.parseLong(v.replace("_", ""));
             if (n < min || n > max) {
                 throw new ConfigurationException(name + " must be between " + min + " and " + max + ", got " + n);
             }

@@ -15,4 +15,14 @@ public record HistoryPage(List<Message> messages, boolean gap, long head) {
     public HistoryPage {
         messages = List.copyOf(messages);
     }
+
+    /**
+     * The one rule for a position beyond the channel's head (a data store restored from an older
+     * snapshot, a cursor edited by hand): that position belongs to no history this bus holds. The core
+     * answers it as a gap followed by everything retained, exactly as for another epoch, so a position
+     * is never taken for a message the client did not see. A bus needs no check of its own for it.
+     */
+    public boolean beyondHead(long after) {
+        return after > head;
+    }
 }

@@ -30,6 +30,10 @@ class SettingsTest {
         assertThat(s.channelsMax).isEqualTo(64);
         assertThat(s.queuePolicy).isEqualTo(Settings.QueuePolicy.DISCONNECT);
         assertThat(s.allowedOrigins).isEmpty();
+        long heap = Runtime.getRuntime().maxMemory();
+        assertThat(s.historyMaxBytes).isEqualTo(Math.max(16L << 20, Math.min(1L << 30, heap / 4)));
+        assertThat(s.idempotencyMaxKeys).isEqualTo(1000);
+        assertThat(s.idempotencyMaxBytes).isEqualTo(Math.max(4L << 20, Math.min(128L << 20, heap / 32)));
     }
 
     @Test
@@ -54,6 +58,10 @@ class SettingsTest {
         assertBad("realtime.basePath", "/realtime/");
         assertBad("realtime.autoRegister", "yes");
         assertBad("realtime.queue.policy", "block");
+        assertBad("realtime.history.maxBytes", "1000");
+        assertBad("realtime.idempotency.maxKeys", "0");
+        assertBad("realtime.idempotency.maxBytes", "lots");
+        assertThat(of(Map.of("realtime.history.maxBytes", "8_000_000_000")).historyMaxBytes).isEqualTo(8_000_000_000L);
         assertThatThrownBy(() -> of(Map.of("realtime.poll.timeout", "90s")))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("realtime.poll.maxTimeout");
     }

@@ -86,9 +86,8 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
                     session.enqueueControl(Frames.error(ErrorCode.INVALID_FRAME, "binary frames are not part of the protocol; send JSON text frames", null, null));
                 }
             });
-            for (String channel : connectChannels) {
-                session.subscribe(channel, connectSince, cursor -> new Outbound.Control(Frames.subscribed(channel, null, cursor)));
-            }
+            // all at once: every cursor handed out during the replays covers every channel
+            session.subscribeAll(connectChannels, connectSince, (channel, cursor) -> new Outbound.Control(Frames.subscribed(channel, null, cursor)));
         } catch (RealtimeException e) {
             close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, e.getMessage()));
             return;
