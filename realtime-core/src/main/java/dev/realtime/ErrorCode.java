@@ -1,6 +1,6 @@
 package dev.realtime;
 
-/** The protocol's error codes with their HTTP status (PROTOCOL.md, "Errors"). */
+/** The protocol's error codes with their HTTP status (docs/wire-protocol-v1.md, "Errors"). */
 public enum ErrorCode {
     INVALID_CHANNEL(400),
     INVALID_EVENT(400),

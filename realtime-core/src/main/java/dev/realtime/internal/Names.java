@@ -5,7 +5,7 @@ import dev.realtime.RealtimeException;
 
 import java.util.Set;
 
-/** Validation of channel names, event names and idempotency keys (PROTOCOL.md). */
+/** Validation of channel names, event names and idempotency keys (docs/wire-protocol-v1.md, "Channels" and "Message"). */
 public final class Names {
     private static final Set<String> RESERVED_EVENTS = Set.of("gap", "error", "open", "close", "heartbeat");
 
