@@ -224,10 +224,10 @@ test('falls back to SSE when the WebSocket constructor throws, and resumes from 
   assert.equal(r1.headers.Accept, 'text/event-stream');
   s1.write('retry: 5\n\n');
   await until(() => client.state === 'open');
+  s1.write('event: gap\ndata: {"channel":"room:1"}\n\n');
   s1.message(msg('room:1', 1), 'c1');
   s1.message(msg('room:1', 2, null, { event: 'typing' }), 'c2');
   s1.write(': heartbeat\n\n');
-  s1.write('event: gap\ndata: {"channel":"room:1"}\n\n');
   await until(() => got.length === 2 && log.gaps.length === 1, 1000, 'messages');
   s1.end();
   const s2 = await until(() => streams[1], 1000, 'reconnect');
@@ -550,4 +550,179 @@ test('an `online` event reconnects at once instead of waiting out the backoff', 
   win.dispatchEvent(new Event('online'));
   await tick(20);
   assert.equal(sockets.length, 2, 'no extra connection while connected');
+});
+
+// After a gap the server's ids may start again (a restart that lost history, a
+// Redis that lost its data): remembered ids of that channel must be forgotten,
+// or every new message whose id was seen before is dropped silently.
+test('WebSocket: after a gap, ids seen before the gap are delivered again', async (t) => {
+  const { FakeWebSocket, sockets } = makeFakeWebSocket();
+  const { fetch } = makeFakeFetch(anchorRoutes());
+  const client = connect('/realtime', { ...BASE, WebSocket: FakeWebSocket, fetch });
+  t.after(() => client.close());
+  const log = record(client);
+  const got = [];
+  client.subscribe('a', (m) => got.push(m.id), { since: 'earliest' });
+  client.subscribe('b', (m) => got.push('b' + m.id), { since: 'earliest' });
+  const ws = await until(() => sockets[0], 1000, 'socket');
+  ws.accept();
+  await until(() => ws.frames('subscribe').length === 2, 1000, 'subscribe frames');
+  for (const id of [1, 2, 3]) ws.push({ type: 'message', cursor: `k${id}`, ...msg('a', id) });
+  ws.push({ type: 'message', cursor: 'k4', ...msg('b', 1) });
+  ws.push({ type: 'gap', channel: 'a' });
+  for (const id of [1, 2, 3, 4]) ws.push({ type: 'message', cursor: `n${id}`, ...msg('a', id) });
+  ws.push({ type: 'message', cursor: 'n5', ...msg('b', 1) });
+  await until(() => got.length === 8, 1000, 'messages after the gap');
+  await tick(20);
+  assert.deepEqual(got, ['1', '2', '3', 'b1', '1', '2', '3', '4'], 'a forgets its ids; b, without a gap, still drops its duplicate');
+  assert.deepEqual(log.gaps, ['a']);
+});
+
+test('SSE: after a gap event, ids seen before the gap are delivered again', async (t) => {
+  const streams = [];
+  const { fetch } = makeFakeFetch(
+    anchorRoutes({
+      sse: () => {
+        const s = new SseStream();
+        streams.push(s);
+        return sseResponse(s);
+      },
+    }),
+  );
+  const client = connect('/realtime', { ...BASE, fetch, transports: ['sse'] });
+  t.after(() => client.close());
+  const log = record(client);
+  const got = [];
+  client.subscribe('a', (m) => got.push(m.id));
+  const s = await until(() => streams[0], 1000, 'SSE request');
+  s.write('retry: 5\n\n');
+  for (const id of [1, 2, 3]) s.message(msg('a', id), `c${id}`);
+  s.write('event: gap\ndata: {"channel":"a"}\n\n');
+  for (const id of [1, 2]) s.message(msg('a', id), `d${id}`);
+  await until(() => got.length === 5, 1000, 'messages after the gap');
+  assert.deepEqual(got, ['1', '2', '3', '1', '2']);
+  assert.deepEqual(log.gaps, ['a']);
+});
+
+test('long-polling: after a reported gap, ids seen before the gap are delivered again', async (t) => {
+  const script = [
+    { messages: [msg('a', 1), msg('a', 2)], cursor: 'l1', gaps: [] },
+    { messages: [msg('a', 1), msg('a', 2), msg('a', 3)], cursor: 'l2', gaps: ['a'] },
+  ];
+  const { fetch } = makeFakeFetch({
+    poll: () => script.shift() || held(),
+  });
+  const client = connect('/realtime', { ...BASE, fetch, transports: ['longpoll'] });
+  t.after(() => client.close());
+  const log = record(client);
+  const got = [];
+  client.subscribe('a', (m) => got.push(m.id), { since: 'earliest' });
+  await until(() => got.length === 5, 2000, 'messages after the gap');
+  assert.deepEqual(got, ['1', '2', '1', '2', '3']);
+  assert.deepEqual(log.gaps, ['a']);
+});
+
+// One channel too many must be refused alone: on SSE and long-polling every
+// channel shares one request, and a refused request stopped them all.
+test('SSE: a channel over maxChannels is refused alone; the others keep flowing', async (t) => {
+  const streams = [];
+  const { fetch, requests } = makeFakeFetch(
+    anchorRoutes({
+      sse: () => {
+        const s = new SseStream();
+        streams.push(s);
+        return sseResponse(s);
+      },
+    }),
+  );
+  const client = connect('/realtime', { ...BASE, fetch, transports: ['sse'], anchor: false });
+  t.after(() => client.close());
+  const log = [];
+  client.on('error', (d) => log.push([d.code, d.channel]));
+  const got = [];
+  for (let i = 0; i < 64; i++) client.subscribe(`c${i}`, (m) => got.push(m.id));
+  const extra = client.subscribe('c64', () => {});
+  await assert.rejects(extra.ready, (e) => e.code === 'too_many_channels');
+  assert.deepEqual(log, [['too_many_channels', 'c64']]);
+  assert.equal(client.channels.length, 64);
+  assert.ok(!client.channels.includes('c64'));
+  const s = await until(() => streams[0], 1000, 'SSE request');
+  const r = requests.find((q) => q.path === '/realtime/sse');
+  assert.equal(r.channels.length, 64);
+  s.write('retry: 5\n\n');
+  s.message(msg('c0', 1), 'k1');
+  await until(() => got.length === 1, 1000, 'a message on a live channel');
+  assert.equal(client.state, 'open');
+});
+
+test('long-polling: a server limit below maxChannels refuses the newest channel alone, then polling goes on', async (t) => {
+  const polls = [];
+  const { fetch } = makeFakeFetch({
+    poll: (r) => {
+      polls.push(r);
+      if (r.channels.length > 3) return json(400, { error: 'too_many_channels', message: 'at most 3' });
+      if (r.timeout === '0') return { messages: [msg('a', 1)], cursor: 'p1', gaps: [] };
+      return held();
+    },
+  });
+  const client = connect('/realtime', { ...BASE, fetch, transports: ['longpoll'], anchor: false });
+  t.after(() => client.close());
+  const errors = [];
+  client.on('error', (d) => errors.push([d.code, d.channel]));
+  const got = [];
+  for (const ch of ['a', 'b', 'c', 'd']) client.subscribe(ch, (m) => got.push(m.channel + m.id));
+  await until(() => got.length === 1, 2000, 'messages after the refusal');
+  assert.deepEqual(got, ['a1']);
+  assert.deepEqual(errors, [['too_many_channels', 'd']]);
+  assert.deepEqual(client.channels, ['a', 'b', 'c']);
+  assert.deepEqual(polls.at(-1).channels, ['a', 'b', 'c']);
+  // the limit learned from the server applies to later subscriptions too
+  await assert.rejects(client.subscribe('e', () => {}).ready, (e) => e.code === 'too_many_channels');
+});
+
+test('an `online` event checks a WebSocket believed open: no answer to its ping, and it reconnects', async (t) => {
+  const { FakeWebSocket, sockets } = makeFakeWebSocket();
+  const { fetch } = makeFakeFetch(anchorRoutes());
+  const win = new EventTarget();
+  const client = connect('/realtime', { ...BASE, WebSocket: FakeWebSocket, fetch, window: win, onlineCheckTimeout: 50, transports: ['websocket'] });
+  t.after(() => client.close());
+  const ws = await until(() => sockets[0]);
+  ws.accept();
+  await until(() => client.state === 'open');
+  win.dispatchEvent(new Event('online'));
+  await until(() => ws.frames('ping').length === 1, 500, 'a ping on online');
+  ws.push({ type: 'pong' });
+  await tick(100);
+  assert.equal(sockets.length, 1, 'an answered check keeps the connection');
+  win.dispatchEvent(new Event('online'));
+  await until(() => sockets.length === 2, 1000, 'a silent socket is replaced at once');
+});
+
+test('an `online` event reopens a held long-poll at once', async (t) => {
+  const polls = [];
+  const { fetch } = makeFakeFetch({
+    poll: (r) => {
+      polls.push(r);
+      return r.timeout === '0' ? { messages: [], cursor: 'p1', gaps: [] } : held();
+    },
+  });
+  const win = new EventTarget();
+  const client = connect('/realtime', { ...BASE, fetch, window: win, transports: ['longpoll'], anchor: false });
+  t.after(() => client.close());
+  client.subscribe('a', () => {});
+  await until(() => polls.length === 2, 1000, 'a held poll');
+  win.dispatchEvent(new Event('online'));
+  await until(() => polls.length >= 3, 500, 'the poll reopened');
+  assert.equal(polls[2].since, 'p1');
+});
+
+test('a forced transport that can never connect reports an error instead of staying silent', async (t) => {
+  const { FakeWebSocket } = makeFakeWebSocket({ refuse: true });
+  const { fetch } = makeFakeFetch(anchorRoutes());
+  const client = connect('/realtime', { ...BASE, WebSocket: FakeWebSocket, fetch, transports: ['websocket'] });
+  t.after(() => client.close());
+  const log = record(client);
+  await until(() => log.errors.length >= 1, 1000, 'an error event');
+  assert.equal(log.errors[0], 'connect_failed');
+  assert.equal(client.state, 'connecting');
 });

@@ -17,6 +17,8 @@ public enum ErrorCode {
     FORBIDDEN(403),
     NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),
+    /** An HTTP publish body that did not arrive within realtime.publish.bodyTimeout (extension, see docs/protocol.md). */
+    REQUEST_TIMEOUT(408),
     PAYLOAD_TOO_LARGE(413),
     /** A plain GET on the WebSocket path (extension, see docs/protocol.md). */
     UPGRADE_REQUIRED(426),

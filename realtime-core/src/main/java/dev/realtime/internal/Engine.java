@@ -135,6 +135,21 @@ public final class Engine implements Realtime, AutoCloseable {
         return open(output, replayBudget, "local", ChannelAccess.ALL);
     }
 
+    /**
+     * Counts a request that is not a session (an HTTP publish whose body is still arriving) against its
+     * address's connection limit; {@link #releaseConnection} ends it.
+     */
+    public void takeConnection(String address) {
+        if (!take(address)) {
+            throw new RealtimeException(ErrorCode.RATE_LIMITED, "too many connections from your address (at most "
+                    + settings.connectionsPerAddress + ")");
+        }
+    }
+
+    public void releaseConnection(String address) {
+        release(address);
+    }
+
     void forget(Session session) {
         if (sessions.remove(session)) {
             release(session.address());

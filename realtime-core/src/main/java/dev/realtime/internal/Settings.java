@@ -24,6 +24,7 @@ public final class Settings {
     public static final String POLL_MAX_MESSAGES = "realtime.poll.maxMessages";
     public static final String SSE_RETRY = "realtime.sse.retry";
     public static final String HEARTBEAT_INTERVAL = "realtime.heartbeat.interval";
+    public static final String SSE_PROBE_INTERVAL = "realtime.sse.probeInterval";
     public static final String WS_PING_INTERVAL = "realtime.ws.pingInterval";
     public static final String WS_MAX_FRAME_SIZE = "realtime.ws.maxFrameSize";
     public static final String MESSAGE_MAX_SIZE = "realtime.message.maxSize";
@@ -39,13 +40,14 @@ public final class Settings {
     public static final String CONNECTIONS_PER_ADDRESS = "realtime.connections.perAddress";
     public static final String PUBLISH_RATE = "realtime.publish.rate";
     public static final String QUERY_MAX_LENGTH = "realtime.query.maxLength";
+    public static final String PUBLISH_BODY_TIMEOUT = "realtime.publish.bodyTimeout";
 
     /** Every option this class knows, for checking typos in web.xml. */
     public static final List<String> ALL = List.of(BASE_PATH, AUTO_REGISTER, BUS, HISTORY_SIZE, HISTORY_MAX_AGE,
-            POLL_TIMEOUT, POLL_MAX_TIMEOUT, POLL_MAX_MESSAGES, SSE_RETRY, HEARTBEAT_INTERVAL, WS_PING_INTERVAL,
+            POLL_TIMEOUT, POLL_MAX_TIMEOUT, POLL_MAX_MESSAGES, SSE_RETRY, HEARTBEAT_INTERVAL, SSE_PROBE_INTERVAL, WS_PING_INTERVAL,
             WS_MAX_FRAME_SIZE, MESSAGE_MAX_SIZE, CHANNELS_MAX, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_POLICY,
             ALLOWED_ORIGINS, PUBLISH_HOOK, IO_THREADS, AUTHORIZER, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS,
-            PUBLISH_RATE, QUERY_MAX_LENGTH);
+            PUBLISH_RATE, QUERY_MAX_LENGTH, PUBLISH_BODY_TIMEOUT);
 
     public enum QueuePolicy { DISCONNECT, DROP_OLDEST }
 
@@ -73,6 +75,10 @@ public final class Settings {
     public final int connectionsPerAddress;
     public final int publishRate;
     public final int queryMaxLength;
+    /** After this long without output an SSE stream writes a 2-byte comment, so a closed client is noticed. */
+    public final Duration sseProbeInterval;
+    /** How long an HTTP publish body may take to arrive in all: a body dribbled byte by byte ends here. */
+    public final Duration publishBodyTimeout;
 
     /** @param source parameter lookup, e.g. {@code servletContext::getInitParameter}; returns null when unset */
     public Settings(Function<String, String> source) {
@@ -89,6 +95,7 @@ public final class Settings {
         }
         pollMaxMessages = integer(POLL_MAX_MESSAGES, 1000, 1, 100_000);
         sseRetry = duration(SSE_RETRY, Duration.ofSeconds(3));
+        sseProbeInterval = positive(SSE_PROBE_INTERVAL, duration(SSE_PROBE_INTERVAL, Duration.ofSeconds(5)));
         heartbeatInterval = positive(HEARTBEAT_INTERVAL, duration(HEARTBEAT_INTERVAL, Duration.ofSeconds(15)));
         wsPingInterval = positive(WS_PING_INTERVAL, duration(WS_PING_INTERVAL, Duration.ofSeconds(25)));
         wsMaxFrameSize = integer(WS_MAX_FRAME_SIZE, 128 * 1024, 1024, 64 * 1024 * 1024);
@@ -102,7 +109,8 @@ public final class Settings {
         connectionsMax = integer(CONNECTIONS_MAX, 50_000, 1, Integer.MAX_VALUE);
         connectionsPerAddress = integer(CONNECTIONS_PER_ADDRESS, 1000, 1, Integer.MAX_VALUE);
         publishRate = integer(PUBLISH_RATE, 1000, 1, Integer.MAX_VALUE);
-        queryMaxLength = integer(QUERY_MAX_LENGTH, 8192, 256, 1024 * 1024);
+        queryMaxLength = integer(QUERY_MAX_LENGTH, 4096, 256, 1024 * 1024); // under the containers' 8 KiB request-header limit, with room for headers
+        publishBodyTimeout = positive(PUBLISH_BODY_TIMEOUT, duration(PUBLISH_BODY_TIMEOUT, Duration.ofSeconds(10)));
     }
 
     /** The raw value of any parameter, including those of bus implementations (e.g. {@code realtime.redis.uri}). */

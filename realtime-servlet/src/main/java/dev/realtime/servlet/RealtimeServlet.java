@@ -6,6 +6,7 @@ import dev.realtime.RealtimeException;
 import dev.realtime.internal.Engine;
 import dev.realtime.servlet.internal.ClientScript;
 import dev.realtime.servlet.internal.HttpErrors;
+import dev.realtime.servlet.internal.MalformedQuery;
 import dev.realtime.servlet.internal.Origins;
 import dev.realtime.servlet.internal.PollRequest;
 import dev.realtime.servlet.internal.PublishRequest;
@@ -89,7 +90,7 @@ public class RealtimeServlet extends HttpServlet {
         } catch (IllegalArgumentException | IllegalStateException e) {
             // e.g. a query string the container could not decode: the client's mistake, not ours
             LOG.log(System.Logger.Level.DEBUG, "refused a malformed request", e);
-            HttpErrors.send(req, resp, new RealtimeException(ErrorCode.INVALID_CHANNEL, "the request could not be read: " + e.getMessage()));
+            HttpErrors.send(req, resp, MalformedQuery.explain(req.getQueryString()));
         }
     }
 

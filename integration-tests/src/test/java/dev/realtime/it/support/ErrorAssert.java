@@ -16,6 +16,7 @@ public final class ErrorAssert {
     public static void assertError(HttpResponse<String> r, int status, String code) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         JsonObject body = Http.json(r);
         assertThat(body.getString("error")).isEqualTo(code);
         assertThat(body.getString("message")).isNotBlank();

@@ -39,6 +39,7 @@ public final class HttpErrors {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         resp.setContentType("application/json;charset=utf-8");
         resp.setHeader("Cache-Control", "no-store");
+        resp.setHeader("X-Content-Type-Options", "nosniff"); // an error body is never to be read as HTML or script
         resp.setContentLength(body.length);
         resp.getOutputStream().write(body);
     }

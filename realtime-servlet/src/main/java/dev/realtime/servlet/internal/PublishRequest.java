@@ -6,20 +6,55 @@ import dev.realtime.RealtimeException;
 import dev.realtime.internal.Engine;
 import dev.realtime.internal.Names;
 import dev.realtime.spi.Published;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** {@code POST <base>/publish?channel=a&event=e} with a JSON body: answered {@code 202 {"channel":"a","id":"17"}}. */
-public final class PublishRequest {
-    private PublishRequest() {
+/**
+ * {@code POST <base>/publish?channel=a&event=e} with a JSON body: answered {@code 202 {"channel":"a","id":"17"}}.
+ *
+ * <p>The body is read without holding a request thread (a {@link ReadListener}), within
+ * {@code realtime.publish.bodyTimeout} in all, and counts as one of its address's connections while it
+ * arrives: a client dribbling bodies on many sockets holds neither the container's threads nor more
+ * than its share of connections.
+ */
+public final class PublishRequest implements ReadListener, AsyncEnd {
+    private static final System.Logger LOG = System.getLogger(PublishRequest.class.getName());
+
+    private final Engine engine;
+    private final HttpServletRequest req;
+    private final AsyncContext async;
+    private final ServletInputStream in;
+    private final String channel;
+    private final String event;
+    private final String key;
+    private final int limit;
+    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private final byte[] buffer = new byte[8192];
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    private PublishRequest(Engine engine, HttpServletRequest req, String channel, String event, String key) throws IOException {
+        this.engine = engine;
+        this.req = req;
+        this.channel = channel;
+        this.event = event;
+        this.key = key;
+        this.limit = engine.settings().messageMaxSize;
+        this.async = req.startAsync();
+        this.in = req.getInputStream();
     }
 
     public static void handle(Engine engine, HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -35,17 +70,101 @@ public final class PublishRequest {
         String key = Names.idempotencyKey(req.getHeader("Idempotency-Key"));
         engine.checkPublishRate(req.getRemoteAddr());
         checkContentType(req.getContentType());
-
-        int limit = engine.settings().messageMaxSize;
-        if (req.getContentLengthLong() > limit) {
+        if (req.getContentLengthLong() > engine.settings().messageMaxSize) {
             throw engine.tooLarge();
         }
-        String data = engine.validData(readUtf8(req.getInputStream(), limit, engine));
-        Published p = engine.publishFromClient(
-                new ClientPublish(channel, event, data, req.getUserPrincipal(), "http", req.getRemoteAddr()), key,
-                engine.access(new ServletAccessRequest(req, "publish")));
-        resp.setStatus(HttpServletResponse.SC_ACCEPTED);
-        HttpErrors.writeJson(resp, "{\"channel\":\"" + p.channel() + "\",\"id\":\"" + p.id() + "\"}");
+        engine.takeConnection(req.getRemoteAddr());
+        PublishRequest p;
+        try {
+            p = new PublishRequest(engine, req, channel, event, key);
+        } catch (RuntimeException | IOException e) {
+            engine.releaseConnection(req.getRemoteAddr());
+            throw e;
+        }
+        p.async.setTimeout(engine.settings().publishBodyTimeout.toMillis());
+        p.async.addListener(p);
+        p.in.setReadListener(p);
+    }
+
+    @Override
+    public void onDataAvailable() throws IOException {
+        while (!finished.get() && in.isReady()) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                return; // onAllDataRead follows
+            }
+            if (body.size() + n > limit) {
+                finish(engine.tooLarge());
+                return;
+            }
+            body.write(buffer, 0, n);
+        }
+    }
+
+    @Override
+    public void onAllDataRead() {
+        if (finished.get()) {
+            return;
+        }
+        try {
+            String data = engine.validData(utf8(body.toByteArray()));
+            Published p = engine.publishFromClient(
+                    new ClientPublish(channel, event, data, req.getUserPrincipal(), "http", req.getRemoteAddr()), key,
+                    engine.access(new ServletAccessRequest(req, "publish")));
+            finish(HttpServletResponse.SC_ACCEPTED, "{\"channel\":\"" + p.channel() + "\",\"id\":\"" + p.id() + "\"}");
+        } catch (RealtimeException e) {
+            finish(e);
+        }
+    }
+
+    /** The body could not be read: it ended before its length, or its chunked framing was broken. */
+    @Override
+    public void onError(Throwable t) {
+        LOG.log(System.Logger.Level.INFO, "publish body from {0} failed to arrive: {1}", req.getRemoteAddr(), String.valueOf(t));
+        finish(new RealtimeException(ErrorCode.INVALID_JSON, "the request body did not arrive whole (it ended early or its chunked encoding is broken)"));
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        finish(new RealtimeException(ErrorCode.REQUEST_TIMEOUT, "the request body did not arrive within "
+                + engine.settings().publishBodyTimeout.toMillis() + " ms (realtime.publish.bodyTimeout)"));
+    }
+
+    @Override
+    public void release() {
+        if (released.compareAndSet(false, true)) {
+            engine.releaseConnection(req.getRemoteAddr());
+        }
+    }
+
+    private void finish(RealtimeException e) {
+        finish(e.code().status(), e.toJson());
+    }
+
+    private void finish(int status, String json) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            HttpServletResponse resp = (HttpServletResponse) async.getResponse();
+            if (!resp.isCommitted()) {
+                resp.resetBuffer();
+                resp.setStatus(status);
+                if (status >= 400) {
+                    resp.setHeader("Connection", "close"); // the rest of a refused body is not worth reading
+                }
+                HttpErrors.writeJson(resp, json);
+            }
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(System.Logger.Level.DEBUG, "publish answer not sent: {0}", String.valueOf(e));
+        } finally {
+            release();
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                // already completed by the container after an error
+            }
+        }
     }
 
     private static void checkContentType(String contentType) {
@@ -59,12 +178,8 @@ public final class PublishRequest {
                 "send the message as Content-Type: application/json" + (contentType == null ? "" : ", not " + contentType));
     }
 
-    /** Reads at most {@code limit} bytes of strict UTF-8; more is 413, invalid UTF-8 is invalid_json. */
-    private static String readUtf8(InputStream in, int limit, Engine engine) throws IOException {
-        byte[] body = in.readNBytes(limit + 1);
-        if (body.length > limit) {
-            throw engine.tooLarge();
-        }
+    /** Strict UTF-8: invalid bytes are invalid_json. */
+    private static String utf8(byte[] body) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

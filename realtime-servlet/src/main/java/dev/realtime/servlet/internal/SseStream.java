@@ -26,11 +26,19 @@ import java.util.concurrent.TimeUnit;
 public final class SseStream implements Session.Output, WriteListener, AsyncEnd {
     private static final System.Logger LOG = System.getLogger(SseStream.class.getName());
     private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * A comment line without the blank line that would end an event: invisible to every SSE parser.
+     * A client that closed its connection is only noticed when a write fails (containers do not watch
+     * an async request's socket for reads), and the first write after the close still succeeds: two
+     * probes a few seconds apart free the slot instead of two heartbeats 15 s apart.
+     */
+    private static final byte[] PROBE = ":\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Engine engine;
     private final AsyncContext async;
     private final ServletOutputStream out;
     private final long heartbeatMillis;
+    private final long probeMillis;
     private final Runnable pumpTask = this::pump;
     private Session session;
     private ScheduledFuture<?> heartbeat;
@@ -40,17 +48,22 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
     /** Open Liberty keeps a small response buffered on its first flush; a second one sends it. */
     private boolean flushedOnce;
     private boolean heartbeatDue;
+    private boolean probeDue;
     private boolean ending;
     private boolean done;
     /** Set by the container's first onWritePossible: before it, non-blocking writes are not allowed. */
     private boolean writable;
+    /** Nanos of the last event or heartbeat (heartbeats keep clients' stall timers calm). */
     private volatile long lastWrite;
+    /** Nanos of the last bytes of any kind, probes included. */
+    private volatile long lastBytes;
 
     private SseStream(Engine engine, AsyncContext async, ServletOutputStream out) {
         this.engine = engine;
         this.async = async;
         this.out = out;
         this.heartbeatMillis = engine.settings().heartbeatInterval.toMillis();
+        this.probeMillis = engine.settings().sseProbeInterval.toMillis();
         this.preamble = ("retry: " + engine.settings().sseRetry.toMillis() + "\n\n").getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -78,8 +91,9 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
             async.complete();
             return;
         }
-        long tick = Math.max(50, stream.heartbeatMillis / 4);
+        long tick = Math.max(50, Math.min(stream.heartbeatMillis / 4, stream.probeMillis / 2));
         stream.lastWrite = System.nanoTime();
+        stream.lastBytes = stream.lastWrite;
         stream.heartbeat = engine.scheduler().scheduleAtFixedRate(stream::checkHeartbeat, tick, tick, TimeUnit.MILLISECONDS);
         stream.out.setWriteListener(stream); // the container calls onWritePossible: the retry line goes first
     }
@@ -116,7 +130,10 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
                 if (next != null) {
                     out.write(next);
                     unflushed = true;
-                    lastWrite = System.nanoTime();
+                    lastBytes = System.nanoTime();
+                    if (next != PROBE) {
+                        lastWrite = lastBytes;
+                    }
                 } else if (unflushed) {
                     unflushed = false;
                     out.flush();
@@ -154,7 +171,12 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
         }
         if (heartbeatDue) {
             heartbeatDue = false;
+            probeDue = false;
             return HEARTBEAT;
+        }
+        if (probeDue) {
+            probeDue = false;
+            return PROBE;
         }
         return null;
     }
@@ -179,9 +201,13 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
     }
 
     private void checkHeartbeat() {
-        if (System.nanoTime() - lastWrite >= TimeUnit.MILLISECONDS.toNanos(heartbeatMillis)) {
+        long now = System.nanoTime();
+        boolean heartbeat = now - lastWrite >= TimeUnit.MILLISECONDS.toNanos(heartbeatMillis);
+        boolean probe = now - lastBytes >= TimeUnit.MILLISECONDS.toNanos(probeMillis);
+        if (heartbeat || probe) {
             synchronized (this) {
-                heartbeatDue = true;
+                heartbeatDue |= heartbeat;
+                probeDue |= probe;
             }
             engine.executor().execute(this::pump);
         }

@@ -48,6 +48,10 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     private static final int MAX_REFUSED_IN_A_ROW = 20;
     private final dev.realtime.internal.RateLimiter.Bucket publishRate;
     private int refusedInARow;
+    /** Set when the connection is to close once what is queued (acks, the error saying why) has been sent. */
+    private volatile CloseReason closeWhenSent;
+    /** How long a closing connection's last frames may take before it is closed anyway. */
+    private static final long CLOSE_FLUSH_MILLIS = 5_000;
     private volatile jakarta.websocket.Session ws;
     private volatile Session session;
     private volatile ScheduledFuture<?> pinger;
@@ -145,6 +149,9 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     }
 
     private void onText(String text) {
+        if (closeWhenSent != null) {
+            return; // closing: frames after the decision are neither published nor acknowledged
+        }
         JsonValue ref = null;
         String channel = null;
         try {
@@ -197,7 +204,11 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         String key = Names.idempotencyKey(string(frame, "idempotencyKey", false));
         if (!publishRate.tryAcquire(System.nanoTime())) {
             if (++refusedInARow >= MAX_REFUSED_IN_A_ROW) {
-                terminate(Session.CloseCause.POLICY_VIOLATION);
+                // acks already queued go out first, then the reason, then the close
+                RealtimeException e = engine.rateLimited();
+                session.enqueueControl(Frames.error(e.code(), e.getMessage() + "; closing the connection", ref, channel));
+                closeAfterQueued(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "publishing far over the rate limit"));
+                return;
             }
             throw engine.rateLimited();
         }
@@ -235,7 +246,10 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         Outbound o = session.poll();
         if (o == null) {
             sending.set(false);
-            if (session.hasPending()) {
+            CloseReason closing = closeWhenSent;
+            if (closing != null && !session.hasPending()) {
+                close(closing);
+            } else if (session.hasPending()) {
                 wake();
             }
             return;
@@ -246,8 +260,8 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
                 if (!result.isOK()) {
                     LOG.log(System.Logger.Level.DEBUG, "a WebSocket send failed", result.getException());
                     release();
-                } else if (session.hasPending()) {
-                    continueFromCompletion();
+                } else if (session.hasPending() || closeWhenSent != null) {
+                    continueFromCompletion(); // with nothing left, a closing connection closes there
                 }
             });
         } catch (RuntimeException e) {
@@ -302,6 +316,13 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
             case DROPPED -> new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "connection dropped by the server; resume from your last cursor");
         };
         engine.executor().execute(() -> close(reason));
+    }
+
+    private void closeAfterQueued(CloseReason reason) {
+        closeWhenSent = reason;
+        wake();
+        // a client that stopped reading cannot hold the connection open by not taking its last frames
+        engine.scheduler().schedule(() -> engine.executor().execute(() -> close(reason)), CLOSE_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void close(CloseReason reason) {

@@ -33,6 +33,11 @@ export interface ConnectOptions {
   pingInterval?: number;
   /** WebSocket: stalled when nothing arrives this long after a ping. Default 10000. */
   pingTimeout?: number;
+  /**
+   * Back online (the `window`'s `online` event): a WebSocket believed open must answer a ping within
+   * this, or it reconnects at once; SSE and long-poll requests are reopened from the cursor. Default 3000.
+   */
+  onlineCheckTimeout?: number;
   /** Long-poll hold time asked of the server. Default 25000. */
   pollTimeout?: number;
   /** Extra wait before a held poll counts as stalled. Default 10000. */
@@ -51,6 +56,13 @@ export interface ConnectOptions {
   publishRetryDelay?: number;
   /** Message ids remembered per channel to drop duplicates. Default 1000. */
   dedupWindow?: number;
+  /**
+   * Channels per connection, as the server's `realtime.channels.max` (default 64). A subscription
+   * beyond it is refused alone: its `ready` rejects and an `error` event names it with
+   * `too_many_channels`; the other channels keep flowing. A lower limit answered by the server is
+   * learnt the same way on SSE and long-polling (the newest channels are refused). Default 64.
+   */
+  maxChannels?: number;
   /** Fetch a starting cursor for subscriptions without `since`, so they resume after a drop. Default true. */
   anchor?: boolean;
   /** Send cookies with cross-origin HTTP requests. Default false. */
@@ -91,7 +103,11 @@ export interface RealtimeEventMap {
 }
 
 export class RealtimeError extends Error {
-  /** Protocol error code, e.g. `invalid_channel`, `forbidden`, `connection_lost`, `timeout`. */
+  /**
+   * Protocol error code, e.g. `invalid_channel`, `forbidden`, `too_many_channels`, or a client code:
+   * `connection_lost`, `timeout`, `connect_failed` (every allowed transport failed before ever opening;
+   * the client keeps trying), `handler_error`.
+   */
   code: string;
   /** HTTP status, when the error came from an HTTP answer. */
   status?: number;

@@ -30,6 +30,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
   sseStallTimeout: undefined, // default: 2 x heartbeatInterval
   pingInterval: 25000, // WebSocket: send a ping frame after this long without a frame
   pingTimeout: 10000, // ... and give up if nothing arrives within this
+  onlineCheckTimeout: 3000, // back online: a WebSocket believed open must answer a ping within this
   pollTimeout: 25000, // long-poll hold time asked of the server
   pollGrace: 10000, // extra time before a held poll counts as stalled
   reconnectDelay: 1000, // backoff base (an SSE `retry:` value replaces it)
@@ -39,6 +40,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
   publishRetries: 3, // HTTP publish retries on network errors, 429 and 5xx
   publishRetryDelay: 500, // backoff base between those retries
   dedupWindow: 1000, // ids remembered per channel (server history: 1,000)
+  maxChannels: 64, // channels per connection (the server's realtime.channels.max); more are refused one by one
   anchor: true, // fetch a starting cursor for subscriptions without `since`
   withCredentials: false, // send cookies on cross-origin SSE / poll / publish
 });
@@ -387,6 +389,17 @@ class WebSocketTransport {
     return true;
   }
 
+  /**
+   * Back online with a socket believed open: it may have died silently while
+   * offline, so a ping must be answered soon or the transport reconnects.
+   */
+  check() {
+    if (!this.opened || this.closed) return;
+    clearTimeout(this.idleTimer);
+    this._send({ type: 'ping' });
+    this.idleTimer = setTimeout(() => this._fail({ opened: true, stalled: true }), this.client.options.onlineCheckTimeout);
+  }
+
   _armIdle() {
     const o = this.client.options;
     clearTimeout(this.idleTimer);
@@ -602,6 +615,11 @@ class HttpTransport {
     return false;
   }
 
+  /** Back online: a held request may be dead without knowing it; reopen it from the cursor. */
+  check() {
+    if (!this.closed) this.client._scheduleRestart();
+  }
+
   _cleanup() {
     this.closed = true;
     clearTimeout(this.timer);
@@ -687,6 +705,10 @@ class SseTransport extends HttpTransport {
   _httpError(err) {
     const c = this.client;
     if (err.code === 'invalid_cursor') c._tracker.reset();
+    if (err.code === 'too_many_channels' && c._tooManyChannels(this.channels.length)) {
+      this._fail({ opened: true }); // reconnect at once with the channels that remain
+      return;
+    }
     if (err.status && err.status < 500 && err.status !== 404 && err.status !== 405) c._emitError(err);
     this._fail({ opened: false, error: err });
   }
@@ -746,6 +768,10 @@ class LongPollTransport extends HttpTransport {
       } catch (e) {
         if (this.closed) return;
         if (e && e.code === 'invalid_cursor') c._tracker.reset();
+        if (e && e.code === 'too_many_channels' && c._tooManyChannels(this.channels.length)) {
+          this._fail({ opened: true }); // poll again at once with the channels that remain
+          return;
+        }
         if (e && e.status && e.status < 500 && e.status !== 404 && e.status !== 405) c._emitError(e);
         this._fail({ opened: this.opened, error: e });
         return;
@@ -803,7 +829,11 @@ export class RealtimeClient extends EventTarget {
     // back online: reconnect now instead of waiting out the backoff
     this._window = options.window !== undefined ? options.window : globalThis.window;
     this._onOnline = () => {
-      if (this._closed || this._transport) return;
+      if (this._closed) return;
+      if (this._transport) {
+        this._transport.check();
+        return;
+      }
       clearTimeout(this._timer);
       this._attempt = 0;
       this._start();
@@ -846,6 +876,13 @@ export class RealtimeClient extends EventTarget {
     let sub = this._subs.get(channel);
     if (sub) {
       sub.handlers.add(handler);
+    } else if (this._subs.size >= this._channelLimit()) {
+      // refused alone: on SSE and long-polling one channel too many would fail the whole request
+      const err = new RealtimeError('too_many_channels', `a connection may subscribe to at most ${this._channelLimit()} channels`, { channel });
+      this._emitError(err);
+      const ready = Promise.reject(err);
+      ready.catch(() => {}); // reported as an error event; awaiting ready is optional
+      return { channel, ready, unsubscribe: () => {} };
     } else {
       sub = { handlers: new Set([handler]), active: false };
       this._subs.set(channel, sub);
@@ -872,6 +909,26 @@ export class RealtimeClient extends EventTarget {
     this._tracker.add(channel, since);
     sub.active = true;
     if (this._transport) this._transport.addChannel(channel);
+  }
+
+  _channelLimit() {
+    return Math.min(this.options.maxChannels, this._serverMaxChannels || Infinity);
+  }
+
+  /**
+   * The server refused a request of `count` channels as too many (its limit
+   * is below `maxChannels`): keep the oldest subscriptions within its limit,
+   * refuse the newest one by one, and let the transport reconnect with the rest.
+   */
+  _tooManyChannels(count) {
+    if (count <= 1) return false;
+    this._serverMaxChannels = Math.min(count - 1, this._serverMaxChannels || Infinity);
+    const excess = [...this._subs.keys()].slice(this._serverMaxChannels);
+    for (const channel of excess) {
+      this.unsubscribe(channel);
+      this._emitError(new RealtimeError('too_many_channels', `the server allows at most ${this._serverMaxChannels} channels per connection`, { channel }));
+    }
+    return excess.length > 0;
   }
 
   _removeHandler(channel, handler) {
@@ -1037,6 +1094,12 @@ export class RealtimeClient extends EventTarget {
       // full round through all of them backs off before starting again
       this._index = (this._index + 1) % this._transports.length;
       delay = this._index === 0 ? this._backoff(o.reconnectDelay) : 0;
+      if (this._index === 0 && !this._everOpened) {
+        // every allowed transport failed before ever opening: say so, then keep trying
+        const cause = info.error;
+        this._emitError(new RealtimeError('connect_failed', `could not connect with ${this._transports.join(', ')}` +
+          (cause && cause.message ? `: ${cause.message}` : info.reason ? `: ${info.reason}` : ''), { cause }));
+      }
     } else {
       delay = this._backoff(info.retry !== undefined ? info.retry : o.reconnectDelay);
     }
@@ -1050,6 +1113,9 @@ export class RealtimeClient extends EventTarget {
   }
 
   _gap(channel) {
+    // after a gap the server's ids may start again (history lost, a new
+    // epoch): ids remembered from before would drop new messages silently
+    this._dedup.forget(channel);
     if (this._subs.has(channel)) this._emit('gap', { channel });
   }
 
