@@ -12,6 +12,8 @@ public enum ErrorCode {
     TOO_MANY_CHANNELS(400),
     /** WebSocket only: a frame that is JSON but not a valid protocol frame. */
     INVALID_FRAME(400),
+    /** A WebSocket upgrade with a missing or malformed handshake header (extension, see docs/protocol.md). */
+    INVALID_HANDSHAKE(400),
     FORBIDDEN(403),
     NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),

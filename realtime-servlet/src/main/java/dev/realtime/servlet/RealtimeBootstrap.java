@@ -4,12 +4,15 @@ import dev.realtime.Realtime;
 import dev.realtime.internal.Engine;
 import dev.realtime.internal.Engines;
 import dev.realtime.internal.Settings;
+import dev.realtime.servlet.internal.WebSockets;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 
 /**
  * Starts realtime with the web application and stops it with it. Declared in the jar's
@@ -23,9 +26,20 @@ import java.util.Collections;
 public class RealtimeBootstrap implements ServletContextListener {
     private static final System.Logger LOG = System.getLogger(RealtimeBootstrap.class.getName());
 
+    /** Whether this listener started the engine: only that one stops it. */
+    private boolean started;
+
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext ctx = event.getServletContext();
+        if (ctx.getAttribute(Realtime.ATTRIBUTE) != null) {
+            // e.g. declared in web.xml and read again from the jar's web-fragment.xml (Payara does, even
+            // under metadata-complete): one engine per application
+            LOG.log(System.Logger.Level.INFO, "realtime is already started in this application; "
+                    + getClass().getName() + " declared a second time does nothing");
+            return;
+        }
+        started = true;
         Settings settings = new Settings(ctx::getInitParameter);
         warnAboutUnknownParameters(ctx);
         String name = ctx.getContextPath().isEmpty() ? "" : ctx.getContextPath().replace('/', '-');
@@ -43,10 +57,31 @@ public class RealtimeBootstrap implements ServletContextListener {
                         + "/{poll,sse,ws,publish}");
             }
         }
+        installWebSocket(ctx);
+    }
+
+    /** WebSocket at {@code /ws} under every mapping of the servlet, ours or the application's. */
+    private static void installWebSocket(ServletContext ctx) {
+        List<String> mappings = new ArrayList<>();
+        for (ServletRegistration r : ctx.getServletRegistrations().values()) {
+            if (RealtimeServlet.class.getName().equals(r.getClassName())) {
+                mappings.addAll(r.getMappings());
+            }
+        }
+        try {
+            WebSockets.install(ctx, mappings);
+        } catch (NoClassDefFoundError e) {
+            LOG.log(System.Logger.Level.INFO, "this container has no WebSocket API: realtime serves SSE and long-polling,"
+                    + " and its clients fall back to them");
+        }
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        if (!started) {
+            return;
+        }
+        started = false;
         ServletContext ctx = event.getServletContext();
         Object engine = ctx.getAttribute(Realtime.ATTRIBUTE);
         ctx.removeAttribute(Realtime.ATTRIBUTE);

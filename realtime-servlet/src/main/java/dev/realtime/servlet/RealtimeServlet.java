@@ -75,7 +75,6 @@ public class RealtimeServlet extends HttpServlet {
                 }
                 case "/ws" -> {
                     if (allow(req, "GET")) {
-                        origins.checkWrite(req);
                         WsUpgrade.upgrade(engine, req, resp);
                     }
                 }

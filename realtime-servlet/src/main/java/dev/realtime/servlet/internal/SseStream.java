@@ -45,6 +45,8 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
     /** Guarded by this: the retry line still to write, unflushed bytes, a heartbeat due, the end. */
     private byte[] preamble;
     private boolean unflushed;
+    /** Open Liberty keeps a small response buffered on its first flush; a second one sends it. */
+    private boolean flushedOnce;
     private boolean heartbeatDue;
     private boolean probeDue;
     private boolean ending;
@@ -135,6 +137,12 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
                 } else if (unflushed) {
                     unflushed = false;
                     out.flush();
+                    if (!flushedOnce) {
+                        flushedOnce = true;
+                        if (out.isReady()) {
+                            out.flush();
+                        }
+                    }
                 } else {
                     if (ending) {
                         finish();

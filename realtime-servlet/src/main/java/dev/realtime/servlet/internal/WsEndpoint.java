@@ -77,12 +77,20 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
             ws.addMessageHandler(String.class, new MessageHandler.Whole<String>() {
                 @Override
                 public void onMessage(String text) {
-                    onText(text);
+                    if (Utf8.length(text, engine.settings().wsMaxFrameSize) > engine.settings().wsMaxFrameSize) {
+                        tooBig();
+                    } else {
+                        onText(text);
+                    }
                 }
             });
             ws.addMessageHandler(ByteBuffer.class, new MessageHandler.Whole<ByteBuffer>() {
                 @Override
                 public void onMessage(ByteBuffer bytes) {
+                    if (bytes.remaining() > engine.settings().wsMaxFrameSize) {
+                        tooBig();
+                        return;
+                    }
                     session.enqueueControl(Frames.error(ErrorCode.INVALID_FRAME, "binary frames are not part of the protocol; send JSON text frames", null, null));
                 }
             });
@@ -94,6 +102,33 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         }
         long every = engine.settings().wsPingInterval.toMillis();
         pinger = engine.scheduler().scheduleAtFixedRate(() -> engine.executor().execute(this::ping), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Most containers close with 1009 themselves (setMaxTextMessageBufferSize); Undertow ignores that
+     * setting and delivers the whole frame, so the limit is also the library's.
+     */
+    private void tooBig() {
+        engine.executor().execute(() -> close(new CloseReason(CloseReason.CloseCodes.TOO_BIG,
+                "frame larger than " + engine.settings().wsMaxFrameSize + " bytes")));
+    }
+
+    /**
+     * A handshake the checks refused after the container had already accepted it (a deployed or
+     * annotated endpoint cannot answer its handshake with a body): the error frame, then the close.
+     */
+    public static void refuse(jakarta.websocket.Session ws, RealtimeException e) {
+        CloseReason.CloseCode code = switch (e.code()) {
+            case SHUTTING_DOWN -> CloseReason.CloseCodes.GOING_AWAY;
+            case RATE_LIMITED, OVERLOADED -> CloseReason.CloseCodes.TRY_AGAIN_LATER;
+            default -> CloseReason.CloseCodes.VIOLATED_POLICY;
+        };
+        try {
+            ws.getBasicRemote().sendText(Frames.error(e.code(), e.getMessage(), null, null));
+            ws.close(new CloseReason(code, e.code().code()));
+        } catch (IOException | RuntimeException x) {
+            LOG.log(System.Logger.Level.DEBUG, "refusing a WebSocket failed", x);
+        }
     }
 
     /** Called at the handshake: takes a connection slot, or refuses with the HTTP error. */

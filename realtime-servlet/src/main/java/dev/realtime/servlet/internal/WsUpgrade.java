@@ -1,10 +1,8 @@
 package dev.realtime.servlet.internal;
 
-import dev.realtime.ChannelAccess;
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
 import dev.realtime.internal.Engine;
-import dev.realtime.internal.Since;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.DeploymentException;
@@ -12,13 +10,14 @@ import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Upgrades {@code <base>/ws} from the servlet (WebSocket 2.1's {@code upgradeHttpToWebSocket}) rather
- * than through a fixed {@code @ServerEndpoint} path: the path follows {@code realtime.basePath}, and
- * a bad request is refused with the protocol's JSON error before the handshake.
+ * Upgrades {@code <base>/ws} from the servlet (WebSocket 2.1's {@code upgradeHttpToWebSocket}) on the
+ * containers where that works (Tomcat, Jetty): the path follows the servlet's mapping, and a refused
+ * handshake is answered with the protocol's JSON error. Elsewhere the container upgrades the request
+ * itself through the endpoint deployed by {@link WebSockets}, and this class only answers what
+ * reaches the servlet anyway.
  */
 public final class WsUpgrade {
     private WsUpgrade() {
@@ -28,23 +27,12 @@ public final class WsUpgrade {
         if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
             throw new RealtimeException(ErrorCode.UPGRADE_REQUIRED, "this is the WebSocket endpoint: connect with a WebSocket client");
         }
-        List<String> channels = Requests.channels(req, false, engine.settings().channelsMax);
-        Since since = Requests.since(req.getParameter("since"));
-        if (engine.isClosing()) {
-            throw new RealtimeException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; retry shortly");
-        }
-        ServerContainer container = (ServerContainer) req.getServletContext().getAttribute(ServerContainer.class.getName());
+        ServerContainer container = WebSockets.container(req.getServletContext());
         if (container == null) {
             throw new RealtimeException(ErrorCode.NOT_FOUND, "this container offers no WebSocket support; use sse or poll");
         }
-        ChannelAccess access = engine.access(new ServletAccessRequest(req, "websocket"));
-        for (String channel : channels) {
-            if (!access.maySubscribe(channel)) {
-                throw new RealtimeException(ErrorCode.FORBIDDEN, "you may not subscribe to " + channel);
-            }
-        }
-        WsEndpoint endpoint = new WsEndpoint(engine, channels, since, req.getUserPrincipal(), req.getRemoteAddr());
-        endpoint.open(access); // connection limits are checked before the handshake, so refusals are HTTP errors
+        WsHandshake.checkHeaders(req);
+        WsEndpoint endpoint = WsHandshake.prepare(engine, req); // refusals are HTTP errors, before the handshake
         ServerEndpointConfig config = ServerEndpointConfig.Builder
                 .create(WsEndpoint.class, req.getServletPath() + req.getPathInfo())
                 .configurator(new ServerEndpointConfig.Configurator() {
@@ -56,12 +44,13 @@ public final class WsUpgrade {
                 .build();
         try {
             container.upgradeHttpToWebSocket(req, resp, config, Map.of());
-        } catch (DeploymentException e) {
+        } catch (DeploymentException | IOException | RuntimeException e) {
             endpoint.abandon();
-            throw new IOException("WebSocket upgrade failed", e);
-        } catch (IOException | RuntimeException e) {
+            throw new RealtimeException(ErrorCode.INVALID_HANDSHAKE, "the WebSocket handshake could not be completed");
+        }
+        if (resp.getStatus() >= HttpServletResponse.SC_BAD_REQUEST) {
+            // the container refused the handshake itself: the slot goes back now, not at the 30 s reaper
             endpoint.abandon();
-            throw e;
         }
     }
 }

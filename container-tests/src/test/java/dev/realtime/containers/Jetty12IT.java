@@ -1,0 +1,7 @@
+package dev.realtime.containers;
+
+class Jetty12IT extends ProtocolChecks {
+    Jetty12IT() {
+        super(Servers.jetty("jetty12", "jetty-home-12.1.5"));
+    }
+}

@@ -1,0 +1,7 @@
+package dev.realtime.containers;
+
+class PayaraMicro6IT extends ProtocolChecks {
+    PayaraMicro6IT() {
+        super(Servers.payaraMicro("payara6"));
+    }
+}

@@ -1,0 +1,7 @@
+package dev.realtime.containers;
+
+class WildFly39IT extends ProtocolChecks {
+    WildFly39IT() {
+        super(Servers.wildFly("wildfly39", "wildfly-39.0.1.Final"));
+    }
+}
