@@ -1,30 +1,18 @@
 package dev.realtime.servlet.internal;
 
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
+import jakarta.servlet.AsyncContext;
 
-/** An {@link AsyncListener} for which completion, timeout and error all mean the same: the request is over. */
-interface AsyncEnd extends AsyncListener {
+/**
+ * What an asynchronous request holds until it is over; completion, timeout and error all end it.
+ * The container sees it through an {@link AsyncEndListener}, never as a listener itself.
+ */
+interface AsyncEnd {
 
     /** Releases what the request held. May be called more than once. */
     void release();
 
-    @Override
-    default void onComplete(AsyncEvent event) {
+    /** The container timed the request out; by default it is simply over. */
+    default void timedOut(AsyncContext async) {
         release();
-    }
-
-    @Override
-    default void onTimeout(AsyncEvent event) {
-        release();
-    }
-
-    @Override
-    default void onError(AsyncEvent event) {
-        release();
-    }
-
-    @Override
-    default void onStartAsync(AsyncEvent event) {
     }
 }

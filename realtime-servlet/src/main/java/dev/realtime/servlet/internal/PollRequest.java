@@ -8,7 +8,6 @@ import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -53,7 +52,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
         async.setTimeout(timeout + 30_000); // our own timer answers first; this only reclaims a stuck request
         PollRequest poll = new PollRequest(engine, async);
         poll.sinceCursor = since instanceof Since.After ? req.getParameter("since") : null;
-        async.addListener(poll);
+        async.addListener(AsyncEndListener.of(poll));
         try {
             poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(),
                     engine.access(new ServletAccessRequest(req, "poll")));
@@ -168,8 +167,8 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     }
 
     @Override
-    public void onTimeout(AsyncEvent event) {
+    public void timedOut(AsyncContext async) {
         release();
-        event.getAsyncContext().complete();
+        async.complete();
     }
 }

@@ -7,7 +7,6 @@ import dev.realtime.internal.Engine;
 import dev.realtime.internal.Names;
 import dev.realtime.spi.Published;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -82,7 +81,7 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
             throw e;
         }
         p.async.setTimeout(engine.settings().publishBodyTimeout.toMillis());
-        p.async.addListener(p);
+        p.async.addListener(AsyncEndListener.of(p));
         p.in.setReadListener(p);
     }
 
@@ -125,7 +124,7 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
     }
 
     @Override
-    public void onTimeout(AsyncEvent event) {
+    public void timedOut(AsyncContext async) {
         finish(new RealtimeException(ErrorCode.REQUEST_TIMEOUT, "the request body did not arrive within "
                 + engine.settings().publishBodyTimeout.toMillis() + " ms (realtime.publish.bodyTimeout)"));
     }

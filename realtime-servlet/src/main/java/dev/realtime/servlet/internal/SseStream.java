@@ -78,7 +78,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
         AsyncContext async = req.startAsync();
         async.setTimeout(0);
         SseStream stream = new SseStream(engine, async, resp.getOutputStream());
-        async.addListener(stream);
+        async.addListener(AsyncEndListener.of(stream));
         try {
             stream.session = engine.open(stream, Integer.MAX_VALUE, req.getRemoteAddr(),
                     engine.access(new ServletAccessRequest(req, "sse")));
