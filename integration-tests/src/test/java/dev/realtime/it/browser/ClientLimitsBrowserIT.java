@@ -17,8 +17,8 @@ import java.net.URL;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
+import static dev.realtime.it.browser.GapBrowserIT.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -116,15 +116,5 @@ class ClientLimitsBrowserIT {
     @SuppressWarnings("unchecked")
     static List<Object> list(ChromeDriver page, String expression) {
         return (List<Object>) page.executeScript("return " + expression);
-    }
-
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + 20_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

@@ -120,6 +120,7 @@ class GapBrowserIT {
         return new ArrayList<>((List<String>) page.executeScript("return window.gaps"));
     }
 
+    /** Polls the condition every 50 ms for up to 20 s (the browser tests share it). */
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + 20_000_000_000L;
         while (!condition.getAsBoolean()) {
