@@ -30,6 +30,7 @@ import java.util.function.Function;
  * after the subscription went live is lost, and nothing is delivered twice.
  */
 public final class Session {
+    private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
     /** The transport side of a session. Both methods are called on library threads, never while blocking I/O. */
     public interface Output {
@@ -253,14 +254,19 @@ public final class Session {
     }
 
     /**
-     * Replays in the background (after a bus resync, or when the reader caught up). If the bus is
-     * down, tries again shortly: the channel keeps holding its live messages meanwhile.
+     * Replays in the background (after a bus resync, or when the reader caught up). If the replay
+     * fails, whatever the reason (the bus down, or refusing a command while it restarts), it is tried
+     * again shortly: the channel keeps holding its live messages meanwhile, and a replay given up
+     * would hold them for good.
      */
     private void replayLater(ChannelState state, long delayMillis) {
         Runnable run = () -> {
             try {
                 replay(state, null, null, 0, true); // from wherever the channel stands when the replay starts
-            } catch (BusUnavailableException e) {
+            } catch (RuntimeException e) {
+                if (!(e instanceof BusUnavailableException)) {
+                    LOG.log(System.Logger.Level.WARNING, "replaying channel " + state.name + " failed; retrying in 1 s: " + e);
+                }
                 synchronized (this) {
                     if (state.gone || closed) {
                         return;

@@ -419,6 +419,34 @@ class SessionTest {
         assertThat(got).containsExactly("1", "2");
     }
 
+    /**
+     * A background replay that fails for any reason (here: a bus that refuses a command, as a Redis
+     * still loading its data does) is retried: a channel left replaying holds its live messages for
+     * good, a stall with neither messages nor a gap.
+     */
+    @Test
+    void aResyncReplayThatFailsOtherwiseIsRetriedAndNothingIsLost() throws Exception {
+        FlakyBus bus = new FlakyBus(new MemoryBusProvider().create(ctx));
+        Engine e = new Engine(new Settings(Map.<String, String>of()::get), bus, ctx.clock(), ctx.scheduler(), new DirectExecutor(), false);
+        toClose.add(e);
+        Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
+        s.subscribeAll(List.of("a"), Since.NOW);
+        e.publishJson("a", null, "1");
+
+        bus.refusal = new IllegalStateException("the bus refused a command (test)");
+        bus.resyncAll(); // the replay fails with something other than BusUnavailableException
+        bus.publishUnseen("a", "2"); // stored, but its live delivery was lost
+        bus.refusal = null;
+        e.publishJson("a", null, "3"); // live, held while the channel replays
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> got = new ArrayList<>();
+        while (got.size() < 3 && System.nanoTime() < deadline) {
+            got.addAll(data(s));
+            Thread.sleep(50);
+        }
+        assertThat(got).containsExactly("1", "2", "3");
+    }
+
     @Test
     void whenTheBusLosesItsDataEveryChannelOfASessionGetsAGapAndWhatFollows() {
         AmnesicBus bus = new AmnesicBus(() -> new MemoryBusProvider().create(ctx));
@@ -456,6 +484,8 @@ class SessionTest {
         final MessageBus inner;
         final List<dev.realtime.spi.BusListener> listeners = new CopyOnWriteArrayList<>();
         volatile boolean down;
+        /** Thrown by every call while set: a failure that is not the bus being unavailable. */
+        volatile RuntimeException refusal;
 
         FlakyBus(MessageBus inner) {
             this.inner = inner;
@@ -472,6 +502,10 @@ class SessionTest {
         private void check() {
             if (down) {
                 throw new dev.realtime.spi.BusUnavailableException("down (test)");
+            }
+            RuntimeException r = refusal;
+            if (r != null) {
+                throw r;
             }
         }
 

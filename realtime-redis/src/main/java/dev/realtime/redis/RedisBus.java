@@ -454,6 +454,8 @@ final class RedisBus implements MessageBus {
                 return (List<Object>) list;
             }
             return List.of(result);
+        } catch (io.lettuce.core.RedisLoadingException | io.lettuce.core.RedisBusyException e) {
+            throw unavailable(e); // a Redis still loading its data, or busy with a script: back shortly
         } catch (RedisCommandExecutionException e) {
             throw new IllegalStateException("Redis refused a realtime bus script: " + e.getMessage(), e);
         } catch (RedisException e) {
