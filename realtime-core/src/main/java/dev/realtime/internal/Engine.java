@@ -49,6 +49,7 @@ public final class Engine implements Realtime, AutoCloseable {
     private final Map<String, AtomicInteger> connectionsByAddress = new ConcurrentHashMap<>();
     private final RateLimiter httpPublishRate;
     private final ScheduledFuture<?> sweeper;
+    private final ParkedPolls parkedPolls;
     private volatile Authorizer authorizer = request -> ChannelAccess.ALL;
     private volatile Jsonb jsonb;
     private volatile boolean closing;
@@ -65,7 +66,8 @@ public final class Engine implements Realtime, AutoCloseable {
         this.drains = new Drains(executor, settings.ioThreads);
         this.ownsThreads = ownsThreads;
         this.httpPublishRate = new RateLimiter(settings.publishRate);
-        this.sweeper = scheduler.scheduleWithFixedDelay(() -> httpPublishRate.sweep(System.nanoTime()), 1, 1, TimeUnit.MINUTES);
+        this.parkedPolls = new ParkedPolls(this, settings.pollLinger.toMillis(), settings.connectionsMax);
+        this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Threads that must have ended when {@link #close()} returns (a pool's termination comes slightly before). */
@@ -148,6 +150,41 @@ public final class Engine implements Realtime, AutoCloseable {
 
     public void releaseConnection(String address) {
         release(address);
+    }
+
+    private long lastRateSweep = System.nanoTime();
+
+    /** Once a second: parked long-polls past their linger time; once a minute: idle publish-rate buckets. */
+    private void sweep() {
+        parkedPolls.sweep();
+        long now = System.nanoTime();
+        if (now - lastRateSweep >= TimeUnit.MINUTES.toNanos(1)) {
+            lastRateSweep = now;
+            httpPublishRate.sweep(now);
+        }
+    }
+
+    /** Long-poll sessions kept between polls. */
+    public ParkedPolls parkedPolls() {
+        return parkedPolls;
+    }
+
+    /** A session parked between polls stops counting as a connection (of the node and of its address). */
+    boolean detach(Session session) {
+        if (sessions.remove(session)) {
+            release(session.address());
+            return true;
+        }
+        return false;
+    }
+
+    /** A parked session taken over by a poll counts again, within the limits; false when over them. */
+    boolean reattach(Session session) {
+        if (closing || sessions.size() >= settings.connectionsMax || !take(session.address())) {
+            return false;
+        }
+        sessions.add(session);
+        return true;
     }
 
     void forget(Session session) {
@@ -312,6 +349,7 @@ public final class Engine implements Realtime, AutoCloseable {
                 LOG.log(System.Logger.Level.DEBUG, "closing a session failed", e);
             }
         }
+        parkedPolls.closeAll();
         try {
             bus.close();
         } catch (RuntimeException e) {

@@ -60,7 +60,8 @@ public final class Session {
 
     private final Engine engine;
     private final MessageBus bus;
-    private final Output output;
+    /** The transport; replaced when a long-poll session is parked between polls and taken over by the next one. */
+    private volatile Output output;
     private final String address;
     private final ChannelAccess access;
     private final Map<String, ChannelState> channels = new LinkedHashMap<>();
@@ -398,6 +399,28 @@ public final class Session {
 
     public synchronized boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Whether a long-poll session can be kept for the next poll: open, and every channel live (a
+     * channel still replaying, or held back by the answer's size, is picked up by the full path).
+     */
+    synchronized boolean resumable() {
+        if (closed || released || suspendedReplays > 0) {
+            return false;
+        }
+        for (ChannelState s : channels.values()) {
+            if (s.replaying) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Hands the session to another transport object (see {@link ParkedPolls}), with a fresh replay budget. */
+    synchronized void attach(Output output, int replayBudget) {
+        this.output = output;
+        this.replayBudget = replayBudget;
     }
 
     /** Ends the session: leaves every channel and forgets the queue. Safe to call more than once. */
