@@ -4,6 +4,7 @@ import dev.realtime.ChannelAccess;
 import dev.realtime.ErrorCode;
 import dev.realtime.Message;
 import dev.realtime.RealtimeException;
+import dev.realtime.internal.metrics.Transport;
 import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusSubscription;
 import dev.realtime.spi.BusUnavailableException;
@@ -39,6 +40,11 @@ public final class Session {
 
         /** The session is over: close the connection the way the transport does for this cause. */
         void terminate(CloseCause cause);
+
+        /** The transport, for the meters. */
+        default Transport transport() {
+            return Transport.LOCAL;
+        }
     }
 
     public enum CloseCause {
@@ -426,12 +432,17 @@ public final class Session {
 
     /** Closes the session and tells the transport to close its connection. */
     void terminate(CloseCause cause) {
+        engine.metrics().disconnected(cause);
         output.terminate(cause); // first: a long-poll answers with what is queued and the cursor that covers it
         close();
     }
 
     String address() {
         return address;
+    }
+
+    Transport transport() {
+        return output.transport();
     }
 
     public ChannelAccess access() {
@@ -532,7 +543,7 @@ public final class Session {
                                 suspend(state); // history still holds the rest: continue once the reader caught up
                                 return;
                             }
-                            deliver(state, m);
+                            deliver(state, m, false);
                             replayBudget--;
                         }
                     }
@@ -628,10 +639,15 @@ public final class Session {
         replayLater(state, 0);
     }
 
-    /** Under the session lock. */
+    /** Under the session lock: a live message (or one held while its channel replayed). */
     private void deliver(ChannelState state, Message m) {
+        deliver(state, m, true);
+    }
+
+    /** Under the session lock; {@code live} is false for a message read from history. */
+    private void deliver(ChannelState state, Message m, boolean live) {
         setPosition(state, m.position());
-        enqueue(new Outbound.Delivery(m, cursor()));
+        enqueue(new Outbound.Delivery(m, cursor(), live));
     }
 
     /** Under the session lock: queue an item, apply the slow-consumer policy, wake the transport. */
@@ -668,6 +684,7 @@ public final class Session {
         }
         Outbound.Delivery dropped = (Outbound.Delivery) queue.pollFirst();
         if (dropped != null) {
+            engine.metrics().droppedOldest();
             queuedBytes -= dropped.weight();
             String channel = dropped.message().channel();
             Outbound.Gap gap = new Outbound.Gap(channel);
