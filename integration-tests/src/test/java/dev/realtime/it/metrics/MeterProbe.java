@@ -8,10 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import jakarta.servlet.ServletContext;
-import jakarta.servlet.ServletContextEvent;
-import jakarta.servlet.ServletContextListener;
-import jakarta.servlet.annotation.WebListener;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,14 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Test-only, packed into the metrics WARs with Micrometer in WEB-INF/lib. The listener hands realtime
- * the application's own {@link SimpleMeterRegistry} through the context attribute (before realtime
- * starts: web.xml and annotated listeners come before the fragment's); {@code GET /test/meters}
+ * Test-only, packed into the metrics WARs with Micrometer in WEB-INF/lib (with {@link AppRegistry}
+ * where the application hands realtime its own registry): {@code GET /test/meters}
  * lists every {@code realtime.*} meter of a registry as lines {@code name{tag=v,...} value}
  * ({@code ?registry=global} for Micrometer's global one); {@code POST /test/meters} binds realtime to
- * a fresh registry through {@link Realtime#bindMeterRegistry}. When the application stops (after
- * realtime, listeners stop in reverse), the number of realtime meters left in its registry goes to
- * the system property {@code realtime.it.metersLeft<context>}.
+ * a fresh registry through {@link Realtime#bindMeterRegistry}.
  */
 public final class MeterProbe {
     static final String REGISTRY = "test.registry";
@@ -48,24 +41,6 @@ public final class MeterProbe {
                 .map(File::new)
                 .filter(f -> f.getName().endsWith(".jar") && java.util.Arrays.stream(JARS).anyMatch(f.getName()::startsWith))
                 .toArray(File[]::new);
-    }
-
-    /** Hands realtime the application's registry. */
-    @WebListener
-    public static class AppRegistry implements ServletContextListener {
-        @Override
-        public void contextInitialized(ServletContextEvent event) {
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            event.getServletContext().setAttribute(Realtime.METER_REGISTRY_ATTRIBUTE, registry);
-            event.getServletContext().setAttribute(REGISTRY, registry);
-        }
-
-        @Override
-        public void contextDestroyed(ServletContextEvent event) {
-            ServletContext ctx = event.getServletContext();
-            MeterRegistry registry = (MeterRegistry) ctx.getAttribute(REGISTRY);
-            System.setProperty("realtime.it.metersLeft" + ctx.getContextPath(), Long.toString(realtimeMeters(registry).size()));
-        }
     }
 
     @WebServlet("/test/meters")

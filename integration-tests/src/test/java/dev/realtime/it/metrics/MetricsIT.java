@@ -49,7 +49,7 @@ class MetricsIT {
         return Deployments.war("metrics", Map.of(
                         "realtime.sse.probeInterval", "200ms",
                         "realtime.publish.rate", "100000"))
-                .addClasses(MeterProbe.class, MeterProbe.AppRegistry.class, MeterProbe.Meters.class)
+                .addClasses(MeterProbe.class, AppRegistry.class, MeterProbe.Meters.class)
                 .addAsLibraries(MeterProbe.micrometerJars());
     }
 

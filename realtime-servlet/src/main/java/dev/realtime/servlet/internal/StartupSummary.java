@@ -24,7 +24,7 @@ public final class StartupSummary {
             }
         }
         return "realtime started in " + (ctx.getContextPath().isEmpty() ? "/" : ctx.getContextPath())
-                + ": bus " + engine.busName() + " (" + engine.busReason() + ", epoch " + engine.bus().epoch() + ")"
+                + ": bus " + engine.busName() + ", epoch " + engine.bus().epoch() + " (" + engine.busReason() + ")"
                 + "; endpoints " + (mappings.isEmpty() ? "none mapped" : String.join(", ", mappings))
                 + " {poll,sse,ws,publish" + (s.healthEnabled ? ",health" : "") + "}"
                 + "; WebSocket " + webSocket(ctx)
