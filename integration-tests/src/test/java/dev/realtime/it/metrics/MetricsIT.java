@@ -7,6 +7,7 @@ import dev.realtime.it.support.SseClient;
 import dev.realtime.it.support.WsClient;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -44,7 +45,7 @@ class MetricsIT {
     static final MBeanServer JMX = ManagementFactory.getPlatformMBeanServer();
     static final List<String> TRANSPORTS = List.of("websocket", "sse", "longpoll");
 
-    @Deployment(testable = false)
+    @Deployment(name = "on", testable = false)
     static WebArchive war() {
         return Deployments.war("metrics", Map.of(
                         "realtime.sse.probeInterval", "200ms",
@@ -53,7 +54,16 @@ class MetricsIT {
                 .addAsLibraries(MeterProbe.micrometerJars());
     }
 
+    /** Both switches off: no health endpoint, no MBeans, no meters; the transports unchanged. */
+    @Deployment(name = "off", testable = false)
+    static WebArchive off() {
+        return Deployments.war("metrics-off", Map.of("realtime.health.enabled", "false", "realtime.metrics.enabled", "false"))
+                .addClasses(MeterProbe.class, AppRegistry.class)
+                .addAsLibraries(MeterProbe.micrometerJars());
+    }
+
     @ArquillianResource
+    @OperateOnDeployment("on")
     URL base;
     Http http;
     String channel;
@@ -200,6 +210,19 @@ class MetricsIT {
         HttpResponse<String> get = http.get("/realtime/health");
         assertThat(get.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertThat(get.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+    }
+
+    @Test
+    void switchedOffThereIsNoHealthEndpointNoMBeanAndNoMeter(@ArquillianResource @OperateOnDeployment("off") URL off) throws Exception {
+        Http http = new Http(off);
+        ErrorAssert.assertError(http.get("/realtime/health"), 404, "not_found");
+        assertThat(JMX.queryNames(new ObjectName("dev.realtime:context=/metrics-off,*"), null)).isEmpty();
+        assertThat(Meters.read(http, "").values()).isEmpty();
+        try (WsClient ws = new WsClient(http.ws("?channel=" + enc(channel)))) {
+            ws.next("subscribed");
+            assertThat(http.publish(channel, "1").statusCode()).isEqualTo(202);
+            assertThat(ws.next("message").getInt("data")).isEqualTo(1);
+        }
     }
 
     // ------------------------------------------------------------------ helpers
