@@ -4,8 +4,6 @@ import dev.realtime.Realtime;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -65,11 +63,9 @@ public class LiveStats implements ServletContextListener {
             Map<String, Object> row = new LinkedHashMap<>();
             Gauge connections = registry.find("realtime.connections").tag("transport", t).gauge();
             row.put("connections", connections == null ? 0 : (long) connections.value());
-            Timer lag = registry.find("realtime.delivery.lag").tag("transport", t).timer();
-            if (lag != null) {
-                for (ValueAtPercentile v : lag.takeSnapshot().percentileValues()) {
-                    row.put(v.percentile() == 0.5 ? "lagP50" : "lagP99", Math.round(v.value(TimeUnit.MILLISECONDS) * 10) / 10.0);
-                }
+            for (Gauge p : registry.find("realtime.delivery.lag.percentile").tag("transport", t).gauges()) {
+                String phi = p.getId().getTag("phi"); // 0.5, 0.99; the value is in seconds
+                row.put("0.5".equals(phi) ? "lagP50" : "lagP99", Math.round(p.value() * 10_000) / 10.0);
             }
             transports.put(t, row);
         }

@@ -107,7 +107,7 @@ public class MetricsBenchmarks {
             Outbound o = s.poll();
             String frame = Frames.encode(o);
             m.sent(Transport.WEBSOCKET, o);
-            m.wroteText(Transport.WEBSOCKET, frame);
+            m.wroteFrame(Transport.WEBSOCKET, o, frame);
             bh.consume(frame);
         }
     }

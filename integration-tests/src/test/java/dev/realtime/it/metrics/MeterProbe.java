@@ -2,6 +2,7 @@ package dev.realtime.it.metrics;
 
 import dev.realtime.Realtime;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,7 +67,7 @@ public final class MeterProbe {
         }
     }
 
-    /** Every realtime meter: gauges and counters by value, timers by count ({@code name#count}) and p99 in ms. */
+    /** Every realtime meter: gauges and counters by value, timers by count ({@code name#count}) and max or total in ms. */
     static Map<String, Double> realtimeMeters(MeterRegistry registry) {
         Map<String, Double> out = new TreeMap<>();
         for (Meter m : registry.getMeters()) {
@@ -83,6 +84,9 @@ public final class MeterProbe {
             } else if (m instanceof Timer t) {
                 out.put(key + "#count", (double) t.count());
                 out.put(key + "#max", t.max(TimeUnit.MILLISECONDS));
+            } else if (m instanceof FunctionTimer t) {
+                out.put(key + "#count", t.count());
+                out.put(key + "#total", t.totalTime(TimeUnit.MILLISECONDS));
             }
         }
         return out;

@@ -1,6 +1,7 @@
 package dev.realtime.internal.metrics;
 
 import dev.realtime.ErrorCode;
+import dev.realtime.Message;
 import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
 
@@ -12,7 +13,8 @@ import java.util.function.Supplier;
  * One web application's counts: connections, messages, bytes, gaps, drops, refusals, lags. The
  * counting itself, container-free and without Micrometer; JMX ({@link MetricsMBeans}) and Micrometer
  * ({@code micrometer.MicrometerMeters}) only read it. Every hook is one call at its site, and costs a
- * {@link LongAdder} increment (a delivery also reads the clock once for its lag).
+ * few {@link LongAdder} increments (a live delivery also reads the clock once for its lag); no hook
+ * calls into Micrometer per delivery.
  *
  * <p>With {@code realtime.metrics.enabled=false} the per-message counts are not kept; connections
  * are always counted (the health endpoint reports them).
@@ -28,7 +30,8 @@ public final class Metrics {
     private final Clock clock;
     private final LongAdder[] connections = adders(TRANSPORTS.length);
     private final LongAdder[] published = adders(Origin.values().length);
-    private final LongAdder[] delivered = adders(TRANSPORTS.length);
+    /** Deliveries read from history; live ones are the lag histogram's count (one increment per delivery, not two). */
+    private final LongAdder[] replayed = adders(TRANSPORTS.length);
     private final LongAdder[] bytes = adders(TRANSPORTS.length);
     private final LongAdder[] gaps = adders(TRANSPORTS.length);
     private final LongAdder[] disconnects = adders(Session.CloseCause.values().length);
@@ -90,14 +93,10 @@ public final class Metrics {
             return;
         }
         if (o instanceof Outbound.Delivery d) {
-            delivered[t.ordinal()].increment();
             if (d.live()) {
-                long millis = Math.max(0, clock.millis() - d.message().timestamp());
-                lag[t.ordinal()].record(millis);
-                Recorder r = recorder;
-                if (r != null) {
-                    r.deliveryLag(t, millis);
-                }
+                lag[t.ordinal()].record(clock.millis() - d.message().timestamp());
+            } else {
+                replayed[t.ordinal()].increment();
             }
         } else if (o instanceof Outbound.Gap) {
             gaps[t.ordinal()].increment();
@@ -111,15 +110,45 @@ public final class Metrics {
         }
     }
 
-    /** A text frame handed to the container: counted as its UTF-8 bytes (measured only while metrics are on). */
-    public void wroteText(Transport t, CharSequence text) {
+    /**
+     * A text frame handed to the container, counted in UTF-8 bytes. A delivery's frame is ASCII but
+     * for the message's JSON, whose extra bytes are measured once per message (a fan-out frames one
+     * message for every subscriber in a row), not once per frame.
+     */
+    public void wroteFrame(Transport t, Outbound o, String frame) {
         if (enabled) {
-            bytes[t.ordinal()].add(utf8Length(text));
+            bytes[t.ordinal()].add(frame.length() + (o instanceof Outbound.Delivery d ? extraUtf8Bytes(d.message()) : extraUtf8Bytes(frame)));
         }
     }
 
-    static long utf8Length(CharSequence s) {
-        long n = s.length();
+    /**
+     * The message last measured, and its JSON's UTF-8 bytes beyond one per char: one object, read and
+     * written whole. (Not a record: a record's generated equals would pin this class in a JDK cache.)
+     */
+    private static final class Measured {
+        final Message message;
+        final int extra;
+
+        Measured(Message message, int extra) {
+            this.message = message;
+            this.extra = extra;
+        }
+    }
+
+    private volatile Measured lastMeasured = new Measured(null, 0);
+
+    private int extraUtf8Bytes(Message m) {
+        Measured last = lastMeasured;
+        if (last.message != m) {
+            last = new Measured(m, extraUtf8Bytes(m.jsonFields()));
+            lastMeasured = last;
+        }
+        return last.extra;
+    }
+
+    /** UTF-8 bytes of {@code s} beyond one per char. */
+    static int extraUtf8Bytes(CharSequence s) {
+        int n = 0;
         for (int i = 0, len = s.length(); i < len; i++) {
             char c = s.charAt(i);
             if (c >= 0x80) {
@@ -168,7 +197,7 @@ public final class Metrics {
     }
 
     public long delivered(Transport t) {
-        return delivered[t.ordinal()].sum();
+        return lag[t.ordinal()].count() + replayed[t.ordinal()].sum();
     }
 
     public long bytesWritten(Transport t) {

@@ -1,11 +1,9 @@
 package dev.realtime.internal.metrics;
 
 /**
- * Receives the timed events a meter registry records itself (its timers keep their own histograms).
- * Set only while a Micrometer registry is bound, so without one the hot path never calls out.
+ * Receives the bus publish times, which a Micrometer timer records itself (once per publish, not per
+ * delivery). Set only while a Micrometer registry is bound.
  */
 public interface Recorder {
-    void deliveryLag(Transport transport, long millis);
-
     void busPublish(long nanos);
 }

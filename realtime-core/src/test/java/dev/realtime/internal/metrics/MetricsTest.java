@@ -3,6 +3,7 @@ package dev.realtime.internal.metrics;
 import dev.realtime.ChannelAccess;
 import dev.realtime.ClientPublish;
 import dev.realtime.ErrorCode;
+import dev.realtime.Message;
 import dev.realtime.internal.Engine;
 import dev.realtime.internal.MemoryBusProvider;
 import dev.realtime.internal.Outbound;
@@ -13,6 +14,7 @@ import dev.realtime.spi.TestBusContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,12 +169,25 @@ class MetricsTest {
     }
 
     @Test
-    void textIsCountedInUtf8Bytes() {
-        assertThat(Metrics.utf8Length("abc")).isEqualTo(3);
-        assertThat(Metrics.utf8Length("é")).isEqualTo(2);
-        assertThat(Metrics.utf8Length("€")).isEqualTo(3);
-        assertThat(Metrics.utf8Length("😀")).isEqualTo(4);
-        assertThat(Metrics.utf8Length("a€😀é")).isEqualTo("a€😀é".getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    void framesAreCountedInUtf8Bytes() {
+        Engine e = engine(Map.of());
+        Metrics m = e.metrics();
+        String[] texts = {"\"abc\"", "\"é\"", "\"€\"", "\"😀\"", "\"a€😀é\""};
+        long expected = 0;
+        for (String data : texts) {
+            // the same message framed for two subscribers (two cursors), then the next message
+            Message message = new Message("room", expected + 1, "message", data, 1L);
+            for (String cursor : new String[]{"1~e~x.1", "1~e~y.22"}) {
+                Outbound.Delivery d = new Outbound.Delivery(message, cursor, true);
+                String frame = "{\"type\":\"message\",\"cursor\":\"" + cursor + "\"," + message.jsonFields() + "}";
+                m.wroteFrame(Transport.WEBSOCKET, d, frame);
+                expected += frame.getBytes(StandardCharsets.UTF_8).length;
+                assertThat(m.bytesWritten(Transport.WEBSOCKET)).as(frame).isEqualTo(expected);
+            }
+        }
+        String error = "{\"type\":\"error\",\"message\":\"kein Kanal für dich 😀\"}";
+        m.wroteFrame(Transport.WEBSOCKET, new Outbound.Control(error), error);
+        assertThat(m.bytesWritten(Transport.WEBSOCKET)).isEqualTo(expected + error.getBytes(StandardCharsets.UTF_8).length);
     }
 
     /** Runs tasks on the caller's thread, so a slow-consumer disconnect happens before the test looks. */

@@ -268,7 +268,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         try {
             String frame = Frames.encode(o);
             engine.metrics().sent(Transport.WEBSOCKET, o);
-            engine.metrics().wroteText(Transport.WEBSOCKET, frame);
+            engine.metrics().wroteFrame(Transport.WEBSOCKET, o, frame);
             w.getAsyncRemote().sendText(frame, result -> {
                 sending.set(false);
                 if (!result.isOK()) {

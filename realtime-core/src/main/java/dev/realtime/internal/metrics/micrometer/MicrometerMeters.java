@@ -4,9 +4,10 @@ import dev.realtime.ErrorCode;
 import dev.realtime.internal.Session;
 import dev.realtime.internal.metrics.Metrics;
 import dev.realtime.internal.metrics.Origin;
-import dev.realtime.internal.metrics.Recorder;
 import dev.realtime.internal.metrics.Transport;
+import dev.realtime.internal.metrics.Histogram;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -14,19 +15,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * realtime's meters in a Micrometer registry (names, tags and units: README, "Monitoring"). Counters
- * and gauges read {@link Metrics}; the two timers are Micrometer's own, fed through a
- * {@link Recorder}, so the registry keeps their percentiles and histogram buckets the way it does for
- * every timer. The only class that names Micrometer types: it is loaded only when Micrometer is there.
+ * realtime's meters in a Micrometer registry (names, tags and units: README, "Monitoring"). Counters,
+ * gauges and the delivery lag read {@link Metrics}, so a bound registry adds nothing to a delivery;
+ * the bus publish timer is Micrometer's own (one recording per publish, through the
+ * {@code Recorder}). The only class that names Micrometer types: loaded only when Micrometer is there.
  */
 public final class MicrometerMeters {
+    private static final double[] PERCENTILES = {0.5, 0.99};
+
     private MicrometerMeters() {
     }
 
@@ -43,7 +45,6 @@ public final class MicrometerMeters {
         MeterRegistry registry = (MeterRegistry) registryObject;
         Tags base = Tags.of("context", context);
         List<Meter> meters = new ArrayList<>();
-        Timer[] lag = new Timer[Transport.values().length];
         for (Transport t : Transport.NETWORK) {
             Tags tags = base.and("transport", t.tag());
             meters.add(Gauge.builder("realtime.connections", metrics, m -> m.connections(t)).tags(tags)
@@ -54,12 +55,17 @@ public final class MicrometerMeters {
                     .description("bytes handed to the container for clients").baseUnit(BaseUnits.BYTES).register(registry));
             meters.add(FunctionCounter.builder("realtime.gaps", metrics, m -> m.gaps(t)).tags(tags)
                     .description("gap notices sent").register(registry));
-            lag[t.ordinal()] = Timer.builder("realtime.delivery.lag").tags(tags)
-                    .description("publish accepted to frame handed to the container, live messages only")
-                    .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
-                    .register(registry);
-            meters.add(lag[t.ordinal()]);
+            // the lag is recorded once per delivery: into realtime's own histogram, which these read (a Micrometer
+            // timer would cost every delivery its own recording; BENCHMARKS.md, "Cost of metrics")
+            Histogram lag = metrics.lag(t);
+            meters.add(FunctionTimer.builder("realtime.delivery.lag", lag, Histogram::count, Histogram::total, TimeUnit.MILLISECONDS)
+                    .tags(tags).description("publish accepted to frame handed to the container, live messages only")
+                    .register(registry));
+            for (double phi : PERCENTILES) {
+                meters.add(Gauge.builder("realtime.delivery.lag.percentile", lag, h -> h.percentile(phi) / 1000.0)
+                        .tags(tags.and("phi", Double.toString(phi))).baseUnit("seconds")
+                        .description("delivery lag percentile over the last minute").register(registry));
+            }
         }
         meters.add(Gauge.builder("realtime.subscriptions", metrics, m -> m.subscriptions().subscriptions()).tags(base)
                 .description("subscriptions of every connection").register(registry));
@@ -81,23 +87,10 @@ public final class MicrometerMeters {
                     .description("requests and frames refused with this error code").register(registry));
         }
         Timer busPublish = Timer.builder("realtime.bus.publish").tags(base)
-                .description("one publish through the message bus").publishPercentiles(0.5, 0.99)
+                .description("one publish through the message bus").publishPercentiles(PERCENTILES).publishPercentileHistogram()
                 .register(registry);
         meters.add(busPublish);
-        metrics.recorder(new Recorder() {
-            @Override
-            public void deliveryLag(Transport transport, long millis) {
-                Timer t = lag[transport.ordinal()];
-                if (t != null) {
-                    t.record(millis, TimeUnit.MILLISECONDS);
-                }
-            }
-
-            @Override
-            public void busPublish(long nanos) {
-                busPublish.record(nanos, TimeUnit.NANOSECONDS);
-            }
-        });
+        metrics.recorder(nanos -> busPublish.record(nanos, TimeUnit.NANOSECONDS));
         return () -> {
             metrics.recorder(null);
             for (Meter m : meters) {
