@@ -235,7 +235,7 @@ final class Replay {
                                 suspend(state); // history still holds the rest: continue once the reader caught up
                                 return;
                             }
-                            session.deliver(state, m);
+                            session.deliver(state, m, false);
                             session.spendReplayBudget();
                         }
                     }
