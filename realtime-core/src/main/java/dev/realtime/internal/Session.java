@@ -609,19 +609,35 @@ public final class Session {
                 return;
             }
             if (state.replaying) {
-                if (state.heldOverflow) {
-                    return; // the replay reads it from history
-                }
-                if (state.held.size() >= maxMessages) { // bounded like the queue; beyond, they are read from history
-                    state.held.clear();
-                    state.heldOverflow = true;
-                    return;
-                }
-                state.held.add(m);
-            } else if (m.position() > state.lastPosition) {
-                deliver(state, m);
+                hold(state, m);
+                return;
             }
+            if (m.position() <= state.lastPosition + 1) {
+                if (m.position() > state.lastPosition) {
+                    deliver(state, m);
+                }
+                return;
+            }
+            // Positions are consecutive: the bus missed live deliveries before this one (a pub/sub
+            // connection delivering again before the bus's resync came). Delivering it would move the
+            // channel past them for good; read them from history first.
+            state.replaying = true;
+            hold(state, m);
         }
+        replayLater(state, 0);
+    }
+
+    /** Under the session lock: keep a live message until the channel's replay finishes. */
+    private void hold(ChannelState state, Message m) {
+        if (state.heldOverflow) {
+            return; // the replay reads it from history
+        }
+        if (state.held.size() >= maxMessages) { // bounded like the queue; beyond, they are read from history
+            state.held.clear();
+            state.heldOverflow = true;
+            return;
+        }
+        state.held.add(m);
     }
 
     private void onResync(ChannelState state) {
