@@ -79,6 +79,7 @@ final class RedisBus implements MessageBus {
     private final String publishSha;
     private final String readSha;
     private final String epochSha;
+    private final ConnectionHealth health;
 
     private StatefulRedisConnection<String, String> connection;
     private StatefulRedisPubSubConnection<String, String> pubsub;
@@ -101,7 +102,9 @@ final class RedisBus implements MessageBus {
         this.clock = context.clock();
         this.scheduler = context.scheduler();
         this.epochKey = settings.prefix() + "epoch";
+        this.health = new ConnectionHealth(settings.timeout(), settings.displayUri());
         this.resources = DefaultClientResources.builder()
+                .nettyCustomizer(health)
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
@@ -165,6 +168,7 @@ final class RedisBus implements MessageBus {
                 }
             }
         });
+        health.watch(scheduler, this::ping);
     }
 
     @Override
@@ -289,6 +293,7 @@ final class RedisBus implements MessageBus {
                 recovery.cancel(false);
             }
         }
+        health.close();
         channels.clear();
         try {
             if (pubsub != null) {
@@ -407,6 +412,19 @@ final class RedisBus implements MessageBus {
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
             LOG.log(System.Logger.Level.DEBUG, "Redis bus recovery failed, retrying", e);
             scheduleRecovery(RECOVERY_RETRY_MILLIS);
+        }
+    }
+
+    /** Keeps both connections talking, so that one gone silent shows ({@link ConnectionHealth}); never blocks. */
+    private void ping() {
+        if (closed) {
+            return;
+        }
+        try {
+            connection.async().ping();
+            pubsub.async().ping();
+        } finally {
+            releaseNettyThreadLocals();
         }
     }
 
