@@ -80,6 +80,7 @@ final class RedisBus implements MessageBus {
     private final String publishSha;
     private final String readSha;
     private final String epochSha;
+    private final ConnectionHealth health;
 
     private StatefulRedisConnection<String, String> connection;
     private StatefulRedisPubSubConnection<String, String> pubsub;
@@ -103,7 +104,9 @@ final class RedisBus implements MessageBus {
         this.scheduler = context.scheduler();
         this.epochKey = settings.prefix() + "epoch";
         this.epochRunKey = settings.prefix() + "epoch:run";
+        this.health = new ConnectionHealth(settings.timeout(), settings.displayUri());
         this.resources = DefaultClientResources.builder()
+                .nettyCustomizer(health)
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
@@ -167,6 +170,7 @@ final class RedisBus implements MessageBus {
                 }
             }
         });
+        health.watch(scheduler, this::ping);
     }
 
     @Override
@@ -307,6 +311,7 @@ final class RedisBus implements MessageBus {
                 recovery.cancel(false);
             }
         }
+        health.close();
         channels.clear();
         try {
             if (pubsub != null) {
@@ -425,6 +430,19 @@ final class RedisBus implements MessageBus {
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
             LOG.log(System.Logger.Level.DEBUG, "Redis bus recovery failed, retrying", e);
             scheduleRecovery(RECOVERY_RETRY_MILLIS);
+        }
+    }
+
+    /** Keeps both connections talking, so that one gone silent shows ({@link ConnectionHealth}); never blocks. */
+    private void ping() {
+        if (closed) {
+            return;
+        }
+        try {
+            connection.async().ping();
+            pubsub.async().ping();
+        } finally {
+            releaseNettyThreadLocals();
         }
     }
 
