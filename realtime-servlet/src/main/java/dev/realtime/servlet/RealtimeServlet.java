@@ -29,6 +29,8 @@ public class RealtimeServlet extends HttpServlet {
 
     private transient Engine engine;
     private transient Origins origins;
+    /** Whether the container offers WebSocket: without it {@code /ws} is answered before any WebSocket class loads. */
+    private transient boolean webSocket;
 
     @Override
     public void init() throws ServletException {
@@ -39,6 +41,7 @@ public class RealtimeServlet extends HttpServlet {
         }
         engine = (Engine) e;
         origins = new Origins(engine.settings().allowedOrigins);
+        webSocket = RealtimeBootstrap.offersWebSocket(getServletContext());
     }
 
     @Override
@@ -74,6 +77,9 @@ public class RealtimeServlet extends HttpServlet {
                     }
                 }
                 case "/ws" -> {
+                    if (!webSocket) {
+                        throw new RealtimeException(ErrorCode.NOT_FOUND, "this container offers no WebSocket support; use sse or poll");
+                    }
                     if (allow(req, "GET")) {
                         WsUpgrade.upgrade(engine, req, resp);
                     }
