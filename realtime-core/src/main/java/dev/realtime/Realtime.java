@@ -39,4 +39,13 @@ public interface Realtime {
      * {@code new RealtimeException(ErrorCode.FORBIDDEN, "read-only channel")}.
      */
     void addPublishHook(PublishHook hook);
+
+    /**
+     * Issues a connection ticket: a signed, single-use string a browser (or any client) presents when
+     * it connects, instead of a long-lived credential. Call it from an endpoint the application's own
+     * security protects, for the user it authenticated; see README, "Browser authentication".
+     *
+     * @throws IllegalArgumentException for a blank user or an invalid channel name or prefix
+     */
+    String issueTicket(TicketRequest request);
 }

@@ -9,6 +9,12 @@ import dev.realtime.Message;
 import dev.realtime.PublishHook;
 import dev.realtime.Realtime;
 import dev.realtime.RealtimeException;
+import dev.realtime.TicketRequest;
+import dev.realtime.internal.tickets.Admission;
+import dev.realtime.internal.tickets.ScopedAccess;
+import dev.realtime.internal.tickets.TicketAccessRequest;
+import dev.realtime.internal.tickets.TicketKey;
+import dev.realtime.internal.tickets.Tickets;
 import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusSubscription;
 import dev.realtime.spi.MessageBus;
@@ -49,6 +55,7 @@ public final class Engine implements Realtime, AutoCloseable {
     private final Map<String, AtomicInteger> connectionsByAddress = new ConcurrentHashMap<>();
     private final RateLimiter httpPublishRate;
     private final ScheduledFuture<?> sweeper;
+    private final Tickets tickets;
     private volatile Authorizer authorizer = request -> ChannelAccess.ALL;
     private volatile Jsonb jsonb;
     private volatile boolean closing;
@@ -65,6 +72,8 @@ public final class Engine implements Realtime, AutoCloseable {
         this.drains = new Drains(executor, settings.ioThreads);
         this.ownsThreads = ownsThreads;
         this.httpPublishRate = new RateLimiter(settings.publishRate);
+        this.tickets = new Tickets(TicketKey.from(Settings.TICKET_KEY, settings.raw(Settings.TICKET_KEY), System::getenv),
+                bus, clock, settings.ticketTtl, settings.ticketCredentialTtl);
         this.sweeper = scheduler.scheduleWithFixedDelay(() -> httpPublishRate.sweep(System.nanoTime()), 1, 1, TimeUnit.MINUTES);
     }
 
@@ -190,6 +199,26 @@ public final class Engine implements Realtime, AutoCloseable {
     public ChannelAccess access(AccessRequest request) {
         ChannelAccess access = authorizer.authorize(request);
         return access == null ? ChannelAccess.of(c -> false, c -> false) : access;
+    }
+
+    /**
+     * The same for a request a ticket or resume token admitted ({@code null}: none): the authorizer
+     * sees the ticket's user and roles, and its answer holds within the ticket's channels.
+     */
+    public ChannelAccess access(AccessRequest request, Admission admission) {
+        if (admission == null) {
+            return access(request);
+        }
+        return new ScopedAccess(access(new TicketAccessRequest(request, admission.credential())), admission.credential().scope());
+    }
+
+    public Tickets tickets() {
+        return tickets;
+    }
+
+    @Override
+    public String issueTicket(TicketRequest request) {
+        return tickets.issue(request);
     }
 
     public void setAuthorizer(Authorizer authorizer) {

@@ -44,6 +44,9 @@ public final class Settings {
     public static final String PUBLISH_RATE = "realtime.publish.rate";
     public static final String QUERY_MAX_LENGTH = "realtime.query.maxLength";
     public static final String PUBLISH_BODY_TIMEOUT = "realtime.publish.bodyTimeout";
+    public static final String TICKET_KEY = "realtime.ticket.key";
+    public static final String TICKET_TTL = "realtime.ticket.ttl";
+    public static final String TICKET_CREDENTIAL_TTL = "realtime.ticket.credentialTtl";
 
     /** Every option this class knows, for checking typos in web.xml. */
     public static final List<String> ALL = List.of(BASE_PATH, AUTO_REGISTER, BUS, HISTORY_SIZE, HISTORY_MAX_AGE,
@@ -51,7 +54,7 @@ public final class Settings {
             WS_MAX_FRAME_SIZE, MESSAGE_MAX_SIZE, CHANNELS_MAX, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_POLICY,
             ALLOWED_ORIGINS, PUBLISH_HOOK, IO_THREADS, AUTHORIZER, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS,
             PUBLISH_RATE, QUERY_MAX_LENGTH, PUBLISH_BODY_TIMEOUT, HISTORY_MAX_BYTES, IDEMPOTENCY_MAX_KEYS,
-            IDEMPOTENCY_MAX_BYTES);
+            IDEMPOTENCY_MAX_BYTES, TICKET_KEY, TICKET_TTL, TICKET_CREDENTIAL_TTL);
 
     public enum QueuePolicy { DISCONNECT, DROP_OLDEST }
 
@@ -86,6 +89,10 @@ public final class Settings {
     public final Duration sseProbeInterval;
     /** How long an HTTP publish body may take to arrive in all: a body dribbled byte by byte ends here. */
     public final Duration publishBodyTimeout;
+    /** How long a connection ticket may wait to be used, unless its issuer said otherwise. */
+    public final Duration ticketTtl;
+    /** How long a connection a ticket opened stays authenticated, unless its issuer said otherwise. */
+    public final Duration ticketCredentialTtl;
 
     /** @param source parameter lookup, e.g. {@code servletContext::getInitParameter}; returns null when unset */
     public Settings(Function<String, String> source) {
@@ -123,6 +130,8 @@ public final class Settings {
         publishRate = integer(PUBLISH_RATE, 1000, 1, Integer.MAX_VALUE);
         queryMaxLength = integer(QUERY_MAX_LENGTH, 4096, 256, 1024 * 1024); // under the containers' 8 KiB request-header limit, with room for headers
         publishBodyTimeout = positive(PUBLISH_BODY_TIMEOUT, duration(PUBLISH_BODY_TIMEOUT, Duration.ofSeconds(10)));
+        ticketTtl = positive(TICKET_TTL, duration(TICKET_TTL, Duration.ofSeconds(30)));
+        ticketCredentialTtl = positive(TICKET_CREDENTIAL_TTL, duration(TICKET_CREDENTIAL_TTL, Duration.ofHours(1)));
     }
 
     /** The raw value of any parameter, including those of bus implementations (e.g. {@code realtime.redis.uri}). */

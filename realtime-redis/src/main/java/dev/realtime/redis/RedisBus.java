@@ -5,6 +5,7 @@ import dev.realtime.spi.BusContext;
 import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusSubscription;
 import dev.realtime.spi.BusUnavailableException;
+import dev.realtime.spi.Claim;
 import dev.realtime.spi.HistoryPage;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.Published;
@@ -80,6 +81,7 @@ final class RedisBus implements MessageBus {
     private final String publishSha;
     private final String readSha;
     private final String epochSha;
+    private final RedisClaims claims;
 
     private StatefulRedisConnection<String, String> connection;
     private StatefulRedisPubSubConnection<String, String> pubsub;
@@ -118,6 +120,7 @@ final class RedisBus implements MessageBus {
         this.publishSha = sha1(Scripts.PUBLISH);
         this.readSha = sha1(Scripts.READ);
         this.epochSha = sha1(Scripts.CURRENT_EPOCH);
+        this.claims = new RedisClaims(() -> commands, settings.prefix(), this::unavailable);
     }
 
     /** Connects to Redis and reads (or creates) the epoch; fails fast when Redis cannot be reached. */
@@ -225,6 +228,12 @@ final class RedisBus implements MessageBus {
         } finally {
             releaseNettyThreadLocals();
         }
+    }
+
+    @Override
+    public Claim claimOnce(String key, Duration ttl) {
+        ensureOpen();
+        return claims.claim(key, ttl);
     }
 
     @Override
@@ -481,7 +490,7 @@ final class RedisBus implements MessageBus {
      * is a class-loader leak that Tomcat reports on undeploy; so it is dropped after each call on
      * threads that Netty does not own. The next call recreates it: a few allocations per command.
      */
-    private static void releaseNettyThreadLocals() {
+    static void releaseNettyThreadLocals() {
         if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
             FastThreadLocal.removeAll();
         }
