@@ -53,8 +53,7 @@ public final class Tickets {
         long now = clock.millis();
         long usableUntil = now + (request.validFor() == null ? ttl : request.validFor()).toMillis();
         long credentialExpires = now + (request.credentialFor() == null ? credentialTtl : request.credentialFor()).toMillis();
-        return codec.encode(new Credential(false, request.user(), request.roles(), scope, usableUntil,
-                Math.max(credentialExpires, usableUntil), newId()));
+        return codec.encode(new Credential(false, request.user(), request.roles(), scope, usableUntil, credentialExpires, newId()));
     }
 
     /**

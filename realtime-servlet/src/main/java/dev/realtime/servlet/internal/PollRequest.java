@@ -37,6 +37,8 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     private volatile boolean endedEarly;
     /** The request's own cursor, when it came with one. */
     private String sinceCursor;
+    /** Requested channels its ticket does not allow, as the answer's {@code refused} field (version 1.1). */
+    private String refused = "";
 
     private PollRequest(Engine engine, AsyncContext async) {
         this.engine = engine;
@@ -47,16 +49,22 @@ public final class PollRequest implements Session.Output, AsyncEnd {
         List<String> channels = Requests.channels(req, true, engine.settings().channelsMax);
         Since since = Requests.since(req.getParameter("since"));
         long timeout = timeout(engine, req.getParameter("timeout"));
+        TicketedRequest ticketed = TicketedRequest.of(engine, req, resp, "poll", channels);
+        if (ticketed.admission() != null) {
+            timeout = Math.min(timeout, ticketed.admission().expiresIn()); // answered when the credential expires
+        }
 
         AsyncContext async = req.startAsync();
         async.setTimeout(timeout + 30_000); // our own timer answers first; this only reclaims a stuck request
         PollRequest poll = new PollRequest(engine, async);
         poll.sinceCursor = since instanceof Since.After ? req.getParameter("since") : null;
+        if (!ticketed.refused().isEmpty()) {
+            poll.refused = ",\"refused\":[" + String.join(",", ticketed.refused().stream().map(TicketedRequest::refusal).toList()) + "]";
+        }
         async.addListener(AsyncEndListener.of(poll));
         try {
-            poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(),
-                    engine.access(new ServletAccessRequest(req, "poll")));
-            poll.session.subscribeAll(channels, since);
+            poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(), ticketed.access());
+            poll.session.subscribeAll(ticketed.channels(), since);
         } catch (RealtimeException e) {
             poll.fail(e);
             return;
@@ -124,7 +132,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
                 gaps.append(gaps.isEmpty() ? "" : ",").append(JsonText.quote(g.channel()));
             }
         }
-        String body = "{\"messages\":[" + messages + "],\"cursor\":\"" + batch.cursor() + "\",\"gaps\":[" + gaps + "]}";
+        String body = "{\"messages\":[" + messages + "],\"cursor\":\"" + batch.cursor() + "\",\"gaps\":[" + gaps + "]" + refused + "}";
         try {
             HttpServletResponse resp = (HttpServletResponse) async.getResponse();
             if (closeConnection) {
