@@ -40,18 +40,26 @@ final class RedisNodes implements AutoCloseable {
     private final String catalinaHome = System.getProperty("catalina.home");
 
     RedisNodes(String redisUri, String prefix) {
+        this(redisUri, prefix, Map.of());
+    }
+
+    /** With more context parameters, and the test servlets and authorizers of {@code support} in the WAR. */
+    RedisNodes(String redisUri, String prefix, Map<String, String> moreParams) {
         try {
             work = Files.createTempDirectory("realtime-two-nodes");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        WebArchive war = Deployments.war("app", Map.of(
+        Map<String, String> params = new java.util.HashMap<>(Map.of(
                 "realtime.bus", "redis",
                 "realtime.redis.uri", redisUri,
                 "realtime.redis.prefix", prefix,
                 "realtime.redis.timeout", "2000",
-                "realtime.history.size", "1000"))
-                .addAsLibraries(Deployments.library(RedisBusProvider.class));
+                "realtime.history.size", "1000"));
+        params.putAll(moreParams);
+        WebArchive war = Deployments.war("app", params)
+                .addAsLibraries(Deployments.library(RedisBusProvider.class))
+                .addClass(dev.realtime.it.support.TicketServlet.class);
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String name = new File(entry).getName();
             if (name.endsWith(".jar") && CLIENT_JARS.stream().anyMatch(name::startsWith)) {

@@ -4,6 +4,7 @@ import dev.realtime.it.support.Deployments;
 import dev.realtime.it.support.Http;
 import dev.realtime.it.support.SseClient;
 import dev.realtime.it.support.TicketAuthorizer;
+import dev.realtime.it.support.TicketPeer;
 import dev.realtime.it.support.TicketServlet;
 import dev.realtime.it.support.WsClient;
 import jakarta.json.JsonObject;

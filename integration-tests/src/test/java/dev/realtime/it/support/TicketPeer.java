@@ -1,9 +1,5 @@
-package dev.realtime.it.tickets;
+package dev.realtime.it.support;
 
-import dev.realtime.it.support.ErrorAssert;
-import dev.realtime.it.support.Http;
-import dev.realtime.it.support.SseClient;
-import dev.realtime.it.support.WsClient;
 import jakarta.json.JsonObject;
 
 import java.net.http.HttpRequest;
@@ -17,11 +13,11 @@ import static dev.realtime.it.support.Http.enc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A client of one node that gets tickets from the test servlet and presents them on any transport. */
-final class TicketPeer {
-    enum Way { WEBSOCKET, SSE, POLL }
+public final class TicketPeer {
+    public enum Way { WEBSOCKET, SSE, POLL }
 
     /** What a connection attempt came to; WebSocket's 101 counts as 200. */
-    record Outcome(int status, String code, String body, String token, long expiresIn, WsClient ws, SseClient sse) implements AutoCloseable {
+    public record Outcome(int status, String code, String body, String token, long expiresIn, WsClient ws, SseClient sse) implements AutoCloseable {
         @Override
         public void close() throws Exception {
             if (ws != null) {
@@ -33,29 +29,29 @@ final class TicketPeer {
         }
     }
 
-    final Http http;
+    public final Http http;
 
-    TicketPeer(Http http) {
+    public TicketPeer(Http http) {
         this.http = http;
     }
 
-    /** A fresh ticket; {@code query} as {@link dev.realtime.it.support.TicketServlet} reads it. */
-    String ticket(String query) {
+    /** A fresh ticket; {@code query} as {@link TicketServlet} reads it. */
+    public String ticket(String query) {
         HttpResponse<String> r = send(HttpRequest.newBuilder(http.uri("/test/ticket?" + query)).POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return r.body();
     }
 
-    HttpResponse<String> send(HttpRequest request) {
+    public HttpResponse<String> send(HttpRequest request) {
         return http.send(request);
     }
 
-    HttpResponse<String> poll(String credential, String params, String... channels) {
+    public HttpResponse<String> poll(String credential, String params, String... channels) {
         return send(HttpRequest.newBuilder(http.uri("/realtime/poll?" + params + channels(channels)))
                 .header("Realtime-Ticket", credential).build());
     }
 
-    HttpResponse<String> publish(String channel, String json, String credential) {
+    public HttpResponse<String> publish(String channel, String json, String credential) {
         return send(HttpRequest.newBuilder(http.uri("/realtime/publish?channel=" + enc(channel)))
                 .header("Content-Type", "application/json").header("Realtime-Ticket", credential)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
@@ -66,7 +62,7 @@ final class TicketPeer {
     }
 
     /** Connects with {@code credential} in the {@code Realtime-Ticket} header; an admitted SSE stream has had its retry line read. */
-    Outcome connect(Way way, String credential, String... channels) throws Exception {
+    public Outcome connect(Way way, String credential, String... channels) throws Exception {
         switch (way) {
             case POLL -> {
                 HttpResponse<String> r = poll(credential, "timeout=0", channels);
