@@ -5,6 +5,7 @@ import dev.realtime.spi.BusContext;
 import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusSubscription;
 import dev.realtime.spi.BusUnavailableException;
+import dev.realtime.spi.Claim;
 import dev.realtime.spi.HistoryPage;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.Published;
@@ -81,6 +82,7 @@ final class RedisBus implements MessageBus {
     private final String readSha;
     private final String epochSha;
     private final ConnectionHealth health;
+    private final RedisClaims claims;
 
     private StatefulRedisConnection<String, String> connection;
     private StatefulRedisPubSubConnection<String, String> pubsub;
@@ -121,6 +123,7 @@ final class RedisBus implements MessageBus {
         this.publishSha = sha1(Scripts.PUBLISH);
         this.readSha = sha1(Scripts.READ);
         this.epochSha = sha1(Scripts.CURRENT_EPOCH);
+        this.claims = new RedisClaims(() -> commands, settings.prefix(), this::unavailable);
     }
 
     /** Connects to Redis and reads (or creates) the epoch; fails fast when Redis cannot be reached. */
@@ -245,6 +248,12 @@ final class RedisBus implements MessageBus {
         if (!pubsub.isOpen()) {
             throw new BusUnavailableException("Redis at " + settings.displayUri() + " is unavailable: the pub/sub connection is down");
         }
+    }
+
+    @Override
+    public Claim claimOnce(String key, Duration ttl) {
+        ensureOpen();
+        return claims.claim(key, ttl);
     }
 
     @Override
@@ -517,7 +526,7 @@ final class RedisBus implements MessageBus {
      * is a class-loader leak that Tomcat reports on undeploy; so it is dropped after each call on
      * threads that Netty does not own. The next call recreates it: a few allocations per command.
      */
-    private static void releaseNettyThreadLocals() {
+    static void releaseNettyThreadLocals() {
         if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
             FastThreadLocal.removeAll();
         }

@@ -57,13 +57,17 @@ public class RealtimeServlet extends HttpServlet {
             }
             switch (path) {
                 case "/poll" -> {
-                    if (allow(req, "GET")) {
+                    if (method.equals("OPTIONS")) {
+                        origins.preflight(req, resp); // a cross-origin fetch with a Realtime-Ticket header asks first
+                    } else if (allow(req, "GET")) {
                         origins.cors(req, resp);
                         PollRequest.start(engine, req, resp);
                     }
                 }
                 case "/sse" -> {
-                    if (allow(req, "GET")) {
+                    if (method.equals("OPTIONS")) {
+                        origins.preflight(req, resp);
+                    } else if (allow(req, "GET")) {
                         origins.cors(req, resp);
                         SseStream.start(engine, req, resp);
                     }

@@ -77,7 +77,8 @@ final class RedisNodes implements AutoCloseable {
                     "realtime.redis.timeout", Long.toString(REDIS_TIMEOUT.toMillis()),
                     "realtime.history.size", "1000"));
             WebArchive war = Deployments.war("app", params)
-                    .addAsLibraries(Deployments.library(RedisBusProvider.class));
+                    .addAsLibraries(Deployments.library(RedisBusProvider.class))
+                    .addClass(dev.realtime.it.support.TicketServlet.class);
             for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
                 String name = new File(entry).getName();
                 if (name.endsWith(".jar") && CLIENT_JARS.stream().anyMatch(name::startsWith)) {

@@ -40,6 +40,7 @@ public final class WebSockets {
             String path = mapping.replaceAll("/\\*$", "") + "/ws";
             try {
                 container.addEndpoint(ServerEndpointConfig.Builder.create(RealtimeEndpoint.class, path)
+                        .subprotocols(List.of(TicketedRequest.SUBPROTOCOL))
                         .configurator(new RealtimeEndpoint.Configurator()).build());
                 LOG.log(System.Logger.Level.INFO, "WebSocket endpoint deployed at " + ctx.getContextPath() + path
                         + " (" + container.getClass().getName() + ")");

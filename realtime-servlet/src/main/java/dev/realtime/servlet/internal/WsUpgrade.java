@@ -32,6 +32,7 @@ public final class WsUpgrade {
         WsEndpoint endpoint = WsHandshake.prepare(engine, req); // refusals are HTTP errors, before the handshake
         ServerEndpointConfig config = ServerEndpointConfig.Builder
                 .create(WsEndpoint.class, req.getServletPath() + req.getPathInfo())
+                .subprotocols(java.util.List.of(TicketedRequest.SUBPROTOCOL)) // chosen when a browser offers its ticket as one
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override
                     public <T> T getEndpointInstance(Class<T> type) {
