@@ -55,6 +55,7 @@ public final class Engine implements Realtime, AutoCloseable {
     private final Map<String, AtomicInteger> connectionsByAddress = new ConcurrentHashMap<>();
     private final RateLimiter httpPublishRate;
     private final ScheduledFuture<?> sweeper;
+    private final ParkedPolls parkedPolls;
     private final Metrics metrics;
     private final MetricsExposure exposure;
     private final ScheduledFuture<?> histogramRotation;
@@ -77,7 +78,8 @@ public final class Engine implements Realtime, AutoCloseable {
         this.drains = new Drains(executor, settings.ioThreads);
         this.ownsThreads = ownsThreads;
         this.httpPublishRate = new RateLimiter(settings.publishRate);
-        this.sweeper = scheduler.scheduleWithFixedDelay(() -> httpPublishRate.sweep(System.nanoTime()), 1, 1, TimeUnit.MINUTES);
+        this.parkedPolls = new ParkedPolls(this, settings.pollLinger.toMillis(), settings.connectionsMax);
+        this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         this.metrics = new Metrics(settings.metricsEnabled, clock);
         this.metrics.subscriptionSource(this::countSubscriptions);
         this.exposure = new MetricsExposure(metrics);
@@ -197,6 +199,43 @@ public final class Engine implements Realtime, AutoCloseable {
 
     public void releaseConnection(String address) {
         release(address);
+    }
+
+    private long lastRateSweep = System.nanoTime();
+
+    /** Once a second: parked long-polls past their linger time; once a minute: idle publish-rate buckets. */
+    private void sweep() {
+        parkedPolls.sweep();
+        long now = System.nanoTime();
+        if (now - lastRateSweep >= TimeUnit.MINUTES.toNanos(1)) {
+            lastRateSweep = now;
+            httpPublishRate.sweep(now);
+        }
+    }
+
+    /** Long-poll sessions kept between polls. */
+    public ParkedPolls parkedPolls() {
+        return parkedPolls;
+    }
+
+    /** A session parked between polls stops counting as a connection (of the node and of its address). */
+    boolean detach(Session session) {
+        if (sessions.remove(session)) {
+            release(session.address());
+            metrics.closed(session.transport());
+            return true;
+        }
+        return false;
+    }
+
+    /** A parked session taken over by a poll counts again, within the limits; false when over them. */
+    boolean reattach(Session session) {
+        if (closing || sessions.size() >= settings.connectionsMax || !take(session.address())) {
+            return false;
+        }
+        sessions.add(session);
+        metrics.opened(session.transport());
+        return true;
     }
 
     void forget(Session session) {
@@ -389,6 +428,7 @@ public final class Engine implements Realtime, AutoCloseable {
                 LOG.log(System.Logger.Level.DEBUG, "closing a session failed", e);
             }
         }
+        parkedPolls.closeAll();
         try {
             bus.close();
         } catch (RuntimeException e) {

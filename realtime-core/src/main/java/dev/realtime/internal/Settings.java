@@ -25,6 +25,7 @@ public final class Settings {
     public static final String POLL_TIMEOUT = "realtime.poll.timeout";
     public static final String POLL_MAX_TIMEOUT = "realtime.poll.maxTimeout";
     public static final String POLL_MAX_MESSAGES = "realtime.poll.maxMessages";
+    public static final String POLL_LINGER = "realtime.poll.linger";
     public static final String SSE_RETRY = "realtime.sse.retry";
     public static final String HEARTBEAT_INTERVAL = "realtime.heartbeat.interval";
     public static final String SSE_PROBE_INTERVAL = "realtime.sse.probeInterval";
@@ -49,7 +50,7 @@ public final class Settings {
 
     /** Every option this class knows, for checking typos in web.xml. */
     public static final List<String> ALL = List.of(BASE_PATH, AUTO_REGISTER, BUS, HISTORY_SIZE, HISTORY_MAX_AGE,
-            POLL_TIMEOUT, POLL_MAX_TIMEOUT, POLL_MAX_MESSAGES, SSE_RETRY, HEARTBEAT_INTERVAL, SSE_PROBE_INTERVAL, WS_PING_INTERVAL,
+            POLL_TIMEOUT, POLL_MAX_TIMEOUT, POLL_MAX_MESSAGES, POLL_LINGER, SSE_RETRY, HEARTBEAT_INTERVAL, SSE_PROBE_INTERVAL, WS_PING_INTERVAL,
             WS_MAX_FRAME_SIZE, MESSAGE_MAX_SIZE, CHANNELS_MAX, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_POLICY,
             ALLOWED_ORIGINS, PUBLISH_HOOK, IO_THREADS, AUTHORIZER, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS,
             PUBLISH_RATE, QUERY_MAX_LENGTH, PUBLISH_BODY_TIMEOUT, HISTORY_MAX_BYTES, IDEMPOTENCY_MAX_KEYS,
@@ -69,6 +70,8 @@ public final class Settings {
     public final Duration pollTimeout;
     public final Duration pollMaxTimeout;
     public final int pollMaxMessages;
+    /** How long a long-poll session is kept after an answer for the client's next poll (0: not kept). */
+    public final Duration pollLinger;
     public final Duration sseRetry;
     public final Duration heartbeatInterval;
     public final Duration wsPingInterval;
@@ -112,6 +115,7 @@ public final class Settings {
                     + POLL_MAX_TIMEOUT + " (" + pollMaxTimeout.toMillis() + " ms)");
         }
         pollMaxMessages = integer(POLL_MAX_MESSAGES, 1000, 1, 100_000);
+        pollLinger = duration(POLL_LINGER, Duration.ofSeconds(5));
         sseRetry = duration(SSE_RETRY, Duration.ofSeconds(3));
         sseProbeInterval = positive(SSE_PROBE_INTERVAL, duration(SSE_PROBE_INTERVAL, Duration.ofSeconds(5)));
         heartbeatInterval = positive(HEARTBEAT_INTERVAL, duration(HEARTBEAT_INTERVAL, Duration.ofSeconds(15)));

@@ -7,8 +7,10 @@ import dev.realtime.Message;
  *
  * <p>Contract (checked by the compatibility kit {@code MessageBusContract} in the core test jar):
  * <ul>
- *   <li>positions are positive and increase in publish order within a channel; every subscriber
- *       sees a channel's messages in that order, and {@link #read} returns them in that order;</li>
+ *   <li>positions are positive and increase by one in publish order within a channel; every
+ *       subscriber sees a channel's messages in that order, and {@link #read} returns them in that
+ *       order. A live message whose position skips some tells a subscriber that deliveries were
+ *       missed (a connection that came back): it reads them from history before going on;</li>
  *   <li>history keeps at most the configured number of messages and age per channel;</li>
  *   <li>{@link #epoch()} names the history: a bus that lost history (restart, data store flushed)
  *       has a new epoch, so positions from the old one are never taken for new ones;</li>

@@ -76,9 +76,11 @@ final class RedisBus implements MessageBus {
     private final ClientResources resources;
     private final RedisClient client;
     private final String epochKey;
+    private final String epochRunKey;
     private final String publishSha;
     private final String readSha;
     private final String epochSha;
+    private final ConnectionHealth health;
 
     private StatefulRedisConnection<String, String> connection;
     private StatefulRedisPubSubConnection<String, String> pubsub;
@@ -101,7 +103,10 @@ final class RedisBus implements MessageBus {
         this.clock = context.clock();
         this.scheduler = context.scheduler();
         this.epochKey = settings.prefix() + "epoch";
+        this.epochRunKey = settings.prefix() + "epoch:run";
+        this.health = new ConnectionHealth(settings.timeout(), settings.displayUri());
         this.resources = DefaultClientResources.builder()
+                .nettyCustomizer(health)
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
@@ -165,6 +170,7 @@ final class RedisBus implements MessageBus {
                 }
             }
         });
+        health.watch(scheduler, this::ping);
     }
 
     @Override
@@ -178,8 +184,8 @@ final class RedisBus implements MessageBus {
         long now = clock.millis();
         String encoded = now + "\n" + event + "\n" + data;
         String[] keys = idempotencyKey == null
-                ? new String[]{epochKey, counterKey(channel), streamKey(channel)}
-                : new String[]{epochKey, counterKey(channel), streamKey(channel), idempotencyKey(channel, idempotencyKey)};
+                ? new String[]{epochKey, epochRunKey, counterKey(channel), streamKey(channel)}
+                : new String[]{epochKey, epochRunKey, counterKey(channel), streamKey(channel), idempotencyKey(channel, idempotencyKey)};
         List<Object> result = script(Scripts.PUBLISH, publishSha, keys, newEpoch(), Long.toString(now),
                 Integer.toString(maxSize), Long.toString(maxAgeMillis), pubsubChannel(channel), encoded);
         noticeEpoch((String) result.get(0));
@@ -195,7 +201,7 @@ final class RedisBus implements MessageBus {
         boolean otherEpoch = !epoch.equals(readerEpoch);
         long from = Math.max(0, after);
         String firstWanted = (from == Long.MAX_VALUE ? "+" : (from + 1) + "-0");
-        List<Object> result = script(Scripts.READ, readSha, new String[]{epochKey, counterKey(channel), streamKey(channel)},
+        List<Object> result = script(Scripts.READ, readSha, new String[]{epochKey, epochRunKey, counterKey(channel), streamKey(channel)},
                 newEpoch(), readerEpoch == null ? "" : readerEpoch, firstWanted, Integer.toString(limit),
                 Long.toString(clock.millis() - maxAgeMillis));
         String current = (String) result.get(0);
@@ -305,6 +311,7 @@ final class RedisBus implements MessageBus {
                 recovery.cancel(false);
             }
         }
+        health.close();
         channels.clear();
         try {
             if (pubsub != null) {
@@ -373,7 +380,7 @@ final class RedisBus implements MessageBus {
             if (observed.equals(epoch) || retiredEpochs.contains(observed)) {
                 return false;
             }
-            LOG.log(System.Logger.Level.WARNING, "Redis bus epoch changed from {0} to {1}: Redis lost its data; "
+            LOG.log(System.Logger.Level.WARNING, "Redis bus epoch changed from {0} to {1}: Redis lost its data or was restored from older data; "
                     + "subscribers will be told of a gap", epoch, observed);
             retiredEpochs.add(epoch);
             epoch = observed;
@@ -426,6 +433,19 @@ final class RedisBus implements MessageBus {
         }
     }
 
+    /** Keeps both connections talking, so that one gone silent shows ({@link ConnectionHealth}); never blocks. */
+    private void ping() {
+        if (closed) {
+            return;
+        }
+        try {
+            connection.async().ping();
+            pubsub.async().ping();
+        } finally {
+            releaseNettyThreadLocals();
+        }
+    }
+
     private void resyncAll() {
         for (LocalChannel local : channels.values()) {
             for (BusListener listener : local.listeners) {
@@ -452,11 +472,17 @@ final class RedisBus implements MessageBus {
     // ---------------------------------------------------------------- Redis helpers
 
     private String currentEpoch() {
-        List<Object> r = script(Scripts.CURRENT_EPOCH, epochSha, new String[]{epochKey}, newEpoch());
+        List<Object> r = script(Scripts.CURRENT_EPOCH, epochSha, new String[]{epochKey, epochRunKey}, newEpoch());
         return (String) r.get(0);
     }
 
-    /** Runs a script by its SHA, loading it when Redis does not know it (first use, or after a restart). */
+    /**
+     * Runs a script by its SHA, sending its text when Redis does not know it (first use, or a Redis
+     * restarted or promoted since). Every script's first argument is a candidate epoch; with the text
+     * it is marked so that the script checks that this Redis process vouches for the stored epoch
+     * (see {@link Scripts}): a new process starts with an empty script cache, so its first script
+     * always comes this way.
+     */
     @SuppressWarnings("unchecked")
     private List<Object> script(String script, String sha, String[] keys, String... args) {
         try {
@@ -464,7 +490,9 @@ final class RedisBus implements MessageBus {
             try {
                 result = commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
             } catch (RedisNoScriptException e) {
-                result = commands.eval(script, ScriptOutputType.MULTI, keys, args);
+                String[] checked = args.clone();
+                checked[0] = "!" + checked[0];
+                result = commands.eval(script, ScriptOutputType.MULTI, keys, checked);
             }
             if (result instanceof List<?> list) {
                 return (List<Object>) list;

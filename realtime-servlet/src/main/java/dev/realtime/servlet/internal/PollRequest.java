@@ -1,5 +1,6 @@
 package dev.realtime.servlet.internal;
 
+import dev.realtime.ChannelAccess;
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
 import dev.realtime.internal.Engine;
@@ -19,8 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One long-poll: a session that lives for one request. Answered as soon as anything is queued (a
- * replay, a gap, a live message) or when the timeout passes, with the cursor for the next poll.
+ * One long-poll: answered as soon as anything is queued (a replay, a gap, a live message) or when the
+ * timeout passes, with the cursor for the next poll. Its session is opened for the request, or taken
+ * over from the previous poll of the same client when it comes back with the cursor that poll handed
+ * out ({@link dev.realtime.internal.ParkedPolls}); after the answer it is parked for the next one.
  */
 public final class PollRequest implements Session.Output, AsyncEnd {
     private static final System.Logger LOG = System.getLogger(PollRequest.class.getName());
@@ -38,6 +41,12 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     private volatile boolean endedEarly;
     /** The request's own cursor, when it came with one. */
     private String sinceCursor;
+    /** Who polls: a parked session is handed only to a poll of the same client (address and user). */
+    private String client;
+    /** The session ends with this request (shut down, dropped, too slow): it is not kept for the next poll. */
+    private volatile boolean ending;
+    /** The session was parked for the next poll: no longer this request's to close. */
+    private volatile boolean handedOff;
 
     private PollRequest(Engine engine, AsyncContext async) {
         this.engine = engine;
@@ -54,10 +63,17 @@ public final class PollRequest implements Session.Output, AsyncEnd {
         PollRequest poll = new PollRequest(engine, async);
         poll.sinceCursor = since instanceof Since.After ? req.getParameter("since") : null;
         async.addListener(AsyncEndListener.of(poll));
+        poll.client = req.getRemoteAddr() + (req.getUserPrincipal() == null ? "" : "|" + req.getUserPrincipal().getName());
         try {
-            poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(),
-                    engine.access(new ServletAccessRequest(req, "poll")));
-            poll.session.subscribeAll(channels, since);
+            ChannelAccess access = engine.access(new ServletAccessRequest(req, "poll"));
+            Session parked = poll.sinceCursor == null ? null : engine.parkedPolls().resume(poll.sinceCursor, channels,
+                    poll.client, access, poll, engine.settings().pollMaxMessages);
+            if (parked != null) {
+                poll.session = parked; // subscribed since the last answer: only its queue is left to take
+            } else {
+                poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(), access);
+                poll.session.subscribeAll(channels, since);
+            }
         } catch (RealtimeException e) {
             poll.fail(e);
             return;
@@ -99,6 +115,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
 
     @Override
     public void terminate(Session.CloseCause cause) {
+        ending = true;
         closeConnection = cause == Session.CloseCause.DROPPED;
         if (!ready) {
             endedEarly = true; // start() answers once it has finished (or the re-check below, if it just did)
@@ -116,10 +133,16 @@ public final class PollRequest implements Session.Output, AsyncEnd {
         }
         cancelTimer();
         Session.Batch batch = session.drain();
-        session.close();
         if (endedEarly && sinceCursor != null) {
             // subscribing was cut short: the batch's cursor may miss channels, so hand back the request's own
+            session.close();
             batch = new Session.Batch(java.util.List.of(), sinceCursor);
+        } else if (!ending && sinceCursor != null && engine.parkedPolls().park(session, batch.cursor(), client)) {
+            // kept, still subscribed, for the poll that comes back with this cursor (only clients that
+            // poll with cursors are expected back with one)
+            handedOff = true;
+        } else {
+            session.close();
         }
         StringBuilder messages = new StringBuilder();
         StringBuilder gaps = new StringBuilder();
@@ -168,7 +191,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     public void release() {
         answered.set(true);
         cancelTimer();
-        if (session != null) {
+        if (session != null && !handedOff) {
             session.close();
         }
     }
