@@ -256,7 +256,7 @@ abstract class ProtocolChecks {
     @Test
     void anApplicationsOwnServerEndpointServesTheProtocol() throws Exception {
         String a = channel();
-        try (Wire.Ws ws = Wire.wsAt(app.app("/live?ticket=open-sesame&channel=" + a), null)) {
+        try (Wire.Ws ws = Wire.wsAt(app.app("/live?key=open-sesame&channel=" + a), null)) {
             assertThat(ws.refusal).as("handshake answer").isNull();
             assertThat(ws.next("subscribed").getString("channel")).isEqualTo(a);
             assertThat(app.publish(a, "{\"text\":\"to my endpoint\"}", null).statusCode()).isEqualTo(202);
@@ -280,18 +280,18 @@ abstract class ProtocolChecks {
         try (Wire.Ws ws = Wire.wsAt(app.app("/live?channel=" + channel()), null)) {
             JsonObject error = ws.next("error");
             assertThat(error.getString("code")).isEqualTo("forbidden");
-            assertThat(error.getString("message")).isEqualTo("show your ticket");
+            assertThat(error.getString("message")).isEqualTo("show your key");
             assertThat(ws.awaitClose()).isEqualTo(1008);
         }
     }
 
     @Test
     void theLibrarysChecksStillRunBehindTheEndpointsOwn() throws Exception {
-        try (Wire.Ws ws = Wire.wsAt(app.app("/live?ticket=open-sesame&channel=" + Wire.enc("no spaces")), null)) {
+        try (Wire.Ws ws = Wire.wsAt(app.app("/live?key=open-sesame&channel=" + Wire.enc("no spaces")), null)) {
             assertThat(ws.next("error").getString("code")).isEqualTo("invalid_channel");
             assertThat(ws.awaitClose()).isEqualTo(1008);
         }
-        try (Wire.Ws ws = Wire.wsAt(app.app("/live?ticket=open-sesame&channel=" + channel()), EVIL)) {
+        try (Wire.Ws ws = Wire.wsAt(app.app("/live?key=open-sesame&channel=" + channel()), EVIL)) {
             assertThat(ws.next("error").getString("code")).isEqualTo("forbidden");
             assertThat(ws.awaitClose()).isEqualTo(1008);
         }

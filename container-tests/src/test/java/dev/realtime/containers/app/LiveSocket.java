@@ -18,7 +18,7 @@ import java.util.List;
 
 /**
  * An application's own annotated endpoint serving the realtime protocol at its own path, with its own
- * handshake check (a ticket in the query) before the library's, as README's example shows.
+ * handshake check (a key in the query) before the library's, as README's example shows.
  */
 @ServerEndpoint(value = "/live", configurator = LiveSocket.Checks.class)
 public class LiveSocket {
@@ -42,9 +42,10 @@ public class LiveSocket {
     public static class Checks extends RealtimeEndpoint.Configurator {
         @Override
         public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
-            List<String> ticket = request.getParameterMap().get("ticket");
-            if (ticket == null || !ticket.contains("open-sesame")) {
-                refuse(config, new RealtimeException(ErrorCode.FORBIDDEN, "show your ticket"));
+            // "key", not "ticket": that query parameter belongs to the protocol (realtime's own tickets)
+            List<String> key = request.getParameterMap().get("key");
+            if (key == null || !key.contains("open-sesame")) {
+                refuse(config, new RealtimeException(ErrorCode.FORBIDDEN, "show your key"));
                 return;
             }
             super.modifyHandshake(config, request, response);
