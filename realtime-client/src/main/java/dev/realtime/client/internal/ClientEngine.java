@@ -49,6 +49,10 @@ public final class ClientEngine {
 
     private final ClientConfig cfg;
     private final HttpClient http;
+    /** The client the engine made itself, shut down on close; {@link #http} wraps it when tickets are on. */
+    private final HttpClient ownHttp;
+    /** Tickets and the resume token (version 1.1); null without {@code tickets(...)}. */
+    private final TicketAuth auth;
     private final ScheduledExecutorService loop;
     private final ExecutorService ownListenerExecutor;
     private final ExecutorService ownHttpExecutor;
@@ -96,17 +100,20 @@ public final class ClientEngine {
     public ClientEngine(ClientConfig cfg) {
         this.cfg = cfg;
         if (cfg.httpClient() != null) {
-            this.http = cfg.httpClient();
+            this.ownHttp = cfg.httpClient();
             this.ownHttpExecutor = null;
         } else {
             // our own executor, so close() can stop the HTTP client's worker threads
             this.ownHttpExecutor = Executors.newCachedThreadPool(daemon("realtime-client-http"));
-            this.http = HttpClient.newBuilder()
+            this.ownHttp = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(cfg.connectTimeout())
                     .executor(ownHttpExecutor)
                     .build();
         }
+        this.auth = cfg.tickets() == null ? null
+                : new TicketAuth(cfg.tickets(), this::reportError, ticket -> post(() -> refreshCredential(ticket)));
+        this.http = auth == null ? ownHttp : new TicketingHttpClient(ownHttp, auth);
         this.loop = Executors.newSingleThreadScheduledExecutor(daemon("realtime-client-io"));
         if (cfg.listenerExecutor() != null) {
             this.ownListenerExecutor = null;
@@ -253,6 +260,9 @@ public final class ClientEngine {
                 Thread.currentThread().interrupt();
             }
         }
+        if (auth != null) {
+            auth.close();
+        }
         if (ownHttpExecutor != null) {
             shutdownHttpClient();
         }
@@ -272,7 +282,7 @@ public final class ClientEngine {
      */
     private void shutdownHttpClient() {
         try {
-            HttpClient.class.getMethod("shutdownNow").invoke(http);
+            HttpClient.class.getMethod("shutdownNow").invoke(ownHttp);
         } catch (NoSuchMethodException jdk17) {
             // see above
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -776,6 +786,22 @@ public final class ClientEngine {
         reportError(e);
     }
 
+    /**
+     * A ticket to refresh the credential with (version 1.1): in place on an open WebSocket; SSE opens
+     * its stream again from the cursor with it; long-polling's next poll presents it.
+     */
+    private void refreshCredential(String ticket) {
+        if (conn != null && connOpen && connTransport == Transport.WEBSOCKET) {
+            conn.refresh(ticket);
+            return;
+        }
+        auth.offer(ticket);
+        if (conn != null && connTransport == Transport.SSE) {
+            closeConnection();
+            connect();
+        }
+    }
+
     private void refuseSubscriptions(ChannelState cs, RealtimeException e) {
         for (SubscriptionImpl s : List.copyOf(cs.subs)) {
             s.ready.completeExceptionally(e);
@@ -1102,6 +1128,13 @@ public final class ClientEngine {
         }
 
         @Override
+        public void authenticated(String token, long expiresInMillis) {
+            if (auth != null) {
+                auth.accept(token, expiresInMillis);
+            }
+        }
+
+        @Override
         public void activity() {
             if (gen == generation) {
                 lastActivityNanos = System.nanoTime();
@@ -1110,6 +1143,9 @@ public final class ClientEngine {
 
         @Override
         public void failed(Throwable cause, boolean refused) {
+            if (auth != null && cause instanceof RealtimeException e && e.status() == 401) {
+                auth.forget(); // expired or refused: the reconnect gets a new ticket
+            }
             onLoop(() -> onFailed(cause, refused));
         }
     }
