@@ -9,6 +9,7 @@ import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
 import dev.realtime.internal.tickets.CredentialTimer;
 import dev.realtime.internal.tickets.Tickets;
+import dev.realtime.internal.metrics.Transport;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -141,6 +142,11 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
     }
 
     @Override
+    public Transport transport() {
+        return Transport.SSE;
+    }
+
+    @Override
     public void terminate(Session.CloseCause cause) {
         synchronized (this) {
             ending = true;
@@ -166,6 +172,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
                 byte[] next = next();
                 if (next != null) {
                     out.write(next);
+                    engine.metrics().wrote(Transport.SSE, next.length);
                     unflushed = true;
                     lastBytes = System.nanoTime();
                     if (next != PROBE) {
@@ -206,6 +213,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
         }
         Outbound o = session.poll();
         if (o != null) {
+            engine.metrics().sent(Transport.SSE, o);
             return encode(o);
         }
         if (heartbeatDue) {
