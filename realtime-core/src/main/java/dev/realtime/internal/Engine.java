@@ -9,17 +9,17 @@ import dev.realtime.Message;
 import dev.realtime.PublishHook;
 import dev.realtime.Realtime;
 import dev.realtime.RealtimeException;
+import dev.realtime.internal.metrics.HealthCheck;
+import dev.realtime.internal.metrics.Histogram;
+import dev.realtime.internal.metrics.Metrics;
+import dev.realtime.internal.metrics.MetricsExposure;
+import dev.realtime.internal.metrics.Origin;
 import dev.realtime.TicketRequest;
 import dev.realtime.internal.tickets.Admission;
 import dev.realtime.internal.tickets.ScopedAccess;
 import dev.realtime.internal.tickets.TicketAccessRequest;
 import dev.realtime.internal.tickets.TicketKey;
 import dev.realtime.internal.tickets.Tickets;
-import dev.realtime.internal.metrics.HealthCheck;
-import dev.realtime.internal.metrics.Histogram;
-import dev.realtime.internal.metrics.Metrics;
-import dev.realtime.internal.metrics.MetricsExposure;
-import dev.realtime.internal.metrics.Origin;
 import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusSubscription;
 import dev.realtime.spi.MessageBus;
@@ -61,7 +61,6 @@ public final class Engine implements Realtime, AutoCloseable {
     private final Map<String, AtomicInteger> connectionsByAddress = new ConcurrentHashMap<>();
     private final RateLimiter httpPublishRate;
     private final ScheduledFuture<?> sweeper;
-    private final Tickets tickets;
     private final ParkedPolls parkedPolls;
     private final Metrics metrics;
     private final MetricsExposure exposure;
@@ -69,6 +68,7 @@ public final class Engine implements Realtime, AutoCloseable {
     private final HealthCheck health = new HealthCheck(this);
     private volatile String busName;
     private volatile String busReason = "given";
+    private final Tickets tickets;
     private volatile Authorizer authorizer = request -> ChannelAccess.ALL;
     private volatile Jsonb jsonb;
     private volatile boolean closing;
@@ -85,8 +85,6 @@ public final class Engine implements Realtime, AutoCloseable {
         this.drains = new Drains(executor, settings.ioThreads);
         this.ownsThreads = ownsThreads;
         this.httpPublishRate = new RateLimiter(settings.publishRate);
-        this.tickets = new Tickets(TicketKey.from(Settings.TICKET_KEY, settings.raw(Settings.TICKET_KEY), System::getenv),
-                bus, clock, settings.ticketTtl, settings.ticketCredentialTtl);
         this.parkedPolls = new ParkedPolls(this, settings.pollLinger.toMillis(), settings.connectionsMax);
         this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         this.metrics = new Metrics(settings.metricsEnabled, clock);
@@ -95,6 +93,8 @@ public final class Engine implements Realtime, AutoCloseable {
         this.histogramRotation = scheduler.scheduleAtFixedRate(metrics::rotate, Histogram.ROTATE_SECONDS,
                 Histogram.ROTATE_SECONDS, TimeUnit.SECONDS);
         this.busName = bus.getClass().getSimpleName();
+        this.tickets = new Tickets(TicketKey.from(Settings.TICKET_KEY, settings.raw(Settings.TICKET_KEY), System::getenv),
+                bus, clock, settings.ticketTtl, settings.ticketCredentialTtl);
     }
 
     /** Threads that must have ended when {@link #close()} returns (a pool's termination comes slightly before). */

@@ -45,11 +45,11 @@ public final class Settings {
     public static final String PUBLISH_RATE = "realtime.publish.rate";
     public static final String QUERY_MAX_LENGTH = "realtime.query.maxLength";
     public static final String PUBLISH_BODY_TIMEOUT = "realtime.publish.bodyTimeout";
+    public static final String METRICS_ENABLED = "realtime.metrics.enabled";
+    public static final String HEALTH_ENABLED = "realtime.health.enabled";
     public static final String TICKET_KEY = "realtime.ticket.key";
     public static final String TICKET_TTL = "realtime.ticket.ttl";
     public static final String TICKET_CREDENTIAL_TTL = "realtime.ticket.credentialTtl";
-    public static final String METRICS_ENABLED = "realtime.metrics.enabled";
-    public static final String HEALTH_ENABLED = "realtime.health.enabled";
 
     /** Every option this class knows, for checking typos in web.xml. */
     public static final List<String> ALL = List.of(BASE_PATH, AUTO_REGISTER, BUS, HISTORY_SIZE, HISTORY_MAX_AGE,
@@ -94,14 +94,14 @@ public final class Settings {
     public final Duration sseProbeInterval;
     /** How long an HTTP publish body may take to arrive in all: a body dribbled byte by byte ends here. */
     public final Duration publishBodyTimeout;
-    /** How long a connection ticket may wait to be used, unless its issuer said otherwise. */
-    public final Duration ticketTtl;
-    /** How long a connection a ticket opened stays authenticated, unless its issuer said otherwise. */
-    public final Duration ticketCredentialTtl;
     /** Per-message counts, MBeans and Micrometer meters; connections are counted either way. */
     public final boolean metricsEnabled;
     /** {@code {base}/health} answers; off, it is {@code 404}. */
     public final boolean healthEnabled;
+    /** How long a connection ticket may wait to be used, unless its issuer said otherwise. */
+    public final Duration ticketTtl;
+    /** How long a connection a ticket opened stays authenticated, unless its issuer said otherwise. */
+    public final Duration ticketCredentialTtl;
 
     /** @param source parameter lookup, e.g. {@code servletContext::getInitParameter}; returns null when unset */
     public Settings(Function<String, String> source) {
@@ -140,10 +140,10 @@ public final class Settings {
         publishRate = integer(PUBLISH_RATE, 1000, 1, Integer.MAX_VALUE);
         queryMaxLength = integer(QUERY_MAX_LENGTH, 4096, 256, 1024 * 1024); // under the containers' 8 KiB request-header limit, with room for headers
         publishBodyTimeout = positive(PUBLISH_BODY_TIMEOUT, duration(PUBLISH_BODY_TIMEOUT, Duration.ofSeconds(10)));
-        ticketTtl = positive(TICKET_TTL, duration(TICKET_TTL, Duration.ofSeconds(30)));
-        ticketCredentialTtl = positive(TICKET_CREDENTIAL_TTL, duration(TICKET_CREDENTIAL_TTL, Duration.ofHours(1)));
         metricsEnabled = bool(METRICS_ENABLED, true);
         healthEnabled = bool(HEALTH_ENABLED, true);
+        ticketTtl = positive(TICKET_TTL, duration(TICKET_TTL, Duration.ofSeconds(30)));
+        ticketCredentialTtl = positive(TICKET_CREDENTIAL_TTL, duration(TICKET_CREDENTIAL_TTL, Duration.ofHours(1)));
     }
 
     /** The raw value of any parameter, including those of bus implementations (e.g. {@code realtime.redis.uri}). */

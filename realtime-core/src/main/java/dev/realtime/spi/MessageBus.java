@@ -54,6 +54,16 @@ public interface MessageBus extends AutoCloseable {
     BusSubscription subscribe(String channel, BusListener listener);
 
     /**
+     * Checks that the bus can carry messages right now, for the health endpoint (which calls it at most
+     * once a second): a bus that talks to a server asks it, within its command timeout. An in-process bus
+     * has nothing to check: the default does nothing.
+     *
+     * @throws BusUnavailableException when the bus cannot carry messages
+     */
+    default void checkAvailable() {
+    }
+
+    /**
      * Claims {@code key} (a connection ticket's id) so that it is claimed once only, across every node
      * sharing this bus, for at least {@code ttl}: {@link Claim#CLAIMED} for the first claim,
      * {@link Claim#ALREADY_CLAIMED} after. This is what makes a ticket single-use on every node.
@@ -66,16 +76,6 @@ public interface MessageBus extends AutoCloseable {
      */
     default Claim claimOnce(String key, Duration ttl) {
         return Claim.NOT_SHARED;
-    }
-
-    /**
-     * Checks that the bus can carry messages right now, for the health endpoint (which calls it at most
-     * once a second): a bus that talks to a server asks it, within its command timeout. An in-process bus
-     * has nothing to check: the default does nothing.
-     *
-     * @throws BusUnavailableException when the bus cannot carry messages
-     */
-    default void checkAvailable() {
     }
 
     /** Stops the bus and releases its threads and connections. */

@@ -42,7 +42,8 @@ final class RedisNodes implements AutoCloseable {
     private final Path work;
     private final String defaultRedisUri;
     private final String prefix;
-    private final Map<String, String> moreParams;
+    /** Further context parameters of every node. */
+    private final Map<String, String> extra;
     /** One packed WAR per Redis URI (a node behind a fault proxy has its own). */
     private final Map<String, File> wars = new ConcurrentHashMap<>();
     private final List<NodeProcess> processes = new CopyOnWriteArrayList<>();
@@ -54,11 +55,10 @@ final class RedisNodes implements AutoCloseable {
         this(redisUri, prefix, Map.of());
     }
 
-    /** With more context parameters (and the test ticket servlet in the WAR). */
-    RedisNodes(String redisUri, String prefix, Map<String, String> moreParams) {
+    RedisNodes(String redisUri, String prefix, Map<String, String> extra) {
         this.defaultRedisUri = redisUri;
         this.prefix = prefix;
-        this.moreParams = moreParams;
+        this.extra = extra;
         try {
             work = Files.createTempDirectory("realtime-two-nodes");
         } catch (IOException e) {
@@ -69,13 +69,13 @@ final class RedisNodes implements AutoCloseable {
     /** The application as a packed WAR (the exploded exporter would also explode the jars inside WEB-INF/lib). */
     private File war(String redisUri) {
         return wars.computeIfAbsent(redisUri, uri -> {
-            Map<String, String> params = new java.util.HashMap<>(Map.of(
+            Map<String, String> params = new java.util.HashMap<>(extra);
+            params.putAll(Map.of(
                     "realtime.bus", "redis",
                     "realtime.redis.uri", uri,
                     "realtime.redis.prefix", prefix,
                     "realtime.redis.timeout", Long.toString(REDIS_TIMEOUT.toMillis()),
                     "realtime.history.size", "1000"));
-            params.putAll(moreParams);
             WebArchive war = Deployments.war("app", params)
                     .addAsLibraries(Deployments.library(RedisBusProvider.class))
                     .addClass(dev.realtime.it.support.TicketServlet.class);

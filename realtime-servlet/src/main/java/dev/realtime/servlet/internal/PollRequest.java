@@ -1,5 +1,6 @@
 package dev.realtime.servlet.internal;
 
+import dev.realtime.ChannelAccess;
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
 import dev.realtime.internal.Engine;
@@ -40,14 +41,14 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     private volatile boolean endedEarly;
     /** The request's own cursor, when it came with one. */
     private String sinceCursor;
-    /** Requested channels its ticket does not allow, as the answer's {@code refused} field (version 1.1). */
-    private String refused = "";
     /** Who polls: a parked session is handed only to a poll of the same client (address and user). */
     private String client;
     /** The session ends with this request (shut down, dropped, too slow): it is not kept for the next poll. */
     private volatile boolean ending;
     /** The session was parked for the next poll: no longer this request's to close. */
     private volatile boolean handedOff;
+    /** Requested channels its ticket does not allow, as the answer's {@code refused} field (version 1.1). */
+    private String refused = "";
 
     private PollRequest(Engine engine, AsyncContext async) {
         this.engine = engine;
@@ -71,15 +72,16 @@ public final class PollRequest implements Session.Output, AsyncEnd {
             poll.refused = ",\"refused\":[" + String.join(",", ticketed.refused().stream().map(TicketedRequest::refusal).toList()) + "]";
         }
         async.addListener(AsyncEndListener.of(poll));
-        java.security.Principal user = ticketed.principal(req);
+        java.security.Principal user = ticketed.principal(req); // a ticket's user, else the container's
         poll.client = req.getRemoteAddr() + (user == null ? "" : "|" + user.getName());
         try {
+            ChannelAccess access = ticketed.access();
             Session parked = poll.sinceCursor == null ? null : engine.parkedPolls().resume(poll.sinceCursor, ticketed.channels(),
-                    poll.client, ticketed.access(), poll, engine.settings().pollMaxMessages);
+                    poll.client, access, poll, engine.settings().pollMaxMessages);
             if (parked != null) {
                 poll.session = parked; // subscribed since the last answer: only its queue is left to take
             } else {
-                poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(), ticketed.access());
+                poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(), access);
                 poll.session.subscribeAll(ticketed.channels(), since);
             }
         } catch (RealtimeException e) {
