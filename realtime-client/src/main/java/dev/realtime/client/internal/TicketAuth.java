@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 final class TicketAuth implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TicketAuth.class.getName());
     static final String HEADER = "Realtime-Ticket";
-    /** A token this close to its expiry is not presented any more: it could expire on the way. */
+    /** A token this close to its expiry (or a tenth of its lifetime, if shorter) is not presented: it could expire on the way. */
     private static final long SAFETY_MILLIS = 1000;
 
     private final TicketSource source;
@@ -30,6 +30,7 @@ final class TicketAuth implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private String token;
     private long deadlineNanos;
+    private long safetyNanos = TimeUnit.MILLISECONDS.toNanos(SAFETY_MILLIS);
     private String waitingTicket;
     private ScheduledFuture<?> refresh;
     private boolean closed;
@@ -58,7 +59,7 @@ final class TicketAuth implements AutoCloseable {
                 waitingTicket = null;
                 return CompletableFuture.completedFuture(t);
             }
-            if (token != null && deadlineNanos - System.nanoTime() > TimeUnit.MILLISECONDS.toNanos(SAFETY_MILLIS)) {
+            if (token != null && deadlineNanos - System.nanoTime() > safetyNanos) {
                 return CompletableFuture.completedFuture(token);
             }
         }
@@ -107,11 +108,15 @@ final class TicketAuth implements AutoCloseable {
     /** The server's resume token and the milliseconds until the credential expires; schedules the refresh. */
     synchronized void accept(String newToken, long expiresInMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(expiresInMillis);
-        if (closed || (token != null && deadline - deadlineNanos < 0)) {
+        if (closed || newToken.equals(token)) {
+            return; // the same token comes back with every answer to a request that presented it: its refresh is set
+        }
+        if (token != null && deadline - deadlineNanos < 0) {
             return; // an older answer arriving late
         }
         token = newToken;
         deadlineNanos = deadline;
+        safetyNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(SAFETY_MILLIS, expiresInMillis / 10));
         if (refresh != null) {
             refresh.cancel(false);
         }
@@ -129,6 +134,11 @@ final class TicketAuth implements AutoCloseable {
                 onRefreshTicket.accept(ticket);
             }
         });
+    }
+
+    /** Milliseconds until the scheduled refresh (tests). */
+    synchronized long refreshInMillis() {
+        return refresh == null ? -1 : refresh.getDelay(TimeUnit.MILLISECONDS);
     }
 
     /** A refresh ticket the next request presents (SSE and long-polling refresh with their next request). */
