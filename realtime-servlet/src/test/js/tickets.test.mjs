@@ -37,7 +37,8 @@ function withToken(body, token, expiresIn, status = 200) {
   });
 }
 
-test('WebSocket: the ticket is offered as a subprotocol, never in the URL; the resume token serves the reconnect', async (t) => {
+/** A WebSocket-only client with tickets, subscribed to room:1, and its first socket (not accepted yet). */
+async function webSocketClient(t) {
   const { FakeWebSocket, sockets } = makeFakeWebSocket();
   const { fetch } = makeFakeFetch({});
   const { source, issued } = tickets();
@@ -45,6 +46,11 @@ test('WebSocket: the ticket is offered as a subprotocol, never in the URL; the r
   t.after(() => client.close());
   client.subscribe('room:1', () => {}, { since: 'earliest' });
   const ws = await until(() => sockets[0], 1000, 'socket');
+  return { client, sockets, issued, ws };
+}
+
+test('WebSocket: the ticket is offered as a subprotocol, never in the URL; the resume token serves the reconnect', async (t) => {
+  const { sockets, issued, ws } = await webSocketClient(t);
   assert.deepEqual(ws.protocols, ['realtime.v1', `realtime.ticket.${issued[0]}`]);
   assert.ok(!ws.url.includes('ticket'), ws.url);
   ws.accept();
@@ -56,13 +62,7 @@ test('WebSocket: the ticket is offered as a subprotocol, never in the URL; the r
 });
 
 test('WebSocket: halfway through the credential the client refreshes in place with an auth frame', async (t) => {
-  const { FakeWebSocket, sockets } = makeFakeWebSocket();
-  const { fetch } = makeFakeFetch({});
-  const { source, issued } = tickets();
-  const client = connect('/realtime', { ...BASE, transports: ['websocket'], WebSocket: FakeWebSocket, fetch, ticket: source });
-  t.after(() => client.close());
-  client.subscribe('room:1', () => {}, { since: 'earliest' });
-  const ws = await until(() => sockets[0], 1000, 'socket');
+  const { sockets, issued, ws } = await webSocketClient(t);
   ws.accept();
   ws.push({ type: 'authenticated', token: 'rt1.token1.sig', expiresIn: 200 });
   const auth = await until(() => ws.frames('auth')[0], 1000, 'auth frame');

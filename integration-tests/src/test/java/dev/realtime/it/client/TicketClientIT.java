@@ -9,6 +9,7 @@ import dev.realtime.client.TicketSource;
 import dev.realtime.client.Transport;
 import dev.realtime.it.support.Deployments;
 import dev.realtime.it.support.Http;
+import dev.realtime.it.support.PublishLoop;
 import dev.realtime.it.support.TicketAuthorizer;
 import dev.realtime.it.support.TicketServlet;
 import java.net.URI;
@@ -22,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -54,7 +54,7 @@ class TicketClientIT {
     URL base;
     Http http;
     final List<RealtimeClient> clients = new ArrayList<>();
-    final List<Thread> publishers = new ArrayList<>();
+    final List<PublishLoop> publishers = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -63,8 +63,8 @@ class TicketClientIT {
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        for (Thread t : publishers) {
-            t.join(30_000);
+        for (PublishLoop p : publishers) {
+            p.join();
         }
         clients.forEach(RealtimeClient::close);
     }
@@ -105,27 +105,22 @@ class TicketClientIT {
         return c;
     }
 
-    /** Publishes {"n":i} on each channel, i = 0..count-1, {@code gapMillis} apart; the server publishes, needing no ticket. */
-    AtomicReference<Throwable> publish(int count, long gapMillis, String... channels) {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                for (int i = 0; i < count; i++) {
-                    for (String channel : channels) {
-                        int status = http.publish(channel, "{\"n\":" + i + "}").statusCode();
-                        if (status != 202) {
-                            throw new AssertionError("publish " + i + " on " + channel + " answered " + status);
-                        }
-                    }
-                    Thread.sleep(gapMillis);
-                }
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "ticket-client-publisher");
-        publishers.add(t);
-        t.start();
-        return failure;
+    PublishLoop publish(int count, long gapMillis, String... channels) {
+        PublishLoop loop = PublishLoop.start(http, count, gapMillis, channels); // the server publishes: no ticket needed
+        publishers.add(loop);
+        return loop;
+    }
+
+    /** A client with tickets on {@code transport}, subscribed to {@code channel}. */
+    record Subscribed(RealtimeClient client, Recorder connection, Recorder messages) {
+    }
+
+    Subscribed subscribed(Transport transport, Tickets tickets, String channel) throws Exception {
+        Recorder connection = new Recorder();
+        Recorder messages = new Recorder();
+        RealtimeClient client = client(transport, tickets, connection);
+        client.subscribe(channel, messages).ready().get(20, TimeUnit.SECONDS);
+        return new Subscribed(client, connection, messages);
     }
 
     static List<Integer> numbers(Recorder r) {
@@ -141,11 +136,10 @@ class TicketClientIT {
         for (Transport transport : TRANSPORTS) {
             String members = "members:" + UUID.randomUUID();
             Tickets tickets = new Tickets(n -> "user=ann");
-            Recorder connection = new Recorder();
-            Recorder rec = new Recorder();
-            RealtimeClient client = client(transport, tickets, connection);
-            client.subscribe(members, rec).ready().get(20, TimeUnit.SECONDS);
-            client.publish(members, Map.of("n", 0)).get(20, TimeUnit.SECONDS); // the client's own HTTP publish, as ann
+            Subscribed s = subscribed(transport, tickets, members);
+            Recorder connection = s.connection();
+            Recorder rec = s.messages();
+            s.client().publish(members, Map.of("n", 0)).get(20, TimeUnit.SECONDS); // the client's own HTTP publish, as ann
             await(transport + ": the message", () -> rec.messages.size() == 1);
             assertThat(tickets.calls.get()).as(transport + ": one ticket, then the resume token").isEqualTo(1);
             assertThat(connection.errors).as(transport.name()).isEmpty();
@@ -164,13 +158,12 @@ class TicketClientIT {
         for (Transport transport : TRANSPORTS) {
             String room = "room:" + UUID.randomUUID();
             Tickets tickets = new Tickets(n -> "user=ann&credentialMs=3000"); // refreshed halfway, every 1.5 s
-            Recorder connection = new Recorder();
-            Recorder rec = new Recorder();
-            RealtimeClient client = client(transport, tickets, connection);
-            client.subscribe(room, rec).ready().get(20, TimeUnit.SECONDS);
-            AtomicReference<Throwable> publishing = publish(150, 30, room); // about 5 s: two refreshes or more
+            Subscribed s = subscribed(transport, tickets, room);
+            Recorder connection = s.connection();
+            Recorder rec = s.messages();
+            PublishLoop publishing = publish(150, 30, room); // about 5 s: two refreshes or more
             await(transport + ": 150 messages", () -> rec.messages.size() >= 150);
-            assertThat(publishing.get()).isNull();
+            assertThat(publishing.failure()).isNull();
             assertThat(numbers(rec)).as(transport + ": every message, in order, once").isEqualTo(upTo(150));
             assertThat(rec.seen).doesNotContain("gap");
             assertThat(tickets.calls.get()).as(transport + ": refreshed").isGreaterThanOrEqualTo(3);
@@ -188,14 +181,13 @@ class TicketClientIT {
             String vip = "vip:" + UUID.randomUUID();
             // the first ticket has the VIP role; every refresh after it does not
             Tickets tickets = new Tickets(n -> n == 1 ? "user=ann&role=vip&credentialMs=3000" : "user=ann&credentialMs=60000");
-            Recorder rec = new Recorder();
+            Subscribed s = subscribed(transport, tickets, room);
+            Recorder rec = s.messages();
             Recorder vipRec = new Recorder();
-            RealtimeClient client = client(transport, tickets, new Recorder());
-            client.subscribe(room, rec).ready().get(20, TimeUnit.SECONDS);
-            client.subscribe(vip, vipRec).ready().get(20, TimeUnit.SECONDS);
-            AtomicReference<Throwable> publishing = publish(120, 30, room, vip); // about 4 s
+            s.client().subscribe(vip, vipRec).ready().get(20, TimeUnit.SECONDS);
+            PublishLoop publishing = publish(120, 30, room, vip); // about 4 s
             await(transport + ": 120 room messages", () -> rec.messages.size() >= 120);
-            assertThat(publishing.get()).isNull();
+            assertThat(publishing.failure()).isNull();
             assertThat(numbers(rec)).as(transport + ": every room message, in order, once").isEqualTo(upTo(120));
             assertThat(vipRec.errors).as(transport + ": the VIP subscription refused by name").hasSize(1);
             assertThat(((RealtimeException) vipRec.errors.get(0)).code()).isEqualTo("forbidden");
@@ -210,10 +202,9 @@ class TicketClientIT {
         for (Transport transport : TRANSPORTS) {
             String room = "room:" + UUID.randomUUID();
             Tickets tickets = new Tickets(n -> "user=ann&credentialMs=1500");
-            Recorder connection = new Recorder();
-            Recorder rec = new Recorder();
-            RealtimeClient client = client(transport, tickets, connection);
-            client.subscribe(room, rec).ready().get(20, TimeUnit.SECONDS);
+            Subscribed s = subscribed(transport, tickets, room);
+            Recorder connection = s.connection();
+            Recorder rec = s.messages();
             tickets.failing.set(true); // the refresh fails: the server ends the connection at expiry
             await(transport + ": the expiry", () -> connection.errors.stream().anyMatch(
                     e -> e instanceof RealtimeException r && r.status() == 401));
