@@ -13,6 +13,7 @@ import {
 } from './realtime-protocol.js';
 import { ResumeTracker } from './realtime-resume.js';
 import { TRANSPORTS, WebSocketTransport } from './realtime-transports.js';
+import { installTickets } from './realtime-tickets.js';
 
 /**
  * A connection to a realtime server for a set of channels. It falls back from
@@ -34,6 +35,7 @@ export class Connection {
     this._fetch = options.fetch || (globalThis.fetch && globalThis.fetch.bind(globalThis));
     this._WebSocket = options.WebSocket || globalThis.WebSocket;
     this._baseHref = options.baseHref !== undefined ? options.baseHref : globalThis.location && globalThis.location.href;
+    if (typeof options.ticket === 'function') installTickets(this); // protocol 1.1: realtime-tickets.js
     this._random = options.random || Math.random;
     this._transports = usableTransports(options.transports || DEFAULT_TRANSPORTS, { fetch: this._fetch, WebSocket: this._WebSocket });
     this._channels = new Map(); // channel -> { active, ready }
@@ -179,6 +181,7 @@ export class Connection {
     this._closed = true;
     if (this._env && typeof this._env.removeEventListener === 'function') this._env.removeEventListener('online', this._onOnline);
     this._stopAll();
+    if (this._tickets) this._tickets.close();
     this._setState('closed');
   }
 

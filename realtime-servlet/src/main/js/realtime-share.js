@@ -36,7 +36,8 @@ export function shareEnv(options) {
 export function shareModes(options, env, workerUrl) {
   const want = options.share;
   if (!want) return [];
-  if (want === true && (options.fetch || options.WebSocket || !env.document)) return [];
+  // a ticket callback is a page's function: it cannot serve a worker or another tab
+  if (options.ticket || (want === true && (options.fetch || options.WebSocket || !env.document))) return [];
   const modes = [];
   if ((want === true || want === 'worker') && typeof env.SharedWorker === 'function' && sameOrigin(workerUrl, env.location)) modes.push('worker');
   if (typeof env.BroadcastChannel === 'function' && env.locks && typeof env.locks.request === 'function') modes.push('leader');

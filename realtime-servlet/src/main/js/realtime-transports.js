@@ -6,6 +6,7 @@
 
 import { RealtimeError, buildUrl, errorFrom } from './realtime-protocol.js';
 import { SseParser } from './realtime-sse.js';
+import { refuseChannel, sseError } from './realtime-tickets.js';
 
 /**
  * WebSocket. A `candidate` is tried while another transport still runs (to
@@ -144,6 +145,10 @@ export class WebSocketTransport {
           this.pending.delete(f.ref);
           clearTimeout(p.timer);
           p.reject(err);
+          break;
+        }
+        if (c._tickets && f.code === 'forbidden' && f.channel) {
+          refuseChannel(c, f.channel, err); // the credential does not (or no longer) allow it
           break;
         }
         if (f.code === 'invalid_cursor' && f.channel && c._tracker.has(f.channel)) {
@@ -424,6 +429,10 @@ export class SseTransport extends HttpTransport {
       if (data && data.channel) c._gap(data.channel);
       return;
     }
+    if (ev.type === 'error') {
+      if (data) sseError(c, data); // protocol 1.1: a refused channel, or the credential's end
+      return;
+    }
     if (ev.id) c._tracker.update(ev.id, this._liveChannels());
     this._receive(data);
   }
@@ -470,6 +479,7 @@ export class LongPollTransport extends HttpTransport {
       }
       clearTimeout(this.timer);
       if (this.closed) return;
+      for (const r of body.refused || []) refuseChannel(c, r.channel, new RealtimeError(r.code, r.message, { channel: r.channel, status: 403 }));
       for (const g of body.gaps || []) c._gap(g);
       for (const m of body.messages || []) this._receive(m);
       if (body.cursor) c._tracker.update(body.cursor, this._liveChannels());

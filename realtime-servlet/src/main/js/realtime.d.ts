@@ -82,6 +82,20 @@ export interface ConnectOptions {
   /** Send cookies with cross-origin HTTP requests. Default false. */
   withCredentials?: boolean;
   /**
+   * Connection tickets (protocol 1.1): returns a fresh ticket from the application's own endpoint,
+   * e.g. `() => fetch('/api/realtime-ticket', { method: 'POST' }).then((r) => r.text())`. Called to
+   * connect without a valid resume token (possibly twice as the client starts: once for the anchor
+   * poll, once for the connection) and halfway through the credential's lifetime to refresh it. The
+   * ticket, then the server's resume token, travels in the `Realtime-Ticket` header (SSE, long-polling,
+   * publishes) or as the WebSocket subprotocol `realtime.ticket.<ticket>`, never in a URL. A refresh
+   * happens in place on WebSocket and with the next request on SSE and long-polling; a channel the new
+   * credential no longer allows is dropped with an `error` event (`forbidden`, naming it). A client
+   * with tickets keeps a connection of its own (no `share`). Errors: `no_ticket` when the callback
+   * fails; `credential_expired`, `ticket_used`, `ticket_expired`, `invalid_ticket` from the server
+   * (the client gets a new ticket and resumes from its cursor).
+   */
+  ticket?: () => string | Promise<string>;
+  /**
    * One connection for all tabs of this origin that use the same base URL and the same connection
    * options. `true` (default): a SharedWorker where the browser has one, else a leader tab elected with
    * a Web Lock that holds the connection for the others over a BroadcastChannel, else a connection of
@@ -160,7 +174,7 @@ export class RealtimeError extends Error {
   /**
    * Protocol error code, e.g. `invalid_channel`, `forbidden`, `too_many_channels`, or a client code:
    * `connection_lost`, `timeout`, `connect_failed` (every allowed transport failed before ever opening;
-   * the client keeps trying), `handler_error`.
+   * the client keeps trying), `handler_error`, `no_ticket` (the `ticket` callback failed).
    */
   code: string;
   /** HTTP status, when the error came from an HTTP answer. */

@@ -21,9 +21,10 @@ export function makeFakeWebSocket({ refuse = false } = {}) {
   const sockets = [];
   const control = { refuse }; // set control.refuse to refuse or allow later sockets
   class FakeWebSocket {
-    constructor(url) {
+    constructor(url, protocols) {
       if (control.refuse) throw new Error('WebSocket refused');
       this.url = url;
+      this.protocols = protocols;
       this.readyState = 0;
       this.sent = [];
       this.closedWith = undefined;

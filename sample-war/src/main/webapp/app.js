@@ -25,6 +25,9 @@ const ui = {
   climb: $('climb'),
   transportSelect: $('transport-select'),
   nick: $('nick'),
+  signIn: $('sign-in'),
+  signedIn: $('signed-in'),
+  signOut: $('sign-out'),
   rooms: $('rooms'),
   joinForm: $('join-form'),
   joinName: $('join-name'),
@@ -43,6 +46,8 @@ const ui = {
 const rooms = new Map();
 let active;
 let client;
+/** The user signed in (api/session), whose connection then runs on tickets; undefined when anonymous. */
+let signedIn;
 
 function remember(key, value) {
   try {
@@ -75,6 +80,9 @@ function startClient() {
   const choice = ui.transportSelect.value;
   const options = {};
   if (TRANSPORT_CHOICES[choice]) options.transports = TRANSPORT_CHOICES[choice];
+  // signed in: the client asks the page's server for a short-lived ticket whenever it needs one (to
+  // connect, and before its credential expires); no long-lived credential ever reaches realtime or a URL
+  if (signedIn) options.ticket = fetchTicket;
   client = connect('realtime', options);
   window.realtimeChat.client = client;
   client.on('transport', ({ transport, previous, reason }) => {
@@ -111,9 +119,55 @@ function startClient() {
     if (room === active) renderMessages();
     showNotice(`Some messages in #${room} could not be recovered (the server no longer had them).`, room);
   });
-  client.on('error', ({ code, message }) => console.warn(`realtime: ${code}: ${message}`));
+  client.on('error', ({ code, message, channel }) => {
+    console.warn(`realtime: ${code}: ${message}`);
+    if (code === 'forbidden' && channel) showNotice(`Not allowed in #${channel.slice('room:'.length)}: ${message}`, active);
+  });
   for (const room of rooms.keys()) subscribeRoom(room);
   watchLiveStats(client);
+}
+
+async function fetchTicket() {
+  const response = await fetch('api/realtime-ticket', { method: 'POST' });
+  if (!response.ok) throw new Error(`no ticket (HTTP ${response.status}): sign in again`);
+  return response.text();
+}
+
+// ---------------------------------------------------------------- sign-in
+
+/** Shows who is signed in; a signed-in user also gets #members, which the server keeps for them. */
+function setSignedIn(user) {
+  signedIn = user || undefined;
+  ui.signIn.hidden = !!signedIn;
+  ui.signOut.hidden = !signedIn;
+  ui.signedIn.hidden = !signedIn;
+  ui.signedIn.textContent = signedIn ? `signed in as ${signedIn}` : '';
+  ui.nick.readOnly = !!signedIn;
+  if (signedIn) {
+    ui.nick.value = signedIn;
+    addRoom('members');
+  } else if (rooms.has('members')) {
+    rooms.delete('members');
+    if (active === 'members') selectRoom('lobby');
+    else renderRooms();
+  }
+}
+
+async function signIn() {
+  const nick = ui.nick.value.trim();
+  const response = await fetch(`api/session?nick=${encodeURIComponent(nick)}`, { method: 'POST' });
+  if (!response.ok) {
+    showError(ui.sendError, 'Sign in with a name of 1-32 letters, digits, _ . or -.');
+    return;
+  }
+  setSignedIn((await response.json()).user);
+  startClient();
+}
+
+async function signOut() {
+  await fetch('api/session', { method: 'DELETE' });
+  setSignedIn(undefined);
+  startClient();
 }
 
 function subscribeRoom(room) {
@@ -297,7 +351,7 @@ async function send(event) {
     ui.text.value = '';
   } catch (e) {
     showError(ui.sendError, e.code === 'forbidden'
-      ? `#${active} is read-only: only the server posts here.`
+      ? (active === 'announcements' ? `#${active} is read-only: only the server posts here.` : `Not sent: ${e.message}.`)
       : `Not sent (${e.code || 'error'}): ${e.message}. Try again.`);
   } finally {
     ui.send.disabled = false;
@@ -326,10 +380,21 @@ function init() {
   const extra = (params.get('rooms') || '').split(',').map(normaliseRoom).filter(Boolean);
   const wanted = normaliseRoom(params.get('room') || recall('room') || 'lobby');
   for (const room of [...DEFAULT_ROOMS, ...extra, wanted]) {
-    if (isValidChannel(channelOf(room)) && !rooms.has(room)) rooms.set(room, { entries: [], ids: new Set(), unread: 0 });
+    // #members waits for the sign-in: the server refuses it to anonymous connections
+    if (room !== 'members' && isValidChannel(channelOf(room)) && !rooms.has(room)) rooms.set(room, { entries: [], ids: new Set(), unread: 0 });
   }
   selectRoom(rooms.has(wanted) ? wanted : 'lobby');
-  startClient();
+  // signed in already (a reload)? then the client connects with tickets from the start
+  fetch('api/session')
+    .then((r) => (r.ok ? r.json() : {}))
+    .catch(() => ({}))
+    .then(({ user }) => {
+      if (user) setSignedIn(user);
+      if (wanted === 'members' && rooms.has('members')) selectRoom('members');
+      startClient();
+    });
+  ui.signIn.addEventListener('click', () => signIn());
+  ui.signOut.addEventListener('click', () => signOut());
 
   ui.sendForm.addEventListener('submit', send);
   ui.joinForm.addEventListener('submit', join);

@@ -182,7 +182,7 @@ public final class RealtimeClient implements AutoCloseable {
     public static final class Builder {
 
         private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect",
-                "host", "upgrade", "accept", "content-type", "idempotency-key", "last-event-id");
+                "host", "upgrade", "accept", "content-type", "idempotency-key", "last-event-id", "realtime-ticket");
 
         private final URI base;
         private Transport transport = Transport.AUTO;
@@ -200,6 +200,7 @@ public final class RealtimeClient implements AutoCloseable {
         private PublishMode publishMode = PublishMode.HTTP;
         private HttpClient httpClient;
         private Jsonb jsonb;
+        private TicketSource tickets;
 
         private Builder(URI base) {
             Objects.requireNonNull(base, "base");
@@ -339,11 +340,23 @@ public final class RealtimeClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Authenticates with connection tickets from {@code source} (see {@link TicketSource}) instead
+         * of a long-lived header: the client presents a ticket (then the server's resume token) in the
+         * {@code Realtime-Ticket} header of every request and handshake, refreshes its credential
+         * before it expires (in place on WebSocket, with the next request on SSE and long-polling),
+         * and reconnects from its cursor with a new ticket when the server ends an expired one.
+         */
+        public Builder tickets(TicketSource source) {
+            this.tickets = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
         public RealtimeClient build() {
             return new RealtimeClient(new ClientConfig(base, transport, connectTimeout, readTimeout, pollTimeout,
                     Collections.unmodifiableMap(new LinkedHashMap<>(headers)), executor, connectionListener,
                     bufferSize, dedupWindow, backoffInitial, backoffMax, publishAttempts, publishMode, httpClient,
-                    jsonb));
+                    jsonb, tickets));
         }
 
         private static Duration positive(Duration d, String name) {

@@ -151,6 +151,21 @@ final class ChatPage {
         return tab().findElements(By.cssSelector("#messages .gap-notice, #notices .notice")).size();
     }
 
+    /** Signs in as the nick in the name box (the sample's stand-in login); the page then connects with tickets. */
+    ChatPage signIn() {
+        tab().findElement(By.id("sign-in")).click();
+        waitFor("signed in", () -> tab().findElement(By.id("signed-in")).isDisplayed());
+        return this;
+    }
+
+    /** Opens a room from the room list. */
+    ChatPage selectRoom(String room) {
+        // found and clicked in one script: the list is drawn again whenever a message arrives
+        waitFor("room #" + room + " opened", () -> Boolean.TRUE.equals(js("const b = document.querySelector(\"button[data-room='\" + arguments[0]"
+                + " + \"']\"); if (b) b.click(); return !!b && document.getElementById('room-name').textContent === '#' + arguments[0];", room)));
+        return this;
+    }
+
     /** Waits until the page shows at least every text in {@code expected}. */
     ChatPage waitForTexts(List<String> expected) {
         waitFor("messages " + expected, () -> texts().containsAll(expected));

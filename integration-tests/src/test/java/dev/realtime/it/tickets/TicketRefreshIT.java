@@ -2,6 +2,7 @@ package dev.realtime.it.tickets;
 
 import dev.realtime.it.support.Deployments;
 import dev.realtime.it.support.Http;
+import dev.realtime.it.support.PublishLoop;
 import dev.realtime.it.support.SseClient;
 import dev.realtime.it.support.TicketAuthorizer;
 import dev.realtime.it.support.TicketPeer;
@@ -32,7 +33,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -70,7 +70,7 @@ class TicketRefreshIT {
     String room;
     String vip;
     final List<AutoCloseable> open = new ArrayList<>();
-    final List<Thread> publishers = new ArrayList<>();
+    final List<PublishLoop> publishers = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -81,8 +81,8 @@ class TicketRefreshIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (Thread t : publishers) {
-            t.join(30_000);
+        for (PublishLoop p : publishers) {
+            p.join();
         }
         for (AutoCloseable c : open) {
             c.close();
@@ -90,26 +90,10 @@ class TicketRefreshIT {
     }
 
     /** Publishes {"n":i} on the room and the VIP channel, i = 0..MESSAGES-1, 20 ms apart: about four seconds. */
-    AtomicReference<Throwable> publishBoth() {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                for (int i = 0; i < MESSAGES; i++) {
-                    for (String channel : List.of(room, vip)) {
-                        int status = peer.http.publish(channel, "{\"n\":" + i + "}").statusCode();
-                        if (status != 202) {
-                            throw new AssertionError("publish " + i + " on " + channel + " answered " + status);
-                        }
-                    }
-                    Thread.sleep(20);
-                }
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "ticket-refresh-publisher");
-        publishers.add(t);
-        t.start();
-        return failure;
+    PublishLoop publishBoth() {
+        PublishLoop loop = PublishLoop.start(peer.http, MESSAGES, 20, room, vip);
+        publishers.add(loop);
+        return loop;
     }
 
     static List<Integer> upTo(int n) {
@@ -122,7 +106,7 @@ class TicketRefreshIT {
         WsClient ws = track(peer.connect(TicketPeer.Way.WEBSOCKET, peer.ticket("user=ann&role=vip&credentialMs=3000"), room, vip)).ws();
         ws.next("subscribed");
         ws.next("subscribed");
-        AtomicReference<Throwable> publishing = publishBoth();
+        PublishLoop publishing = publishBoth();
 
         List<Integer> roomSeen = new ArrayList<>();
         List<Integer> vipSeen = new ArrayList<>();
@@ -155,7 +139,7 @@ class TicketRefreshIT {
                 refreshed = true;
             }
         }
-        assertThat(publishing.get()).isNull();
+        assertThat(publishing.failure()).isNull();
         assertThat(roomSeen).as("every room message, in order, once").isEqualTo(upTo(MESSAGES));
         assertThat(vipSeen).as("VIP messages until the refresh, none lost").isEqualTo(upTo(vipSeen.size()));
         assertThat(vipSeen.size()).isLessThan(MESSAGES);
@@ -195,7 +179,7 @@ class TicketRefreshIT {
     @Test
     void anSseStreamRefreshedByItsNextRequestLosesNothingAndTheChannelNoLongerAllowedIsNamed() throws Exception {
         SseClient first = track(peer.connect(TicketPeer.Way.SSE, peer.ticket("user=ann&role=vip&credentialMs=60000"), room, vip)).sse();
-        AtomicReference<Throwable> publishing = publishBoth();
+        PublishLoop publishing = publishBoth();
         List<Integer> roomSeen = new ArrayList<>();
         String cursor = null;
         while (roomSeen.size() < 50) {
@@ -220,7 +204,7 @@ class TicketRefreshIT {
             assertThat(m.getString("channel")).as("only the room flows after the refresh").isEqualTo(room);
             roomSeen.add(m.getJsonObject("data").getInt("n"));
         }
-        assertThat(publishing.get()).isNull();
+        assertThat(publishing.failure()).isNull();
         assertThat(roomSeen).as("every room message, in order, once").isEqualTo(upTo(MESSAGES));
     }
 
@@ -229,7 +213,7 @@ class TicketRefreshIT {
         HttpResponse<String> first = peer.poll(peer.ticket("user=ann&role=vip"), "timeout=0", room, vip);
         String credential = first.headers().firstValue("Realtime-Token").orElseThrow();
         String cursor = Http.json(first).getString("cursor");
-        AtomicReference<Throwable> publishing = publishBoth();
+        PublishLoop publishing = publishBoth();
         List<Integer> roomSeen = new ArrayList<>();
         List<String> channels = new ArrayList<>(List.of(room, vip));
         boolean refreshed = false;
@@ -258,7 +242,7 @@ class TicketRefreshIT {
             }
             cursor = answer.getString("cursor");
         }
-        assertThat(publishing.get()).isNull();
+        assertThat(publishing.failure()).isNull();
         assertThat(roomSeen).as("every room message, in order, once").isEqualTo(upTo(MESSAGES));
     }
 

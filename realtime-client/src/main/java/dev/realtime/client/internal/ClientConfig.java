@@ -2,6 +2,7 @@ package dev.realtime.client.internal;
 
 import dev.realtime.client.ConnectionListener;
 import dev.realtime.client.PublishMode;
+import dev.realtime.client.TicketSource;
 import dev.realtime.client.Transport;
 import jakarta.json.bind.Jsonb;
 import java.net.URI;
@@ -27,4 +28,5 @@ public record ClientConfig(
         int publishAttempts,
         PublishMode publishMode,
         HttpClient httpClient,
-        Jsonb jsonb) {}
+        Jsonb jsonb,
+        TicketSource tickets) {}

@@ -32,6 +32,10 @@ public final class ClientEngine {
 
     private final ClientConfig cfg;
     private final ClientResources resources;
+    /** Tickets and the resume token (version 1.1); null without {@code tickets(...)}. */
+    private final TicketAuth auth;
+    /** What the transports send through: the resources' client, which presents tickets when they are on. */
+    private final java.net.http.HttpClient http;
     private final Loop loop = new Loop();
     private final ListenerCalls listeners;
     private final Poller poller;
@@ -68,15 +72,18 @@ public final class ClientEngine {
         this.listeners = new ListenerCalls(new Dispatcher(resources.listenerExecutor, cfg.bufferSize(), this::onListenersDrained),
                 cfg.connectionListener(), new RecentIds(cfg.dedupWindow()));
         this.channels = new ClientChannels(listeners);
+        this.auth = cfg.tickets() == null ? null : new TicketAuth(cfg.tickets(),
+                e -> loop.post(() -> listeners.error(e)), ticket -> loop.post(() -> refreshCredential(ticket)));
+        this.http = auth == null ? resources.http : new TicketingHttpClient(resources.http, auth);
         this.transports = new TransportChoice(cfg);
-        this.poller = new Poller(resources.http, cfg.base(), cfg.headers(), cfg.readTimeout());
-        HttpPublisher publisher = new HttpPublisher(resources.http, cfg.base(), cfg.headers(), cfg.readTimeout(),
+        this.poller = new Poller(http, cfg.base(), cfg.headers(), cfg.readTimeout());
+        HttpPublisher publisher = new HttpPublisher(http, cfg.base(), cfg.headers(), cfg.readTimeout(),
                 cfg.publishAttempts(), cfg.backoffInitial(), cfg.backoffMax(), loop.executor());
         this.publishing = new Publishing(cfg, publisher, resources.jsonb, loop, () -> closing,
                 () -> conn != null && connOpen ? conn : null);
         this.catchUp = new CatchUp(cfg, loop, poller, channels.resume, listeners,
                 cs -> !closed && channels.get(cs.name) == cs, this::pauseForBackpressure);
-        this.upgrade = new WebSocketUpgrade(cfg, resources.http, loop,
+        this.upgrade = new WebSocketUpgrade(cfg, http, loop,
                 () -> !closed && conn != null && connTransport != Transport.WEBSOCKET, this::switchToWebSocket);
     }
 
@@ -146,6 +153,9 @@ public final class ClientEngine {
             closing = true;
         }
         loop.runLastAndStop(this::shutdownOnLoop);
+        if (auth != null) {
+            auth.close();
+        }
         resources.close();
     }
 
@@ -268,7 +278,7 @@ public final class ClientEngine {
         switch (t) {
             case WEBSOCKET -> {
                 connChannels = List.of();
-                conn = WebSocketConnection.open(resources.http, cfg.base(), cfg.headers(), cfg.connectTimeout(), events);
+                conn = WebSocketConnection.open(http, cfg.base(), cfg.headers(), cfg.connectTimeout(), events);
             }
             case SSE, LONG_POLLING -> {
                 connChannels = channels.names();
@@ -276,7 +286,7 @@ public final class ClientEngine {
                 connSince = plan.since();
                 plan.catchUps().forEach((channel, since) -> catchUp.start(channels.get(channel), since));
                 if (t == Transport.SSE) {
-                    conn = SseConnection.open(resources.http, cfg.base(), connChannels, plan.since(), cfg.headers(),
+                    conn = SseConnection.open(http, cfg.base(), connChannels, plan.since(), cfg.headers(),
                             cfg.connectTimeout().plus(cfg.readTimeout()), events);
                 } else {
                     conn = new LongPollConnection(poller, connChannels, events);
@@ -441,6 +451,36 @@ public final class ClientEngine {
             }
             catchUp.resumeWaiting();
         });
+    }
+
+    /** Any thread: the server's resume token and the milliseconds until the credential expires. */
+    void onAuthenticated(String token, long expiresInMillis) {
+        if (auth != null) {
+            auth.accept(token, expiresInMillis);
+        }
+    }
+
+    /** Any thread: a connection failed; a 401 (expired, refused) means the reconnect needs a new ticket. */
+    void onCredentialRefused(Throwable cause) {
+        if (auth != null && cause instanceof RealtimeException e && e.status() == 401) {
+            auth.forget();
+        }
+    }
+
+    /**
+     * A ticket to refresh the credential with (version 1.1): in place on an open WebSocket; SSE opens
+     * its stream again from the cursor with it; long-polling's next poll presents it.
+     */
+    private void refreshCredential(String ticket) {
+        if (conn != null && connOpen && connTransport == Transport.WEBSOCKET) {
+            conn.refresh(ticket);
+            return;
+        }
+        auth.offer(ticket);
+        if (conn != null && connTransport == Transport.SSE) {
+            closeConnection();
+            connect();
+        }
     }
 
     void onFrameError(String ref, String channel, String code, String message) {

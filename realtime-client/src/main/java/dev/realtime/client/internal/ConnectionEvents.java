@@ -65,12 +65,18 @@ final class ConnectionEvents implements TransportEvents {
     }
 
     @Override
+    public void authenticated(String token, long expiresInMillis) {
+        engine.onAuthenticated(token, expiresInMillis);
+    }
+
+    @Override
     public void activity() {
         engine.activity(gen);
     }
 
     @Override
     public void failed(Throwable cause, boolean refused) {
+        engine.onCredentialRefused(cause);
         onLoop(() -> engine.onFailed(cause, refused));
     }
 }

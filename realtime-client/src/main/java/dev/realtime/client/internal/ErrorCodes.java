@@ -14,6 +14,8 @@ public final class ErrorCodes {
     public static final String INVALID_JSON = "invalid_json";
     public static final String INVALID_CURSOR = "invalid_cursor";
     public static final String INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key";
+    /** The connection's credential expired unrefreshed (version 1.1). */
+    public static final String CREDENTIAL_EXPIRED = "credential_expired";
 
     // the client's own codes
     /** The client was closed. */
@@ -24,6 +26,8 @@ public final class ErrorCodes {
     public static final String HTTP_ERROR = "http_error";
     /** The server sent a WebSocket frame the client cannot read. */
     public static final String INVALID_FRAME = "invalid_frame";
+    /** The application's {@link dev.realtime.client.TicketSource} failed or returned nothing; its exception is the cause. */
+    public static final String NO_TICKET = "no_ticket";
     /** A WebSocket error frame without a code. */
     public static final String ERROR = "error";
 }

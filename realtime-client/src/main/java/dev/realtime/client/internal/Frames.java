@@ -14,6 +14,11 @@ final class Frames {
         return "{\"type\":\"unsubscribe\",\"channel\":" + Json.quote(channel) + "}";
     }
 
+    /** Refreshes the connection's credential in place (version 1.1). */
+    static String auth(String ticket) {
+        return "{\"type\":\"auth\",\"ticket\":" + Json.quote(ticket) + "}";
+    }
+
     static String ping() {
         return "{\"type\":\"ping\"}";
     }

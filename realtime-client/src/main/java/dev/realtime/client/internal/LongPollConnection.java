@@ -49,6 +49,7 @@ final class LongPollConnection implements TransportConnection {
                 opened = true;
                 events.opened();
             }
+            result.refused().forEach(r -> events.frameError(null, r.channel(), r.code(), r.message()));
             events.batch(result.gaps(), result.messages(), result.cursor());
         });
     }

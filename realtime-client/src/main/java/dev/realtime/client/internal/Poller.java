@@ -25,7 +25,10 @@ import java.util.concurrent.CompletableFuture;
 final class Poller {
 
     /** One answer: {@code {"messages":[...],"cursor":"...","gaps":[...]}}. */
-    record Result(List<Message> messages, String cursor, List<String> gaps) {}
+    record Result(List<Message> messages, String cursor, List<String> gaps, List<Refusal> refused) {}
+
+    /** A requested channel the credential does not allow (version 1.1). */
+    record Refusal(String channel, String code, String message) {}
 
     private final HttpClient http;
     private final URI base;
@@ -80,7 +83,15 @@ final class Poller {
                     gaps.add(gs.getString(i));
                 }
             }
-            return new Result(messages, Json.string(o, "cursor"), gaps);
+            List<Refusal> refused = new ArrayList<>();
+            JsonArray rs = o.getJsonArray("refused");
+            if (rs != null) {
+                for (JsonValue v : rs) {
+                    JsonObject r = v.asJsonObject();
+                    refused.add(new Refusal(Json.string(r, "channel"), Json.string(r, "code"), Json.string(r, "message")));
+                }
+            }
+            return new Result(messages, Json.string(o, "cursor"), gaps, refused);
         } catch (RuntimeException e) {
             throw new java.io.UncheckedIOException(new IOException("unreadable poll answer: " + response.body(), e));
         }

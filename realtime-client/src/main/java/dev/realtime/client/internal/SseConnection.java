@@ -184,6 +184,15 @@ final class SseConnection implements TransportConnection {
                 if (type.equals("gap")) {
                     JsonObject o = Json.object(data);
                     events.gap(Json.string(o, "channel"));
+                } else if (type.equals("error")) { // version 1.1: a channel refused by name, or the credential's end
+                    JsonObject o = Json.object(data);
+                    String code = Json.string(o, "code");
+                    if (Json.string(o, "channel") != null) {
+                        events.frameError(null, Json.string(o, "channel"), code, Json.string(o, "message"));
+                    } else {
+                        events.failed(new dev.realtime.client.RealtimeException(
+                                ErrorCodes.CREDENTIAL_EXPIRED.equals(code) ? 401 : 0, code, Json.string(o, "message")), false);
+                    }
                 } else {
                     events.message(Json.message(Json.object(data)), cursor);
                 }

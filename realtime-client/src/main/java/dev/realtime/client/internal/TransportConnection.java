@@ -24,6 +24,9 @@ interface TransportConnection {
         return false;
     }
 
+    /** WebSocket: refreshes the connection's credential in place with a new ticket (version 1.1). */
+    default void refresh(String ticket) {}
+
     /** Asks the server for a sign of life, where the transport has a way to. */
     default void ping() {}
 

@@ -33,6 +33,9 @@ interface TransportEvents {
     /** WebSocket {@code error} frame. */
     void frameError(String ref, String channel, String code, String message);
 
+    /** The server's resume token and the milliseconds until the credential expires (version 1.1). */
+    default void authenticated(String token, long expiresInMillis) {}
+
     /** Bytes arrived (heartbeats, pings). */
     void activity();
 

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 /** The {@code {base}/ws} transport on the JDK WebSocket client. */
 final class WebSocketConnection implements TransportConnection, WebSocket.Listener {
 
+    /** The server's close code for a credential that expired unrefreshed (version 1.1). */
+    static final int CREDENTIAL_EXPIRED_CLOSE = 4401;
     private final TransportEvents events;
     private final StringBuilder text = new StringBuilder();
     private volatile WebSocket socket;
@@ -93,6 +95,11 @@ final class WebSocketConnection implements TransportConnection, WebSocket.Listen
     }
 
     @Override
+    public void refresh(String ticket) {
+        send(Frames.auth(ticket));
+    }
+
+    @Override
     public void ping() {
         send(Frames.ping());
     }
@@ -158,6 +165,7 @@ final class WebSocketConnection implements TransportConnection, WebSocket.Listen
         }
         switch (type) {
             case "message" -> events.message(Json.message(o), Json.string(o, "cursor"));
+            case "authenticated" -> events.authenticated(Json.string(o, "token"), o.getJsonNumber("expiresIn").longValue());
             case "subscribed" -> events.subscribed(Json.string(o, "channel"), Json.string(o, "cursor"));
             case "gap" -> events.gap(Json.string(o, "channel"));
             case "ack" -> events.ack(Json.string(o, "ref"), Json.string(o, "channel"), Json.string(o, "id"));
@@ -191,6 +199,10 @@ final class WebSocketConnection implements TransportConnection, WebSocket.Listen
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        if (statusCode == CREDENTIAL_EXPIRED_CLOSE) {
+            events.failed(new RealtimeException(401, ErrorCodes.CREDENTIAL_EXPIRED, "the server closed the WebSocket: " + reason), false);
+            return null;
+        }
         events.failed(new RealtimeException(0, ErrorCodes.CLOSED,
                 "WebSocket closed by the server: " + statusCode + (reason.isEmpty() ? "" : " " + reason)),
                 false);

@@ -72,7 +72,8 @@ public final class PollRequest implements Session.Output, AsyncEnd {
             poll.refused = ",\"refused\":[" + String.join(",", ticketed.refused().stream().map(TicketedRequest::refusal).toList()) + "]";
         }
         async.addListener(AsyncEndListener.of(poll));
-        poll.client = req.getRemoteAddr() + (req.getUserPrincipal() == null ? "" : "|" + req.getUserPrincipal().getName());
+        java.security.Principal user = ticketed.principal(req); // a ticket's user, else the container's
+        poll.client = req.getRemoteAddr() + (user == null ? "" : "|" + user.getName());
         try {
             ChannelAccess access = ticketed.access();
             Session parked = poll.sinceCursor == null ? null : engine.parkedPolls().resume(poll.sinceCursor, ticketed.channels(),
