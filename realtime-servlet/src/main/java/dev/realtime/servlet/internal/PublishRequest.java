@@ -44,6 +44,8 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
     private final byte[] buffer = new byte[8192];
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
+    /** The application stopping while the body arrives: answered 503 shutting_down at once. */
+    private final Runnable shutdown = this::applicationStopping;
 
     private PublishRequest(Engine engine, HttpServletRequest req, String channel, String event, String key) throws IOException {
         this.engine = engine;
@@ -83,6 +85,7 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
         p.async.setTimeout(engine.settings().publishBodyTimeout.toMillis());
         p.async.addListener(AsyncEndListener.of(p));
         p.in.setReadListener(p);
+        engine.addClosingTask(p.shutdown);
     }
 
     @Override
@@ -129,9 +132,14 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
                 + engine.settings().publishBodyTimeout.toMillis() + " ms (realtime.publish.bodyTimeout)"));
     }
 
+    private void applicationStopping() {
+        finish(engine.shuttingDown());
+    }
+
     @Override
     public void release() {
         if (released.compareAndSet(false, true)) {
+            engine.removeClosingTask(shutdown);
             engine.releaseConnection(req.getRemoteAddr());
         }
     }
