@@ -553,6 +553,29 @@ public abstract class MessageBusContract {
 
     // ---------------------------------------------------------------- closing the bus
 
+    // ---------------------------------------------------------------- claims (connection tickets)
+
+    /**
+     * A bus either keeps no claims (the engine keeps them per node) or claims each key once across
+     * every bus on its store, another node's included, while other keys stay free.
+     */
+    @Test
+    void aKeyIsClaimedOnceAcrossNodesOrTheBusSaysItKeepsNoClaims() {
+        String key = "ticket:" + channel("claim");
+        Claim first = bus.claimOnce(key, Duration.ofMinutes(1));
+        if (first == Claim.NOT_SHARED) {
+            assertThat(bus.claimOnce(key, Duration.ofMinutes(1))).as("a bus keeping no claims says so every time").isEqualTo(Claim.NOT_SHARED);
+            return;
+        }
+        assertThat(first).isEqualTo(Claim.CLAIMED);
+        assertThat(bus.claimOnce(key, Duration.ofMinutes(1))).isEqualTo(Claim.ALREADY_CLAIMED);
+        MessageBus otherNode = newBus(newContext());
+        assertThat(otherNode.claimOnce(key, Duration.ofMinutes(1))).as("claimed on another node").isEqualTo(Claim.ALREADY_CLAIMED);
+        String otherKey = "ticket:" + channel("claim");
+        assertThat(otherNode.claimOnce(otherKey, Duration.ofMinutes(1))).isEqualTo(Claim.CLAIMED);
+        assertThat(bus.claimOnce(otherKey, Duration.ofMinutes(1))).isEqualTo(Claim.ALREADY_CLAIMED);
+    }
+
     @Test
     void aClosedBusDeliversNothingMoreAndLeavesNoTaskOrThreadBehind() throws InterruptedException {
         String ch = channel("close-bus");

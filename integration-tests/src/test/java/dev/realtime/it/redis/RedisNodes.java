@@ -39,6 +39,8 @@ final class RedisNodes implements AutoCloseable {
     private final Path work;
     private final String defaultRedisUri;
     private final String prefix;
+    /** Further context parameters of every node. */
+    private final Map<String, String> extra;
     /** One packed WAR per Redis URI (a node behind a fault proxy has its own). */
     private final Map<String, File> wars = new ConcurrentHashMap<>();
     private final List<NodeProcess> processes = new CopyOnWriteArrayList<>();
@@ -47,8 +49,13 @@ final class RedisNodes implements AutoCloseable {
     private final String catalinaHome = System.getProperty("catalina.home");
 
     RedisNodes(String redisUri, String prefix) {
+        this(redisUri, prefix, Map.of());
+    }
+
+    RedisNodes(String redisUri, String prefix, Map<String, String> extra) {
         this.defaultRedisUri = redisUri;
         this.prefix = prefix;
+        this.extra = extra;
         try {
             work = Files.createTempDirectory("realtime-two-nodes");
         } catch (IOException e) {
@@ -59,13 +66,16 @@ final class RedisNodes implements AutoCloseable {
     /** The application as a packed WAR (the exploded exporter would also explode the jars inside WEB-INF/lib). */
     private File war(String redisUri) {
         return wars.computeIfAbsent(redisUri, uri -> {
-            WebArchive war = Deployments.war("app", Map.of(
+            Map<String, String> params = new java.util.HashMap<>(extra);
+            params.putAll(Map.of(
                     "realtime.bus", "redis",
                     "realtime.redis.uri", uri,
                     "realtime.redis.prefix", prefix,
                     "realtime.redis.timeout", Long.toString(REDIS_TIMEOUT.toMillis()),
-                    "realtime.history.size", "1000"))
-                    .addAsLibraries(Deployments.library(RedisBusProvider.class));
+                    "realtime.history.size", "1000"));
+            WebArchive war = Deployments.war("app", params)
+                    .addAsLibraries(Deployments.library(RedisBusProvider.class))
+                    .addClass(dev.realtime.it.support.TicketServlet.class);
             for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
                 String name = new File(entry).getName();
                 if (name.endsWith(".jar") && CLIENT_JARS.stream().anyMatch(name::startsWith)) {

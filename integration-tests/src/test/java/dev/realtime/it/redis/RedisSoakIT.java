@@ -49,7 +49,9 @@ class RedisSoakIT {
         Assumptions.assumeTrue(redis != null, RedisServer.SKIP_MESSAGE);
         proxyA = FaultProxy.start("a", "127.0.0.1", redis.port());
         proxyB = FaultProxy.start("b", "127.0.0.1", redis.port());
-        nodes = new RedisNodes(redis.uri(), "soak" + Long.toString(System.nanoTime(), 36) + ":");
+        // this Redis keeps every acknowledged write (appendfsync always) and has no replica: a restart keeps the epoch
+        nodes = new RedisNodes(redis.uri(), "soak" + Long.toString(System.nanoTime(), 36) + ":",
+                Map.of("realtime.redis.durable", "true"));
         a = nodes.start("a", "redis://127.0.0.1:" + proxyA.port());
         b = nodes.start("b", "redis://127.0.0.1:" + proxyB.port());
     }
