@@ -57,6 +57,7 @@ public final class Engine implements Realtime, AutoCloseable {
     private final Drains drains;
     private final boolean ownsThreads;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Set<Runnable> closingTasks = ConcurrentHashMap.newKeySet();
     private final List<PublishHook> hooks = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> connectionsByAddress = new ConcurrentHashMap<>();
     private final RateLimiter httpPublishRate;
@@ -174,7 +175,7 @@ public final class Engine implements Realtime, AutoCloseable {
      */
     public Session open(Session.Output output, int replayBudget, String address, ChannelAccess access) {
         if (closing) {
-            throw new RealtimeException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; retry shortly");
+            throw shuttingDown();
         }
         if (sessions.size() >= settings.connectionsMax) {
             throw new RealtimeException(ErrorCode.OVERLOADED, "the server holds its maximum of " + settings.connectionsMax
@@ -389,6 +390,26 @@ public final class Engine implements Realtime, AutoCloseable {
         return data;
     }
 
+    public RealtimeException shuttingDown() {
+        return new RealtimeException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; retry shortly");
+    }
+
+    /**
+     * Runs {@code task} as the engine starts closing, or at once if it has: a request still in
+     * flight (a publish whose body is arriving) answers {@code shutting_down} then, instead of
+     * racing the container's stop. {@link #removeClosingTask} when the request ends.
+     */
+    public void addClosingTask(Runnable task) {
+        closingTasks.add(task);
+        if (closing && closingTasks.remove(task)) {
+            task.run();
+        }
+    }
+
+    public void removeClosingTask(Runnable task) {
+        closingTasks.remove(task);
+    }
+
     public RealtimeException tooLarge() {
         return new RealtimeException(ErrorCode.PAYLOAD_TOO_LARGE,
                 "the message data is larger than " + settings.messageMaxSize + " bytes");
@@ -396,7 +417,7 @@ public final class Engine implements Realtime, AutoCloseable {
 
     private Published publishChecked(String channel, String event, String data, String key) {
         if (closing) {
-            throw new RealtimeException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; retry shortly");
+            throw shuttingDown();
         }
         long start = System.nanoTime();
         try {
@@ -450,6 +471,15 @@ public final class Engine implements Realtime, AutoCloseable {
         sweeper.cancel(false);
         histogramRotation.cancel(false);
         exposure.close();
+        for (Runnable task : List.copyOf(closingTasks)) {
+            if (closingTasks.remove(task)) {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "a closing task failed", e);
+                }
+            }
+        }
         for (Session s : List.copyOf(sessions)) {
             try {
                 s.terminate(Session.CloseCause.SHUTDOWN);

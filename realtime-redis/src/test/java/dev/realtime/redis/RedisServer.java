@@ -141,6 +141,26 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code keys} filler keys and compacts the append-only file into an RDB base, so that the
+     * next start of a persistent server loads them key by key ({@code --key-load-delay} then slows
+     * the loading down, and Redis answers LOADING meanwhile).
+     */
+    public void fillAndCompact(int keys) throws IOException {
+        command("EVAL", "for i = 1, tonumber(ARGV[1]) do redis.call('SET', 'filler:' .. i, i) end return 1", "0",
+                Integer.toString(keys));
+        if (!send("BGREWRITEAOF").startsWith("+")) {
+            throw new IOException("BGREWRITEAOF was refused");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.readString(dir.resolve("redis.log")).contains("Background AOF rewrite finished successfully")) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the AOF rewrite did not finish within 20 s");
+            }
+            sleep(20);
+        }
+    }
+
     /** Deletes what a persistent server has written, while it is stopped: its next start is an empty one. */
     public synchronized void deleteData() throws IOException {
         if (process != null && process.isAlive()) {

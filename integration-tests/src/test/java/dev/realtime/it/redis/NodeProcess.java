@@ -1,5 +1,6 @@
 package dev.realtime.it.redis;
 
+import dev.realtime.it.support.EmbeddedTomcat;
 import org.apache.catalina.startup.Tomcat;
 
 import java.io.BufferedReader;
@@ -86,7 +87,7 @@ final class NodeProcess {
         }
 
         public static void main(String[] args) throws Exception {
-            Tomcat tomcat = RedisNodes.startTomcat(args[0], Path.of(args[1]), new File(args[2]));
+            Tomcat tomcat = EmbeddedTomcat.start(args[0], Path.of(args[1]), new File(args[2]));
             System.out.println("PORT " + tomcat.getConnector().getLocalPort());
             System.out.close();
             // the parent holds our stdin: when it dies, so do we (no orphaned nodes after a crashed build)

@@ -244,8 +244,9 @@ class RedisFaultIT {
 
     private static void assertPublishingAnsweredInTime(FaultRun.Result result) {
         assertThat(result.otherRefusals()).as("a publish is refused only with 503 bus_unavailable").isEmpty();
-        assertThat(result.slowestAnswerMillis).as("every publish is answered within the bus timeout (never hangs)")
+        assertThat(result.slowestRefusalMillis).as("a refusal comes within the bus timeout")
                 .isLessThan(RedisNodes.REDIS_TIMEOUT.plus(FaultRun.ANSWER_MARGIN).toMillis());
+        assertThat(result.slowestAnswerMillis).as("no publish hangs").isLessThan(FaultRun.HANG_BOUND.toMillis());
     }
 
     /**

@@ -1,11 +1,8 @@
 package dev.realtime.it.redis;
 
 import dev.realtime.it.support.Deployments;
+import dev.realtime.it.support.EmbeddedTomcat;
 import dev.realtime.redis.RedisBusProvider;
-import org.apache.catalina.Context;
-import org.apache.catalina.LifecycleException;
-import org.apache.catalina.LifecycleState;
-import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -99,7 +96,7 @@ final class RedisNodes implements AutoCloseable {
     /** Starts a node in this JVM (Tomcat unpacks the WAR into the node's own directory); its URL is {@code http://127.0.0.1:<port>/app/}. */
     Node start(String name, String redisUri) {
         Path base = work.resolve(name + "-" + System.nanoTime());
-        Tomcat tomcat = startTomcat(name, base, war(redisUri));
+        Tomcat tomcat = EmbeddedTomcat.start(name, base, war(redisUri));
         return new Node(name, tomcat, tomcat.getConnector().getLocalPort());
     }
 
@@ -109,34 +106,6 @@ final class RedisNodes implements AutoCloseable {
         NodeProcess node = NodeProcess.start(name, base, war(redisUri));
         processes.add(node);
         return node;
-    }
-
-    /** Tomcat on a free loopback port with {@code war} at {@code /app}, started; fails when the application did not start. */
-    static Tomcat startTomcat(String name, Path base, File war) {
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(base.toString());
-        try {
-            Files.createDirectories(base.resolve("webapps"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        tomcat.getHost().setAppBase(base.resolve("webapps").toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        Context context = tomcat.addWebapp("/app", war.getAbsolutePath());
-        try {
-            tomcat.start();
-        } catch (LifecycleException e) {
-            throw new IllegalStateException("node " + name + " did not start", e);
-        }
-        if (context.getState() != LifecycleState.STARTED) {
-            stopQuietly(tomcat);
-            throw new IllegalStateException("node " + name + ": the web application did not start (" + context.getState()
-                    + "); see the log above");
-        }
-        return tomcat;
     }
 
     @Override
@@ -156,15 +125,6 @@ final class RedisNodes implements AutoCloseable {
             System.clearProperty(property);
         } else {
             System.setProperty(property, value);
-        }
-    }
-
-    static void stopQuietly(Tomcat tomcat) {
-        try {
-            tomcat.stop();
-            tomcat.destroy();
-        } catch (LifecycleException e) {
-            // already failing
         }
     }
 
@@ -192,7 +152,7 @@ final class RedisNodes implements AutoCloseable {
         synchronized void stop() {
             if (!stopped) {
                 stopped = true;
-                stopQuietly(tomcat);
+                EmbeddedTomcat.stopQuietly(tomcat);
             }
         }
 

@@ -47,6 +47,8 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
     /** The body was read whole and is being published: once, whether the container or we noticed the end. */
     private final AtomicBoolean bodyRead = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
+    /** The application stopping while the body arrives: answered 503 shutting_down at once. */
+    private final Runnable shutdown = this::applicationStopping;
     /** The publisher's ticket or resume token, when it presented one (version 1.1). */
     private TicketedRequest ticketed;
 
@@ -90,6 +92,7 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
         p.async.setTimeout(engine.settings().publishBodyTimeout.toMillis());
         p.async.addListener(AsyncEndListener.of(p));
         p.in.setReadListener(p);
+        engine.addClosingTask(p.shutdown);
     }
 
     @Override
@@ -143,9 +146,14 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
                 + engine.settings().publishBodyTimeout.toMillis() + " ms (realtime.publish.bodyTimeout)"));
     }
 
+    private void applicationStopping() {
+        finish(engine.shuttingDown());
+    }
+
     @Override
     public void release() {
         if (released.compareAndSet(false, true)) {
+            engine.removeClosingTask(shutdown);
             engine.releaseConnection(req.getRemoteAddr());
         }
     }

@@ -23,7 +23,7 @@ public final class WsHandshake {
         List<String> channels = Requests.channels(req, false, engine.settings().channelsMax);
         Since since = Requests.since(req.getParameter("since"));
         if (engine.isClosing()) {
-            throw new RealtimeException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; retry shortly");
+            throw engine.shuttingDown();
         }
         TicketedRequest ticketed = TicketedRequest.of(engine, req, null, "websocket", channels);
         ChannelAccess access = ticketed.access();
