@@ -25,6 +25,7 @@ public final class Settings {
     public static final String POLL_TIMEOUT = "realtime.poll.timeout";
     public static final String POLL_MAX_TIMEOUT = "realtime.poll.maxTimeout";
     public static final String POLL_MAX_MESSAGES = "realtime.poll.maxMessages";
+    public static final String POLL_LINGER = "realtime.poll.linger";
     public static final String SSE_RETRY = "realtime.sse.retry";
     public static final String HEARTBEAT_INTERVAL = "realtime.heartbeat.interval";
     public static final String SSE_PROBE_INTERVAL = "realtime.sse.probeInterval";
@@ -44,14 +45,19 @@ public final class Settings {
     public static final String PUBLISH_RATE = "realtime.publish.rate";
     public static final String QUERY_MAX_LENGTH = "realtime.query.maxLength";
     public static final String PUBLISH_BODY_TIMEOUT = "realtime.publish.bodyTimeout";
+    public static final String METRICS_ENABLED = "realtime.metrics.enabled";
+    public static final String HEALTH_ENABLED = "realtime.health.enabled";
+    public static final String TICKET_KEY = "realtime.ticket.key";
+    public static final String TICKET_TTL = "realtime.ticket.ttl";
+    public static final String TICKET_CREDENTIAL_TTL = "realtime.ticket.credentialTtl";
 
     /** Every option this class knows, for checking typos in web.xml. */
     public static final List<String> ALL = List.of(BASE_PATH, AUTO_REGISTER, BUS, HISTORY_SIZE, HISTORY_MAX_AGE,
-            POLL_TIMEOUT, POLL_MAX_TIMEOUT, POLL_MAX_MESSAGES, SSE_RETRY, HEARTBEAT_INTERVAL, SSE_PROBE_INTERVAL, WS_PING_INTERVAL,
+            POLL_TIMEOUT, POLL_MAX_TIMEOUT, POLL_MAX_MESSAGES, POLL_LINGER, SSE_RETRY, HEARTBEAT_INTERVAL, SSE_PROBE_INTERVAL, WS_PING_INTERVAL,
             WS_MAX_FRAME_SIZE, MESSAGE_MAX_SIZE, CHANNELS_MAX, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_POLICY,
             ALLOWED_ORIGINS, PUBLISH_HOOK, IO_THREADS, AUTHORIZER, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS,
             PUBLISH_RATE, QUERY_MAX_LENGTH, PUBLISH_BODY_TIMEOUT, HISTORY_MAX_BYTES, IDEMPOTENCY_MAX_KEYS,
-            IDEMPOTENCY_MAX_BYTES);
+            IDEMPOTENCY_MAX_BYTES, METRICS_ENABLED, HEALTH_ENABLED, TICKET_KEY, TICKET_TTL, TICKET_CREDENTIAL_TTL);
 
     public enum QueuePolicy { DISCONNECT, DROP_OLDEST }
 
@@ -67,6 +73,8 @@ public final class Settings {
     public final Duration pollTimeout;
     public final Duration pollMaxTimeout;
     public final int pollMaxMessages;
+    /** How long a long-poll session is kept after an answer for the client's next poll (0: not kept). */
+    public final Duration pollLinger;
     public final Duration sseRetry;
     public final Duration heartbeatInterval;
     public final Duration wsPingInterval;
@@ -86,6 +94,14 @@ public final class Settings {
     public final Duration sseProbeInterval;
     /** How long an HTTP publish body may take to arrive in all: a body dribbled byte by byte ends here. */
     public final Duration publishBodyTimeout;
+    /** Per-message counts, MBeans and Micrometer meters; connections are counted either way. */
+    public final boolean metricsEnabled;
+    /** {@code {base}/health} answers; off, it is {@code 404}. */
+    public final boolean healthEnabled;
+    /** How long a connection ticket may wait to be used, unless its issuer said otherwise. */
+    public final Duration ticketTtl;
+    /** How long a connection a ticket opened stays authenticated, unless its issuer said otherwise. */
+    public final Duration ticketCredentialTtl;
 
     /** @param source parameter lookup, e.g. {@code servletContext::getInitParameter}; returns null when unset */
     public Settings(Function<String, String> source) {
@@ -106,6 +122,7 @@ public final class Settings {
                     + POLL_MAX_TIMEOUT + " (" + pollMaxTimeout.toMillis() + " ms)");
         }
         pollMaxMessages = integer(POLL_MAX_MESSAGES, 1000, 1, 100_000);
+        pollLinger = duration(POLL_LINGER, Duration.ofSeconds(5));
         sseRetry = duration(SSE_RETRY, Duration.ofSeconds(3));
         sseProbeInterval = positive(SSE_PROBE_INTERVAL, duration(SSE_PROBE_INTERVAL, Duration.ofSeconds(5)));
         heartbeatInterval = positive(HEARTBEAT_INTERVAL, duration(HEARTBEAT_INTERVAL, Duration.ofSeconds(15)));
@@ -123,6 +140,10 @@ public final class Settings {
         publishRate = integer(PUBLISH_RATE, 1000, 1, Integer.MAX_VALUE);
         queryMaxLength = integer(QUERY_MAX_LENGTH, 4096, 256, 1024 * 1024); // under the containers' 8 KiB request-header limit, with room for headers
         publishBodyTimeout = positive(PUBLISH_BODY_TIMEOUT, duration(PUBLISH_BODY_TIMEOUT, Duration.ofSeconds(10)));
+        metricsEnabled = bool(METRICS_ENABLED, true);
+        healthEnabled = bool(HEALTH_ENABLED, true);
+        ticketTtl = positive(TICKET_TTL, duration(TICKET_TTL, Duration.ofSeconds(30)));
+        ticketCredentialTtl = positive(TICKET_CREDENTIAL_TTL, duration(TICKET_CREDENTIAL_TTL, Duration.ofHours(1)));
     }
 
     /** The raw value of any parameter, including those of bus implementations (e.g. {@code realtime.redis.uri}). */

@@ -5,6 +5,7 @@ import dev.realtime.spi.BusContext;
 import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusSubscription;
 import dev.realtime.spi.BusUnavailableException;
+import dev.realtime.spi.Claim;
 import dev.realtime.spi.HistoryPage;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.Published;
@@ -76,9 +77,12 @@ final class RedisBus implements MessageBus {
     private final ClientResources resources;
     private final RedisClient client;
     private final String epochKey;
+    private final String epochRunKey;
     private final String publishSha;
     private final String readSha;
     private final String epochSha;
+    private final ConnectionHealth health;
+    private final RedisClaims claims;
 
     private StatefulRedisConnection<String, String> connection;
     private StatefulRedisPubSubConnection<String, String> pubsub;
@@ -101,7 +105,10 @@ final class RedisBus implements MessageBus {
         this.clock = context.clock();
         this.scheduler = context.scheduler();
         this.epochKey = settings.prefix() + "epoch";
+        this.epochRunKey = settings.prefix() + "epoch:run";
+        this.health = new ConnectionHealth(settings.timeout(), settings.displayUri());
         this.resources = DefaultClientResources.builder()
+                .nettyCustomizer(health)
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
@@ -116,6 +123,7 @@ final class RedisBus implements MessageBus {
         this.publishSha = sha1(Scripts.PUBLISH);
         this.readSha = sha1(Scripts.READ);
         this.epochSha = sha1(Scripts.CURRENT_EPOCH);
+        this.claims = new RedisClaims(() -> commands, settings.prefix(), this::unavailable);
     }
 
     /** Connects to Redis and reads (or creates) the epoch; fails fast when Redis cannot be reached. */
@@ -165,6 +173,7 @@ final class RedisBus implements MessageBus {
                 }
             }
         });
+        health.watch(scheduler, this::ping);
     }
 
     @Override
@@ -178,8 +187,8 @@ final class RedisBus implements MessageBus {
         long now = clock.millis();
         String encoded = now + "\n" + event + "\n" + data;
         String[] keys = idempotencyKey == null
-                ? new String[]{epochKey, counterKey(channel), streamKey(channel)}
-                : new String[]{epochKey, counterKey(channel), streamKey(channel), idempotencyKey(channel, idempotencyKey)};
+                ? new String[]{epochKey, epochRunKey, counterKey(channel), streamKey(channel)}
+                : new String[]{epochKey, epochRunKey, counterKey(channel), streamKey(channel), idempotencyKey(channel, idempotencyKey)};
         List<Object> result = script(Scripts.PUBLISH, publishSha, keys, newEpoch(), Long.toString(now),
                 Integer.toString(maxSize), Long.toString(maxAgeMillis), pubsubChannel(channel), encoded);
         noticeEpoch((String) result.get(0));
@@ -195,7 +204,7 @@ final class RedisBus implements MessageBus {
         boolean otherEpoch = !epoch.equals(readerEpoch);
         long from = Math.max(0, after);
         String firstWanted = (from == Long.MAX_VALUE ? "+" : (from + 1) + "-0");
-        List<Object> result = script(Scripts.READ, readSha, new String[]{epochKey, counterKey(channel), streamKey(channel)},
+        List<Object> result = script(Scripts.READ, readSha, new String[]{epochKey, epochRunKey, counterKey(channel), streamKey(channel)},
                 newEpoch(), readerEpoch == null ? "" : readerEpoch, firstWanted, Integer.toString(limit),
                 Long.toString(clock.millis() - maxAgeMillis));
         String current = (String) result.get(0);
@@ -223,6 +232,28 @@ final class RedisBus implements MessageBus {
         } finally {
             releaseNettyThreadLocals();
         }
+    }
+
+    /** PING on the command connection, and the pub/sub connection open: both are needed to carry messages. */
+    @Override
+    public void checkAvailable() {
+        ensureOpen();
+        try {
+            commands.ping();
+        } catch (RedisException e) {
+            throw unavailable(e);
+        } finally {
+            releaseNettyThreadLocals();
+        }
+        if (!pubsub.isOpen()) {
+            throw new BusUnavailableException("Redis at " + settings.displayUri() + " is unavailable: the pub/sub connection is down");
+        }
+    }
+
+    @Override
+    public Claim claimOnce(String key, Duration ttl) {
+        ensureOpen();
+        return claims.claim(key, ttl);
     }
 
     @Override
@@ -289,6 +320,7 @@ final class RedisBus implements MessageBus {
                 recovery.cancel(false);
             }
         }
+        health.close();
         channels.clear();
         try {
             if (pubsub != null) {
@@ -357,7 +389,7 @@ final class RedisBus implements MessageBus {
             if (observed.equals(epoch) || retiredEpochs.contains(observed)) {
                 return false;
             }
-            LOG.log(System.Logger.Level.WARNING, "Redis bus epoch changed from {0} to {1}: Redis lost its data; "
+            LOG.log(System.Logger.Level.WARNING, "Redis bus epoch changed from {0} to {1}: Redis lost its data or was restored from older data; "
                     + "subscribers will be told of a gap", epoch, observed);
             retiredEpochs.add(epoch);
             epoch = observed;
@@ -410,6 +442,19 @@ final class RedisBus implements MessageBus {
         }
     }
 
+    /** Keeps both connections talking, so that one gone silent shows ({@link ConnectionHealth}); never blocks. */
+    private void ping() {
+        if (closed) {
+            return;
+        }
+        try {
+            connection.async().ping();
+            pubsub.async().ping();
+        } finally {
+            releaseNettyThreadLocals();
+        }
+    }
+
     private void resyncAll() {
         for (LocalChannel local : channels.values()) {
             for (BusListener listener : local.listeners) {
@@ -436,11 +481,17 @@ final class RedisBus implements MessageBus {
     // ---------------------------------------------------------------- Redis helpers
 
     private String currentEpoch() {
-        List<Object> r = script(Scripts.CURRENT_EPOCH, epochSha, new String[]{epochKey}, newEpoch());
+        List<Object> r = script(Scripts.CURRENT_EPOCH, epochSha, new String[]{epochKey, epochRunKey}, newEpoch());
         return (String) r.get(0);
     }
 
-    /** Runs a script by its SHA, loading it when Redis does not know it (first use, or after a restart). */
+    /**
+     * Runs a script by its SHA, sending its text when Redis does not know it (first use, or a Redis
+     * restarted or promoted since). Every script's first argument is a candidate epoch; with the text
+     * it is marked so that the script checks that this Redis process vouches for the stored epoch
+     * (see {@link Scripts}): a new process starts with an empty script cache, so its first script
+     * always comes this way.
+     */
     @SuppressWarnings("unchecked")
     private List<Object> script(String script, String sha, String[] keys, String... args) {
         try {
@@ -448,7 +499,11 @@ final class RedisBus implements MessageBus {
             try {
                 result = commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
             } catch (RedisNoScriptException e) {
-                result = commands.eval(script, ScriptOutputType.MULTI, keys, args);
+                String[] checked = args.clone();
+                if (!settings.durable()) {
+                    checked[0] = "!" + checked[0]; // check that this Redis process vouches for the epoch
+                }
+                result = commands.eval(script, ScriptOutputType.MULTI, keys, checked);
             }
             if (result instanceof List<?> list) {
                 return (List<Object>) list;
@@ -471,7 +526,7 @@ final class RedisBus implements MessageBus {
      * is a class-loader leak that Tomcat reports on undeploy; so it is dropped after each call on
      * threads that Netty does not own. The next call recreates it: a few allocations per command.
      */
-    private static void releaseNettyThreadLocals() {
+    static void releaseNettyThreadLocals() {
         if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
             FastThreadLocal.removeAll();
         }

@@ -7,7 +7,8 @@ package dev.realtime.redis;
  * counter (never expires, so positions only grow), {@code p{c}:h} the history stream (entry id
  * {@code <position>-0}, one field {@code m} = {@code ts\nevent\ndata}), {@code p{c}:k:<key>} an
  * idempotency key ({@code <position>:<ts>}). {@code p}epoch names the history: a Redis that lost its
- * data has none, and the first script to run after that creates a new one.
+ * data has none, and the first script to run after that creates a new one; {@code p}epoch:run holds the
+ * run id of the Redis process that vouches for it (see {@link #EPOCH}).
  *
  * <p>The pub/sub payload is {@code epoch\nposition\nts\nevent\ndata}: event names and compact JSON never
  * contain a line feed, so the message is encoded once, in Java, and only prefixed here.
@@ -16,25 +17,43 @@ final class Scripts {
     private Scripts() {
     }
 
-    /** Common head: the current epoch, created from ARGV[1] when Redis has none. */
+    /**
+     * Common head: the current epoch, created from ARGV[1] when Redis has none. An epoch is only
+     * trusted by the Redis process that created or checked it (KEYS[2] holds that process's run id):
+     * a Redis restarted from a snapshot or an append-only file, or a replica promoted by a failover,
+     * may hold older counters than positions already handed out, so it starts a new epoch and every
+     * old cursor gets a gap instead of a reused position. The check costs an INFO call, so it runs only
+     * when the caller marks ARGV[1] with a leading '!': the bus does so when Redis had to be sent the
+     * script text (EVAL after NOSCRIPT), which is always the first script run by a new process, since
+     * a restarted or promoted Redis starts with an empty script cache.
+     */
     private static final String EPOCH = """
+            local candidate = ARGV[1]
             local epoch = redis.call('GET', KEYS[1])
+            if string.sub(candidate, 1, 1) == '!' then
+              candidate = string.sub(candidate, 2)
+              local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+              if redis.call('GET', KEYS[2]) ~= run then
+                redis.call('SET', KEYS[2], run)
+                epoch = false
+              end
+            end
             if not epoch then
-              redis.call('SET', KEYS[1], ARGV[1])
-              epoch = ARGV[1]
+              redis.call('SET', KEYS[1], candidate)
+              epoch = candidate
             end
             """;
 
     /**
-     * KEYS: epoch, counter, stream[, idempotency key]. ARGV: candidate epoch, now (ms), max length,
+     * KEYS: epoch, epoch's run id, counter, stream[, idempotency key]. ARGV: candidate epoch, now (ms), max length,
      * age (ms), pub/sub channel, encoded message (ts\nevent\ndata).
      * Returns {epoch, position, duplicate (0/1)}.
      */
     static final String PUBLISH = EPOCH + """
             local now = tonumber(ARGV[2])
             local age = tonumber(ARGV[4])
-            if KEYS[4] then
-              local seen = redis.call('GET', KEYS[4])
+            if KEYS[5] then
+              local seen = redis.call('GET', KEYS[5])
               if seen then
                 local sep = string.find(seen, ':', 1, true)
                 if tonumber(string.sub(seen, sep + 1)) > now - age then
@@ -42,25 +61,25 @@ final class Scripts {
                 end
               end
             end
-            local pos = redis.call('INCR', KEYS[2])
+            local pos = redis.call('INCR', KEYS[3])
             local id = string.format('%d', pos)
-            redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[3], id .. '-0', 'm', ARGV[6])
-            redis.call('PEXPIRE', KEYS[3], age)
-            if KEYS[4] then
-              redis.call('SET', KEYS[4], id .. ':' .. ARGV[2], 'PX', age)
+            redis.call('XADD', KEYS[4], 'MAXLEN', ARGV[3], id .. '-0', 'm', ARGV[6])
+            redis.call('PEXPIRE', KEYS[4], age)
+            if KEYS[5] then
+              redis.call('SET', KEYS[5], id .. ':' .. ARGV[2], 'PX', age)
             end
             redis.call('PUBLISH', ARGV[5], epoch .. '\\n' .. id .. '\\n' .. ARGV[6])
             return {epoch, pos, 0}
             """;
 
     /**
-     * KEYS: epoch, counter, stream. ARGV: candidate epoch, the reader's epoch, first wanted entry id
+     * KEYS: epoch, epoch's run id, counter, stream. ARGV: candidate epoch, the reader's epoch, first wanted entry id
      * (after + 1), limit, oldest kept ts (exclusive: now - age).
      * Returns {epoch, head, id1, m1, id2, m2, ...}: entries from the first one young enough; when the
      * reader's epoch is not the current one, from the oldest entry.
      */
     static final String READ = EPOCH + """
-            local head = tonumber(redis.call('GET', KEYS[2]) or '0')
+            local head = tonumber(redis.call('GET', KEYS[3]) or '0')
             local out = {epoch, head}
             local start = '-'
             if ARGV[2] == epoch then
@@ -71,7 +90,7 @@ final class Scripts {
             local n = 0
             local young = false
             while n < limit do
-              local batch = redis.call('XRANGE', KEYS[3], start, '+', 'COUNT', limit - n)
+              local batch = redis.call('XRANGE', KEYS[4], start, '+', 'COUNT', limit - n)
               if #batch == 0 then
                 break
               end
@@ -92,6 +111,6 @@ final class Scripts {
             return out
             """;
 
-    /** KEYS: epoch. ARGV: candidate epoch. Returns the current epoch. */
+    /** KEYS: epoch, epoch's run id. ARGV: candidate epoch. Returns the current epoch. */
     static final String CURRENT_EPOCH = EPOCH + "return epoch\n";
 }

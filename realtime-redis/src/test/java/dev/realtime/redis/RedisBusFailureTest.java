@@ -175,6 +175,92 @@ class RedisBusFailureTest {
         assertThat(page.messages().get(0).position()).isEqualTo(afterFlush.position());
     }
 
+    /**
+     * Issue 21, item 2: a Redis restarted from an older snapshot (or a failover to a lagging replica)
+     * brings back the old epoch with older counters; positions handed out after the snapshot would be
+     * handed out again. The restored data must count as a new epoch, so old cursors get a gap.
+     */
+    @Test
+    void aRedisRestoredFromAnOlderSnapshotStartsANewEpochSoNoPositionIsReused() throws Exception {
+        MessageBus a = node();
+        MessageBus b = node();
+        Recorder onB = new Recorder();
+        b.subscribe("snap", onB);
+        for (int i = 1; i <= 3; i++) {
+            a.publish("snap", "message", Integer.toString(i), null);
+        }
+        assertThat(redis.send("SAVE")).isEqualTo("+OK");
+        Published last = null;
+        for (int i = 4; i <= 6; i++) {
+            last = a.publish("snap", "message", Integer.toString(i), null);
+        }
+        String oldEpoch = a.epoch();
+        assertThat(last.position()).isEqualTo(6);
+
+        redis.kill();
+        redis.start(); // reloads the snapshot: counter 3, the old epoch key
+        Published afterRestore = publishWhenBack(b, "snap", "\"after\"");
+
+        assertThat(b.epoch()).as("restored data is a new epoch").isNotEqualTo(oldEpoch);
+        assertThat(waitFor(() -> oldEpoch != null && !a.epoch().equals(oldEpoch), 10)).as("node A leaves the old epoch too").isTrue();
+        assertThat(a.epoch()).isEqualTo(b.epoch());
+        HistoryPage resumed = a.read("snap", oldEpoch, last.position(), 100);
+        assertThat(resumed.gap()).as("a cursor of the old epoch gets a gap").isTrue();
+        assertThat(resumed.messages()).extracting(Message::data).contains("\"after\"");
+        assertThat(waitFor(() -> onB.resyncs.contains("snap"), 10)).as("live subscribers resync").isTrue();
+        assertThat(afterRestore.duplicate()).isFalse();
+    }
+
+    @Test
+    void aDurableRedisRestartedWithAllItsDataKeepsTheEpochWhenConfiguredSo() throws Exception {
+        redis.close();
+        redis = RedisServer.startPersistentIfInstalled();
+        org.junit.jupiter.api.Assumptions.assumeTrue(redis != null, RedisServer.SKIP_MESSAGE);
+        TestBusContext context = new TestBusContext(100, Duration.ofMinutes(10), Map.of(
+                RedisSettings.URI, redis.uri(), RedisSettings.TIMEOUT, Long.toString(TIMEOUT.toMillis()),
+                RedisSettings.DURABLE, "true"));
+        toClose.add(context);
+        MessageBus bus = new RedisBusProvider().create(context);
+        toClose.add(bus);
+        Published before = bus.publish("kept", "message", "1", null);
+        String epoch = bus.epoch();
+        redis.kill();
+        redis.start(); // appendfsync always: everything acknowledged is back
+        Published after = publishWhenBack(bus, "kept", "2");
+        assertThat(bus.epoch()).as("realtime.redis.durable=true: a restart keeps the epoch").isEqualTo(epoch);
+        assertThat(after.position()).isEqualTo(before.position() + 1);
+        HistoryPage page = bus.read("kept", epoch, before.position(), 10);
+        assertThat(page.gap()).isFalse();
+        assertThat(page.messages()).extracting(Message::data).containsExactly("2");
+    }
+
+    @Test
+    void aFlushedScriptCacheOnTheSameRedisKeepsTheEpoch() throws Exception {
+        MessageBus a = node();
+        a.publish("keep", "message", "1", null);
+        String epoch = a.epoch();
+        assertThat(redis.send("SCRIPT FLUSH")).isEqualTo("+OK");
+        Published next = a.publish("keep", "message", "2", null);
+        assertThat(a.epoch()).as("the same Redis process still holds the data it guards").isEqualTo(epoch);
+        HistoryPage page = a.read("keep", epoch, next.position() - 1, 10);
+        assertThat(page.gap()).isFalse();
+        assertThat(page.messages()).extracting(Message::data).containsExactly("2");
+    }
+
+    private static Published publishWhenBack(MessageBus bus, String channel, String data) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return bus.publish(channel, "message", data, null);
+            } catch (BusUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                sleep(50);
+            }
+        }
+    }
+
     @Test
     void aLateMessageOfARetiredEpochNeitherSwitchesTheEpochBackNorIsDelivered() throws Exception {
         MessageBus a = node();

@@ -1,9 +1,11 @@
 package dev.realtime.servlet;
 
 import dev.realtime.Realtime;
+import dev.realtime.internal.ConfigurationException;
 import dev.realtime.internal.Engine;
 import dev.realtime.internal.Engines;
 import dev.realtime.internal.Settings;
+import dev.realtime.servlet.internal.StartupSummary;
 import dev.realtime.servlet.internal.WebSockets;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -25,6 +27,8 @@ import java.util.List;
  */
 public class RealtimeBootstrap implements ServletContextListener {
     private static final System.Logger LOG = System.getLogger(RealtimeBootstrap.class.getName());
+    /** The context attribute that holds the WebSocket container (WebSocket 2.1, section 6.4). */
+    private static final String SERVER_CONTAINER = "jakarta.websocket.server.ServerContainer";
 
     /** Whether this listener started the engine: only that one stops it. */
     private boolean started;
@@ -42,8 +46,13 @@ public class RealtimeBootstrap implements ServletContextListener {
         started = true;
         Settings settings = new Settings(ctx::getInitParameter);
         warnAboutUnknownParameters(ctx);
-        String name = ctx.getContextPath().isEmpty() ? "" : ctx.getContextPath().replace('/', '-');
-        Engine engine = Engines.start(settings, name, ctx.getClassLoader());
+        Engine engine = Engines.start(settings, ctx.getContextPath(), ctx.getClassLoader());
+        try {
+            bindMeterRegistry(ctx, engine);
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
         ctx.setAttribute(Realtime.ATTRIBUTE, engine);
         if (settings.autoRegister) {
             ServletRegistration.Dynamic reg = ctx.addServlet("realtime", RealtimeServlet.class);
@@ -53,11 +62,24 @@ public class RealtimeBootstrap implements ServletContextListener {
                 reg.setAsyncSupported(true);
                 reg.setLoadOnStartup(1);
                 reg.addMapping(settings.basePath + "/*");
-                LOG.log(System.Logger.Level.INFO, "realtime endpoints at " + ctx.getContextPath() + settings.basePath
-                        + "/{poll,sse,ws,publish}");
             }
         }
         installWebSocket(ctx);
+        LOG.log(System.Logger.Level.INFO, StartupSummary.of(ctx, engine));
+    }
+
+    /** The application's registry from the context attribute, else Micrometer's global one (when Micrometer is there). */
+    private static void bindMeterRegistry(ServletContext ctx, Engine engine) {
+        Object registry = ctx.getAttribute(Realtime.METER_REGISTRY_ATTRIBUTE);
+        if (registry == null) {
+            engine.exposure().bindGlobalRegistry();
+            return;
+        }
+        try {
+            engine.bindMeterRegistry(registry);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigurationException("the context attribute " + Realtime.METER_REGISTRY_ATTRIBUTE + ": " + e.getMessage());
+        }
     }
 
     /** WebSocket at {@code /ws} under every mapping of the servlet, ours or the application's. */
@@ -68,12 +90,20 @@ public class RealtimeBootstrap implements ServletContextListener {
                 mappings.addAll(r.getMappings());
             }
         }
-        try {
+        if (offersWebSocket(ctx)) {
             WebSockets.install(ctx, mappings);
-        } catch (NoClassDefFoundError e) {
-            LOG.log(System.Logger.Level.INFO, "this container has no WebSocket API: realtime serves SSE and long-polling,"
-                    + " and its clients fall back to them");
+        } else {
+            LOG.log(System.Logger.Level.INFO, "this container offers no WebSocket (no " + SERVER_CONTAINER
+                    + " attribute): realtime serves SSE and long-polling, and its clients fall back to them");
         }
+    }
+
+    /**
+     * Whether the container offers WebSocket 2.1, asked by the attribute's name so that no WebSocket
+     * class is loaded where the API is missing.
+     */
+    static boolean offersWebSocket(ServletContext ctx) {
+        return ctx.getAttribute(SERVER_CONTAINER) != null;
     }
 
     @Override
@@ -87,7 +117,13 @@ public class RealtimeBootstrap implements ServletContextListener {
         ctx.removeAttribute(Realtime.ATTRIBUTE);
         if (engine instanceof Engine e) {
             e.close();
+            LOG.log(System.Logger.Level.INFO, "realtime" + engineName(ctx) + ": stopped");
         }
+    }
+
+    /** Names the engine's threads and log lines after the context path: {@code /shop} gives {@code -shop}. */
+    private static String engineName(ServletContext ctx) {
+        return ctx.getContextPath().replace('/', '-');
     }
 
     /** A mistyped parameter would silently keep its default: say so. Bus parameters are left to the bus. */

@@ -12,6 +12,7 @@ import dev.realtime.servlet.internal.PollRequest;
 import dev.realtime.servlet.internal.PublishRequest;
 import dev.realtime.servlet.internal.SseStream;
 import dev.realtime.servlet.internal.WsUpgrade;
+import dev.realtime.servlet.internal.health.HealthEndpoint;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,7 +22,7 @@ import java.io.IOException;
 
 /**
  * The HTTP side of realtime, mapped at {@code <base>/*}: {@code poll}, {@code sse}, {@code ws}
- * (WebSocket upgrade), {@code publish}, and the JavaScript client. Must be async-supported. Map it
+ * (WebSocket upgrade), {@code publish}, {@code health}, and the JavaScript client. Must be async-supported. Map it
  * yourself in web.xml (with {@code realtime.autoRegister=false}) to put the endpoints elsewhere.
  */
 public class RealtimeServlet extends HttpServlet {
@@ -29,6 +30,8 @@ public class RealtimeServlet extends HttpServlet {
 
     private transient Engine engine;
     private transient Origins origins;
+    /** Whether the container offers WebSocket: without it {@code /ws} is answered before any WebSocket class loads. */
+    private transient boolean webSocket;
 
     @Override
     public void init() throws ServletException {
@@ -39,6 +42,7 @@ public class RealtimeServlet extends HttpServlet {
         }
         engine = (Engine) e;
         origins = new Origins(engine.settings().allowedOrigins);
+        webSocket = RealtimeBootstrap.offersWebSocket(getServletContext());
     }
 
     @Override
@@ -53,13 +57,17 @@ public class RealtimeServlet extends HttpServlet {
             }
             switch (path) {
                 case "/poll" -> {
-                    if (allow(req, "GET")) {
+                    if (method.equals("OPTIONS")) {
+                        origins.preflight(req, resp); // a cross-origin fetch with a Realtime-Ticket header asks first
+                    } else if (allow(req, "GET")) {
                         origins.cors(req, resp);
                         PollRequest.start(engine, req, resp);
                     }
                 }
                 case "/sse" -> {
-                    if (allow(req, "GET")) {
+                    if (method.equals("OPTIONS")) {
+                        origins.preflight(req, resp);
+                    } else if (allow(req, "GET")) {
                         origins.cors(req, resp);
                         SseStream.start(engine, req, resp);
                     }
@@ -74,14 +82,18 @@ public class RealtimeServlet extends HttpServlet {
                     }
                 }
                 case "/ws" -> {
+                    if (!webSocket) {
+                        throw new RealtimeException(ErrorCode.NOT_FOUND, "this container offers no WebSocket support; use sse or poll");
+                    }
                     if (allow(req, "GET")) {
                         WsUpgrade.upgrade(engine, req, resp);
                     }
                 }
+                case "/health" -> HealthEndpoint.answer(engine, req, resp);
                 default -> {
                     if (!ClientScript.serve(path, req, resp)) {
                         throw new RealtimeException(ErrorCode.NOT_FOUND, "no realtime endpoint at " + path
-                                + "; the endpoints are poll, sse, ws and publish");
+                                + "; the endpoints are poll, sse, ws, publish and health");
                     }
                 }
             }

@@ -301,6 +301,11 @@ public final class LoadMain {
         if (Boolean.getBoolean("bench.jfr")) { // CPU profile of the server: results/raw/server-<target>.jfr
             cmd.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + raw.resolve("server-" + t.name() + ".jfr"));
         }
+        // server tuning experiments: -Dbench.serverOpts="-Dbench.connector.socket.appReadBufSize=4096 ..." (space-separated)
+        String serverOpts = System.getProperty("bench.serverOpts", "").trim();
+        if (!serverOpts.isEmpty()) {
+            cmd.addAll(List.of(serverOpts.split("\\s+")));
+        }
         cmd.addAll(List.of("-cp", cp, "dev.realtime.bench.server.BenchServer",
                 Integer.toString(t.port()), t.context(), t.war(), "12000", "200"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();

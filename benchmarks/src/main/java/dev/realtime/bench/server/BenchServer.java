@@ -43,6 +43,15 @@ public final class BenchServer {
         connector.setProperty("maxKeepAliveRequests", "-1");
         connector.setProperty("keepAliveTimeout", "120000");
         connector.setProperty("connectionTimeout", "60000");
+        // tuning experiments (BENCHMARKS.md, "Memory per connection"): -Dbench.connector.<property>=<value>
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("bench.connector.")) {
+                String property = name.substring("bench.connector.".length());
+                if (!connector.setProperty(property, System.getProperty(name))) {
+                    throw new IllegalArgumentException("the connector has no property " + property);
+                }
+            }
+        }
 
         Context app = tomcat.addWebapp(contextPath, war);
         // the WAR alone decides what is deployed: do not scan this JVM's class path for fragments

@@ -1,5 +1,6 @@
 package dev.realtime.servlet.internal;
 
+import dev.realtime.ChannelAccess;
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
 import dev.realtime.internal.Engine;
@@ -7,6 +8,7 @@ import dev.realtime.internal.JsonText;
 import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
+import dev.realtime.internal.metrics.Transport;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,8 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One long-poll: a session that lives for one request. Answered as soon as anything is queued (a
- * replay, a gap, a live message) or when the timeout passes, with the cursor for the next poll.
+ * One long-poll: answered as soon as anything is queued (a replay, a gap, a live message) or when the
+ * timeout passes, with the cursor for the next poll. Its session is opened for the request, or taken
+ * over from the previous poll of the same client when it comes back with the cursor that poll handed
+ * out ({@link dev.realtime.internal.ParkedPolls}); after the answer it is parked for the next one.
  */
 public final class PollRequest implements Session.Output, AsyncEnd {
     private static final System.Logger LOG = System.getLogger(PollRequest.class.getName());
@@ -37,6 +41,14 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     private volatile boolean endedEarly;
     /** The request's own cursor, when it came with one. */
     private String sinceCursor;
+    /** Who polls: a parked session is handed only to a poll of the same client (address and user). */
+    private String client;
+    /** The session ends with this request (shut down, dropped, too slow): it is not kept for the next poll. */
+    private volatile boolean ending;
+    /** The session was parked for the next poll: no longer this request's to close. */
+    private volatile boolean handedOff;
+    /** Requested channels its ticket does not allow, as the answer's {@code refused} field (version 1.1). */
+    private String refused = "";
 
     private PollRequest(Engine engine, AsyncContext async) {
         this.engine = engine;
@@ -47,16 +59,30 @@ public final class PollRequest implements Session.Output, AsyncEnd {
         List<String> channels = Requests.channels(req, true, engine.settings().channelsMax);
         Since since = Requests.since(req.getParameter("since"));
         long timeout = timeout(engine, req.getParameter("timeout"));
+        TicketedRequest ticketed = TicketedRequest.of(engine, req, resp, "poll", channels);
+        if (ticketed.admission() != null) {
+            timeout = Math.min(timeout, ticketed.admission().expiresIn()); // answered when the credential expires
+        }
 
         AsyncContext async = req.startAsync();
         async.setTimeout(timeout + 30_000); // our own timer answers first; this only reclaims a stuck request
         PollRequest poll = new PollRequest(engine, async);
         poll.sinceCursor = since instanceof Since.After ? req.getParameter("since") : null;
+        if (!ticketed.refused().isEmpty()) {
+            poll.refused = ",\"refused\":[" + String.join(",", ticketed.refused().stream().map(TicketedRequest::refusal).toList()) + "]";
+        }
         async.addListener(AsyncEndListener.of(poll));
+        poll.client = req.getRemoteAddr() + (req.getUserPrincipal() == null ? "" : "|" + req.getUserPrincipal().getName());
         try {
-            poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(),
-                    engine.access(new ServletAccessRequest(req, "poll")));
-            poll.session.subscribeAll(channels, since);
+            ChannelAccess access = ticketed.access();
+            Session parked = poll.sinceCursor == null ? null : engine.parkedPolls().resume(poll.sinceCursor, ticketed.channels(),
+                    poll.client, access, poll, engine.settings().pollMaxMessages);
+            if (parked != null) {
+                poll.session = parked; // subscribed since the last answer: only its queue is left to take
+            } else {
+                poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(), access);
+                poll.session.subscribeAll(ticketed.channels(), since);
+            }
         } catch (RealtimeException e) {
             poll.fail(e);
             return;
@@ -92,7 +118,13 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     }
 
     @Override
+    public Transport transport() {
+        return Transport.LONGPOLL;
+    }
+
+    @Override
     public void terminate(Session.CloseCause cause) {
+        ending = true;
         closeConnection = cause == Session.CloseCause.DROPPED;
         if (!ready) {
             endedEarly = true; // start() answers once it has finished (or the re-check below, if it just did)
@@ -110,27 +142,34 @@ public final class PollRequest implements Session.Output, AsyncEnd {
         }
         cancelTimer();
         Session.Batch batch = session.drain();
-        session.close();
         if (endedEarly && sinceCursor != null) {
             // subscribing was cut short: the batch's cursor may miss channels, so hand back the request's own
+            session.close();
             batch = new Session.Batch(java.util.List.of(), sinceCursor);
+        } else if (!ending && sinceCursor != null && engine.parkedPolls().park(session, batch.cursor(), client)) {
+            // kept, still subscribed, for the poll that comes back with this cursor (only clients that
+            // poll with cursors are expected back with one)
+            handedOff = true;
+        } else {
+            session.close();
         }
         StringBuilder messages = new StringBuilder();
         StringBuilder gaps = new StringBuilder();
         for (Outbound o : batch.items()) {
+            engine.metrics().sent(Transport.LONGPOLL, o);
             if (o instanceof Outbound.Delivery d) {
                 messages.append(messages.isEmpty() ? "" : ",").append('{').append(d.message().jsonFields()).append('}');
             } else if (o instanceof Outbound.Gap g) {
                 gaps.append(gaps.isEmpty() ? "" : ",").append(JsonText.quote(g.channel()));
             }
         }
-        String body = "{\"messages\":[" + messages + "],\"cursor\":\"" + batch.cursor() + "\",\"gaps\":[" + gaps + "]}";
+        String body = "{\"messages\":[" + messages + "],\"cursor\":\"" + batch.cursor() + "\",\"gaps\":[" + gaps + "]" + refused + "}";
         try {
             HttpServletResponse resp = (HttpServletResponse) async.getResponse();
             if (closeConnection) {
                 resp.setHeader("Connection", "close");
             }
-            HttpErrors.writeJson(resp, body);
+            engine.metrics().wrote(Transport.LONGPOLL, HttpErrors.writeJson(resp, body));
             async.complete();
         } catch (IOException | IllegalStateException e) {
             LOG.log(System.Logger.Level.DEBUG, "a long-poll client went away before its answer", e);
@@ -161,7 +200,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     public void release() {
         answered.set(true);
         cancelTimer();
-        if (session != null) {
+        if (session != null && !handedOff) {
             session.close();
         }
     }

@@ -1,6 +1,5 @@
 package dev.realtime.servlet.internal;
 
-import dev.realtime.ChannelAccess;
 import dev.realtime.ClientPublish;
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
@@ -10,6 +9,7 @@ import dev.realtime.internal.Names;
 import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
+import dev.realtime.internal.metrics.Transport;
 import dev.realtime.spi.Published;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -38,6 +38,8 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     private final List<String> connectChannels;
     private final Since connectSince;
     private final Principal principal;
+    /** The connection's ticket, refresh and expiry (version 1.1); set at the handshake. */
+    private WsCredential credential;
     private final String remoteAddress;
     /** True while a frame (or ping) is on its way: one send at a time. */
     private final AtomicBoolean sending = new AtomicBoolean();
@@ -52,6 +54,8 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     private volatile CloseReason closeWhenSent;
     /** How long a closing connection's last frames may take before it is closed anyway. */
     private static final long CLOSE_FLUSH_MILLIS = 5_000;
+    /** Close code when the credential expired unrefreshed (a private-use code, after HTTP's 401). */
+    static final int CREDENTIAL_EXPIRED_CLOSE = 4401;
     private volatile jakarta.websocket.Session ws;
     private volatile Session session;
     private volatile ScheduledFuture<?> pinger;
@@ -91,9 +95,11 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
                         tooBig();
                         return;
                     }
+                    engine.metrics().refused(ErrorCode.INVALID_FRAME);
                     session.enqueueControl(Frames.error(ErrorCode.INVALID_FRAME, "binary frames are not part of the protocol; send JSON text frames", null, null));
                 }
             });
+            credential.opened(session);
             // all at once: every cursor handed out during the replays covers every channel
             session.subscribeAll(connectChannels, connectSince, (channel, cursor) -> new Outbound.Control(Frames.subscribed(channel, null, cursor)));
         } catch (RealtimeException e) {
@@ -132,8 +138,9 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     }
 
     /** Called at the handshake: takes a connection slot, or refuses with the HTTP error. */
-    void open(ChannelAccess access) {
-        session = engine.open(this, Integer.MAX_VALUE, remoteAddress, access);
+    void open(TicketedRequest ticketed) {
+        credential = new WsCredential(engine, ticketed, principal, remoteAddress, this::credentialExpired);
+        session = engine.open(this, Integer.MAX_VALUE, remoteAddress, credential.access());
         // a client that vanishes mid-handshake never reaches onOpen: give its slot back
         engine.scheduler().schedule(() -> {
             if (ws == null) {
@@ -177,14 +184,17 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
                 }
                 case "publish" -> publish(frame, ref);
                 case "ping" -> session.enqueueControl(Frames.pong(ref));
+                case "auth" -> credential.refresh(string(frame, "ticket", true), ref, session);
                 default -> throw new RealtimeException(ErrorCode.INVALID_FRAME, "unknown frame type '" + type
-                        + "'; use subscribe, unsubscribe, publish or ping");
+                        + "'; use subscribe, unsubscribe, publish, ping or auth");
             }
         } catch (RealtimeException e) {
+            engine.metrics().refused(e.code());
             session.enqueueControl(Frames.error(e.code(), e.getMessage(), ref, channel));
         } catch (RuntimeException e) {
             // a frame we failed to foresee must not end the connection: answer it and carry on
             LOG.log(System.Logger.Level.DEBUG, "refused a frame", e);
+            engine.metrics().refused(ErrorCode.INVALID_FRAME);
             session.enqueueControl(Frames.error(ErrorCode.INVALID_FRAME, "the frame could not be handled", ref, channel));
         }
     }
@@ -205,6 +215,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
             if (++refusedInARow >= MAX_REFUSED_IN_A_ROW) {
                 // acks already queued go out first, then the reason, then the close
                 RealtimeException e = engine.rateLimited();
+                engine.metrics().refused(e.code());
                 session.enqueueControl(Frames.error(e.code(), e.getMessage() + "; closing the connection", ref, channel));
                 closeAfterQueued(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "publishing far over the rate limit"));
                 return;
@@ -212,7 +223,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
             throw engine.rateLimited();
         }
         refusedInARow = 0;
-        Published p = engine.publishFromClient(new ClientPublish(channel, event, data, principal, "websocket", remoteAddress), key,
+        Published p = engine.publishFromClient(new ClientPublish(channel, event, data, credential.principal(), "websocket", remoteAddress), key,
                 session.access());
         session.enqueueControl(Frames.ack(p, ref));
     }
@@ -236,6 +247,11 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         engine.drain(pumpTask);
     }
 
+    @Override
+    public Transport transport() {
+        return Transport.WEBSOCKET;
+    }
+
     /** Sends the next queued frame unless one is already on its way; the send's completion continues. */
     private void pump() {
         jakarta.websocket.Session w = ws;
@@ -256,7 +272,10 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
             return;
         }
         try {
-            w.getAsyncRemote().sendText(Frames.encode(o), result -> {
+            String frame = Frames.encode(o);
+            engine.metrics().sent(Transport.WEBSOCKET, o);
+            engine.metrics().wroteFrame(Transport.WEBSOCKET, o, frame);
+            w.getAsyncRemote().sendText(frame, result -> {
                 sending.set(false);
                 if (!result.isOK()) {
                     LOG.log(System.Logger.Level.DEBUG, "a WebSocket send failed", result.getException());
@@ -319,6 +338,13 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         engine.executor().execute(() -> close(reason));
     }
 
+    /** The credential expired unrefreshed: the reason, then close 4401 (version 1.1). */
+    private void credentialExpired() {
+        RealtimeException e = dev.realtime.internal.tickets.Tickets.expired();
+        session.enqueueControl(Frames.error(e.code(), e.getMessage(), null, null));
+        closeAfterQueued(new CloseReason(CloseReason.CloseCodes.getCloseCode(CREDENTIAL_EXPIRED_CLOSE), e.code().code()));
+    }
+
     private void closeAfterQueued(CloseReason reason) {
         closeWhenSent = reason;
         wake();
@@ -339,6 +365,9 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     }
 
     private void release() {
+        if (credential != null) {
+            credential.release();
+        }
         ScheduledFuture<?> p = pinger;
         if (p != null) {
             p.cancel(false);

@@ -1,0 +1,171 @@
+package dev.realtime.internal;
+
+import dev.realtime.ChannelAccess;
+import dev.realtime.internal.metrics.Transport;
+
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Long-poll sessions kept between polls (issue 14). A poll used to open a session, subscribe its
+ * channels, read history, answer and unsubscribe, on every request. After an answer the session is
+ * instead parked here, still subscribed and queuing, keyed by the cursor it handed out; the next
+ * poll that comes back with exactly that cursor, the same channels and the same client takes it over
+ * and only drains it. The protocol is unchanged: any other poll (another node, another cursor, a
+ * parked session expired or evicted) takes the full path, which resumes from the cursor as before.
+ *
+ * <p>A parked session is not a connection: it leaves the engine's session set and gives back its
+ * address's connection slot, and takes both again when a poll resumes it. Parked sessions are bounded
+ * ({@code realtime.connections.max}, the oldest evicted first) and expire after
+ * {@code realtime.poll.linger}, so a client that never comes back costs memory for that long only.
+ */
+public final class ParkedPolls {
+    private final Engine engine;
+    private final long lingerMillis;
+    private final int max;
+    private final Map<String, Parked> byCursor = new ConcurrentHashMap<>();
+
+    ParkedPolls(Engine engine, long lingerMillis, int max) {
+        this.engine = engine;
+        this.lingerMillis = lingerMillis;
+        this.max = max;
+    }
+
+    boolean enabled() {
+        return lingerMillis > 0;
+    }
+
+    /**
+     * After an answer carrying {@code cursor}: keeps the session for the client's next poll. Returns
+     * false when it cannot be kept (parking off, the session closed or still replaying); the caller
+     * then closes it, as before.
+     */
+    public boolean park(Session session, String cursor, String client) {
+        if (!enabled() || !session.resumable()) {
+            return false;
+        }
+        Parked parked = new Parked(session, cursor, client, engine.clock().millis());
+        session.attach(parked, 0);
+        if (!engine.detach(session)) {
+            return false; // closed meanwhile
+        }
+        while (byCursor.size() >= max && evictOne()) {
+            // bounded: the oldest go first
+        }
+        Parked previous = byCursor.put(cursor, parked);
+        if (previous != null) {
+            previous.session.close(); // two answers with one cursor (a retried poll): the older one is dropped
+        }
+        if (session.isClosed()) { // terminated while being parked: do not keep it
+            byCursor.remove(cursor, parked);
+            return true; // it is closed either way; nothing left for the caller to do
+        }
+        return true;
+    }
+
+    /**
+     * The parked session for a poll coming back with {@code cursor}, attached to {@code output}; or
+     * {@code null} when there is none fit to resume (the caller takes the full path).
+     */
+    public Session resume(String cursor, List<String> channels, String client, ChannelAccess access,
+                          Session.Output output, int replayBudget) {
+        if (!enabled()) {
+            return null;
+        }
+        Parked parked = byCursor.remove(cursor);
+        if (parked == null) {
+            return null;
+        }
+        Session session = parked.session;
+        if (!parked.client.equals(client) || !sameChannels(session.channels(), channels, access)
+                || !session.resumable() || !engine.reattach(session)) {
+            session.close();
+            return null;
+        }
+        session.attach(output, replayBudget);
+        return session;
+    }
+
+    /** Expires sessions whose client did not come back within the linger time. */
+    void sweep() {
+        long now = engine.clock().millis();
+        for (Iterator<Parked> it = byCursor.values().iterator(); it.hasNext(); ) {
+            Parked p = it.next();
+            if (now - p.parkedAt > lingerMillis) {
+                it.remove();
+                p.session.close();
+            }
+        }
+    }
+
+    void closeAll() {
+        for (Iterator<Parked> it = byCursor.values().iterator(); it.hasNext(); ) {
+            Parked p = it.next();
+            it.remove();
+            p.session.close();
+        }
+    }
+
+    public int size() {
+        return byCursor.size();
+    }
+
+    private boolean evictOne() {
+        Parked oldest = null;
+        for (Parked p : byCursor.values()) {
+            if (oldest == null || p.parkedAt < oldest.parkedAt) {
+                oldest = p;
+            }
+        }
+        if (oldest != null && byCursor.remove(oldest.cursor, oldest)) {
+            oldest.session.close();
+            return true;
+        }
+        return oldest != null;
+    }
+
+    private static boolean sameChannels(List<String> held, List<String> wanted, ChannelAccess access) {
+        if (held.size() != new HashSet<>(wanted).size() || !held.containsAll(wanted)) {
+            return false;
+        }
+        for (String channel : held) {
+            if (!access.maySubscribe(channel)) {
+                return false; // the authorizer's answer changed: the full path refuses with the usual error
+            }
+        }
+        return true;
+    }
+
+    /** A parked session's output: holds what arrives until a poll takes it over. */
+    private final class Parked implements Session.Output {
+        final Session session;
+        final String cursor;
+        final String client;
+        final long parkedAt;
+
+        Parked(Session session, String cursor, String client, long parkedAt) {
+            this.session = session;
+            this.cursor = cursor;
+            this.client = client;
+            this.parkedAt = parkedAt;
+        }
+
+        @Override
+        public void wake() {
+            // nobody to answer yet: the next poll drains what is queued
+        }
+
+        @Override
+        public void terminate(Session.CloseCause cause) {
+            byCursor.remove(cursor, this); // the session closes right after; the next poll takes the full path
+        }
+
+        @Override
+        public Transport transport() {
+            return Transport.LONGPOLL; // only long-polls are parked
+        }
+    }
+}

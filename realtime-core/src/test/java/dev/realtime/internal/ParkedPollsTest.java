@@ -1,0 +1,151 @@
+package dev.realtime.internal;
+
+import dev.realtime.ChannelAccess;
+import dev.realtime.internal.SessionTest.RecordingOutput;
+import dev.realtime.spi.MessageBus;
+import dev.realtime.spi.TestBusContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Long-poll sessions kept between polls: who gets one back, and when it is let go. */
+class ParkedPollsTest {
+    final TestBusContext ctx = new TestBusContext(2, Duration.ofMinutes(10), Map.of());
+    final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+        ctx.close();
+    }
+
+    Engine engine(Map<String, String> params) {
+        MessageBus bus = new MemoryBusProvider().create(ctx);
+        Engine e = new Engine(new Settings(params::get), bus, ctx.clock(), ctx.scheduler(), new SessionTest.DirectExecutor(), false);
+        toClose.add(e);
+        return e;
+    }
+
+    /** A poll's session after its answer: parked under the cursor it handed out. */
+    static String answerAndPark(Engine e, Session s, String client) {
+        String cursor = s.drain().cursor();
+        assertThat(e.parkedPolls().park(s, cursor, client)).isTrue();
+        return cursor;
+    }
+
+    @Test
+    void theNextPollWithTheCursorTakesTheSessionOverWithEverythingPublishedMeanwhile() {
+        Engine e = engine(Map.of());
+        Session s = e.open(new RecordingOutput(), 1000, "10.0.0.1", ChannelAccess.ALL);
+        s.subscribeAll(List.of("a", "b"), Since.NOW);
+        String cursor = answerAndPark(e, s, "10.0.0.1");
+        assertThat(e.sessionCount()).as("a parked session is not a connection").isZero();
+
+        for (int i = 1; i <= 5; i++) { // more than the history of 2 holds: only the parked queue has them all
+            e.publishJson("a", null, Integer.toString(i));
+        }
+        RecordingOutput next = new RecordingOutput();
+        Session resumed = e.parkedPolls().resume(cursor, List.of("b", "a"), "10.0.0.1", ChannelAccess.ALL, next, 1000);
+        assertThat(resumed).isSameAs(s);
+        assertThat(e.sessionCount()).isEqualTo(1);
+        assertThat(SessionTest.data(resumed)).containsExactly("1", "2", "3", "4", "5");
+        e.publishJson("b", null, "\"live\"");
+        assertThat(next.wakes).as("the new poll is woken, not the parked holder").isEqualTo(1);
+    }
+
+    @Test
+    void anotherClientOtherChannelsOrAnotherCursorTakeTheFullPath() {
+        Engine e = engine(Map.of());
+        Session s = e.open(new RecordingOutput(), 1000, "10.0.0.1", ChannelAccess.ALL);
+        s.subscribeAll(List.of("a"), Since.NOW);
+        String cursor = answerAndPark(e, s, "10.0.0.1|alice");
+
+        ParkedPolls parked = e.parkedPolls();
+        assertThat(parked.resume(cursor + "x", List.of("a"), "10.0.0.1|alice", ChannelAccess.ALL, new RecordingOutput(), 10)).isNull();
+        assertThat(parked.size()).as("an unknown cursor leaves the parked one alone").isEqualTo(1);
+        assertThat(parked.resume(cursor, List.of("a"), "10.0.0.1|mallory", ChannelAccess.ALL, new RecordingOutput(), 10)).isNull();
+        assertThat(s.isClosed()).as("offered to the wrong client: dropped, never handed over").isTrue();
+
+        Session t = e.open(new RecordingOutput(), 1000, "10.0.0.1", ChannelAccess.ALL);
+        t.subscribeAll(List.of("a"), Since.NOW);
+        String c2 = answerAndPark(e, t, "10.0.0.1");
+        assertThat(parked.resume(c2, List.of("a", "b"), "10.0.0.1", ChannelAccess.ALL, new RecordingOutput(), 10)).isNull();
+
+        Session u = e.open(new RecordingOutput(), 1000, "10.0.0.1", ChannelAccess.ALL);
+        u.subscribeAll(List.of("a"), Since.NOW);
+        String c3 = answerAndPark(e, u, "10.0.0.1");
+        ChannelAccess revoked = ChannelAccess.of(c -> false, c -> false);
+        assertThat(parked.resume(c3, List.of("a"), "10.0.0.1", revoked, new RecordingOutput(), 10))
+                .as("the authorizer no longer allows the channel: the full path refuses it").isNull();
+        assertThat(parked.size()).isZero();
+    }
+
+    @Test
+    void aClientThatDoesNotComeBackIsLetGoAfterTheLingerTime() {
+        Engine e = engine(Map.of("realtime.poll.linger", "5s"));
+        Session s = e.open(new RecordingOutput(), 1000, "10.0.0.1", ChannelAccess.ALL);
+        s.subscribeAll(List.of("a"), Since.NOW);
+        String cursor = answerAndPark(e, s, "10.0.0.1");
+        ctx.clock().advance(Duration.ofSeconds(4));
+        e.parkedPolls().sweep();
+        assertThat(e.parkedPolls().size()).isEqualTo(1);
+        ctx.clock().advance(Duration.ofSeconds(2));
+        e.parkedPolls().sweep();
+        assertThat(e.parkedPolls().size()).isZero();
+        assertThat(s.isClosed()).isTrue();
+        assertThat(e.parkedPolls().resume(cursor, List.of("a"), "10.0.0.1", ChannelAccess.ALL, new RecordingOutput(), 10)).isNull();
+    }
+
+    @Test
+    void parkedSessionsGiveBackTheirAddressSlotAndAreBoundedOldestFirst() {
+        Engine e = engine(Map.of("realtime.connections.perAddress", "2", "realtime.connections.max", "3"));
+        List<Session> sessions = new ArrayList<>();
+        List<String> cursors = new ArrayList<>();
+        for (int i = 0; i < 4; i++) { // more than the address may hold at once, and more than may be parked
+            Session s = e.open(new RecordingOutput(), 1000, "10.0.0.1", ChannelAccess.ALL);
+            s.subscribeAll(List.of("c" + i), Since.NOW);
+            cursors.add(answerAndPark(e, s, "10.0.0.1"));
+            sessions.add(s);
+            ctx.clock().advance(Duration.ofMillis(10));
+        }
+        assertThat(e.parkedPolls().size()).isEqualTo(3);
+        assertThat(sessions.get(0).isClosed()).as("the oldest was evicted").isTrue();
+        assertThat(e.parkedPolls().resume(cursors.get(3), List.of("c3"), "10.0.0.1", ChannelAccess.ALL, new RecordingOutput(), 10))
+                .isSameAs(sessions.get(3));
+        assertThat(e.parkedPolls().resume(cursors.get(2), List.of("c2"), "10.0.0.1", ChannelAccess.ALL, new RecordingOutput(), 10))
+                .isSameAs(sessions.get(2));
+        assertThat(e.parkedPolls().resume(cursors.get(1), List.of("c1"), "10.0.0.1", ChannelAccess.ALL, new RecordingOutput(), 10))
+                .as("a third connection from the address is over its limit").isNull();
+    }
+
+    @Test
+    void aSessionStillReplayingIsNotKept() {
+        Engine e = engine(Map.of());
+        for (int i = 0; i < 5; i++) {
+            e.publishJson("a", null, Integer.toString(i));
+        }
+        Session s = e.open(new RecordingOutput(), 1, "10.0.0.1", ChannelAccess.ALL); // an answer of one message
+        s.subscribeAll(List.of("a"), Since.EARLIEST);
+        String cursor = s.drain().cursor();
+        assertThat(e.parkedPolls().park(s, cursor, "10.0.0.1")).as("the rest is for the full path, from the cursor").isFalse();
+    }
+
+    @Test
+    void shuttingDownClosesParkedSessions() throws Exception {
+        Engine e = engine(Map.of());
+        Session s = e.open(new RecordingOutput(), 1000, "10.0.0.1", ChannelAccess.ALL);
+        s.subscribeAll(List.of("a"), Since.NOW);
+        answerAndPark(e, s, "10.0.0.1");
+        e.close();
+        assertThat(s.isClosed()).isTrue();
+        assertThat(e.parkedPolls().size()).isZero();
+    }
+}
