@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -68,14 +69,12 @@ class NpmPackageBrowserIT {
     @ArquillianResource
     Deployer deployer;
 
-    Chromium chromium;
+    @RegisterExtension
+    final Chromium chromium = new Chromium();
     boolean deployed;
 
     @AfterEach
     void tearDown() {
-        if (chromium != null) {
-            chromium.close();
-        }
         if (deployed) {
             deployer.undeploy(APP);
         }
@@ -83,7 +82,6 @@ class NpmPackageBrowserIT {
 
     @Test
     void thePackedTarballBundledWithEsbuildRunsInChromiumAgainstTheSample() throws Exception {
-        Chromium.requireOrSkip();
         requireNpmOrSkip();
         String version = packInstallCheckAndBundle();
 
@@ -94,7 +92,6 @@ class NpmPackageBrowserIT {
         String room = "npm-" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(http.publish("room:" + room, "{\"nick\":\"bot\",\"text\":\"before\"}").statusCode()).isEqualTo(202);
 
-        chromium = new Chromium();
         ChromeDriver browser = chromium.open();
         browser.get(app + "npm-app.html?room=" + room);
         String bundle = browser.getWindowHandle();
