@@ -174,7 +174,8 @@ export class RealtimeError extends Error {
   /**
    * Protocol error code, e.g. `invalid_channel`, `forbidden`, `too_many_channels`, or a client code:
    * `connection_lost`, `timeout`, `connect_failed` (every allowed transport failed before ever opening;
-   * the client keeps trying), `handler_error`, `no_ticket` (the `ticket` callback failed).
+   * the client keeps trying), `handler_error`, `no_ticket` (the `ticket` callback failed), `closed` (the
+   * client, or the shared connection it used, was closed).
    */
   code: string;
   /** HTTP status, when the error came from an HTTP answer. */

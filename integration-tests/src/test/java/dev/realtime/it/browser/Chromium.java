@@ -1,5 +1,8 @@
 package dev.realtime.it.browser;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -21,8 +24,12 @@ import java.util.stream.Stream;
  * Headless Debian chromium driven through Debian's chromedriver. Never downloads anything: the
  * driver is named explicitly (so Selenium Manager is skipped) and Selenium Manager is told to stay
  * offline should anything ever call it.
+ *
+ * <p>As a field with {@code @RegisterExtension} it serves one test: it skips the test without a
+ * browser (or fails it, see {@link #requireOrSkip}), and afterwards keeps the browsers' consoles in
+ * {@code target/browser-logs/<class>-<test>.log} and closes them.
  */
-final class Chromium implements AutoCloseable {
+final class Chromium implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
     static final Path BROWSER = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     static final String SKIPPED = "browser tests skipped: /usr/bin/chromium and /usr/bin/chromedriver not found;"
@@ -115,6 +122,24 @@ final class Chromium implements AutoCloseable {
             }
         }
         return out.toString();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        requireOrSkip();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        try {
+            if (!drivers.isEmpty()) {
+                Path dir = Files.createDirectories(Path.of("target", "browser-logs"));
+                Files.writeString(dir.resolve(context.getRequiredTestClass().getSimpleName() + "-"
+                        + context.getRequiredTestMethod().getName() + ".log"), consoleLogs());
+            }
+        } finally {
+            close();
+        }
     }
 
     @Override

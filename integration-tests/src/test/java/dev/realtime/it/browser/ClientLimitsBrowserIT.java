@@ -7,10 +7,9 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 import java.net.URL;
@@ -59,20 +58,8 @@ class ClientLimitsBrowserIT {
     @ArquillianResource
     URL base;
 
-    Chromium chromium;
-
-    @BeforeEach
-    void setUp() {
-        Chromium.requireOrSkip();
-        chromium = new Chromium();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (chromium != null) { // null when the test was skipped for want of a browser
-            chromium.close();
-        }
-    }
+    @RegisterExtension
+    final Chromium chromium = new Chromium();
 
     @Test
     void the65thChannelIsRefusedAloneOnEveryTransport() throws Exception {

@@ -12,13 +12,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 import java.io.IOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -45,21 +44,17 @@ class ClimbBackBrowserIT {
     @ArquillianResource
     URL base;
 
-    Chromium chromium;
+    @RegisterExtension
+    final Chromium chromium = new Chromium();
     WebSocketGate gate;
 
     @BeforeEach
     void setUp() throws IOException {
-        Chromium.requireOrSkip();
-        chromium = new Chromium();
         gate = new WebSocketGate(base.getPort());
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        Path dir = Files.createDirectories(Path.of("target", "browser-logs"));
-        Files.writeString(dir.resolve("ClimbBackBrowserIT.log"), chromium.consoleLogs());
-        chromium.close();
         gate.close();
     }
 

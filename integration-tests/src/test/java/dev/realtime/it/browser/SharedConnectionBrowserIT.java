@@ -8,18 +8,14 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
-import java.io.IOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,24 +59,13 @@ class SharedConnectionBrowserIT {
     @ArquillianResource
     URL base;
 
-    Chromium chromium;
+    @RegisterExtension
+    final Chromium chromium = new Chromium();
     Http http;
 
     @BeforeEach
     void setUp() {
-        Chromium.requireOrSkip();
-        chromium = new Chromium();
         http = new Http(base);
-    }
-
-    @AfterEach
-    void tearDown(TestInfo test) throws IOException {
-        Path dir = Path.of("target", "browser-logs");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("SharedConnectionBrowserIT-" + test.getTestMethod().orElseThrow().getName() + ".log"),
-                chromium.consoleLogs());
-        chromium.close();
-
     }
 
     @Test
