@@ -648,6 +648,14 @@ public final class Session {
     }
 
     private void onResync(ChannelState state) {
+        synchronized (this) {
+            if (state.gone || closed) {
+                return;
+            }
+            // live messages are held from now on, not only once the replay starts: one delivered before
+            // it would move the position past what the replay must read (and past a gap it must report)
+            state.replaying = true;
+        }
         replayLater(state, 0);
     }
 

@@ -8,32 +8,20 @@ import dev.realtime.spi.BusUnavailableException;
 import dev.realtime.spi.HistoryPage;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.Published;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.FastThreadLocalThread;
 
-import java.net.SocketAddress;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +37,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The Redis bus. One command connection (publish, read, head) and one pub/sub connection per node;
- * each Redis channel this node listens to is subscribed once, however many local listeners it has.
+ * The Redis bus. It talks to Redis through a {@link RedisLink} (one server, or a cluster) and keeps its
+ * channels in the {@link KeyLayout} that suits it; each Redis channel this node listens to is subscribed
+ * once, however many local listeners it has.
  *
  * <p>Publishing is one Lua script (one round-trip): check the idempotency key, INCR the channel's
  * counter, XADD to its stream with exact MAXLEN trimming, PUBLISH the encoded message. Pub/sub
@@ -60,12 +49,15 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>When the pub/sub connection comes back after a loss, the bus resubscribes, re-reads the epoch
  * and tells every listener to {@link BusListener#onResync resync}; sessions then re-read the streams
- * (and get a gap if Redis lost its data, since the epoch changed).
+ * (and get a gap if Redis lost its data, since the epoch changed). A cluster link moves a channel's
+ * subscription to its slot's new owner by itself and asks for a resync of that channel.
+ *
+ * <p>A channel's positions are consecutive, so a jump means messages were missed: a live message
+ * that skips positions is not delivered but makes its listeners resync, and a page read with a jump
+ * reports a gap.
  */
 final class RedisBus implements MessageBus {
     private static final System.Logger LOG = System.getLogger(RedisBus.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final long RECOVERY_RETRY_MILLIS = 200;
 
     private final RedisSettings settings;
@@ -74,16 +66,8 @@ final class RedisBus implements MessageBus {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final ClientResources resources;
-    private final RedisClient client;
-    private final String epochKey;
-    private final String epochRunKey;
-    private final String publishSha;
-    private final String readSha;
-    private final String epochSha;
-
-    private StatefulRedisConnection<String, String> connection;
-    private StatefulRedisPubSubConnection<String, String> pubsub;
-    private RedisCommands<String, String> commands;
+    private final KeyLayout layout;
+    private RedisLink link;
 
     /** Guards {@link #channels} changes and the SUBSCRIBE/UNSUBSCRIBE commands they send, so those stay in order. */
     private final Object subscriptionLock = new Object();
@@ -101,23 +85,12 @@ final class RedisBus implements MessageBus {
         this.maxAgeMillis = Math.max(1, context.historyAge().toMillis());
         this.clock = context.clock();
         this.scheduler = context.scheduler();
-        this.epochKey = settings.prefix() + "epoch";
-        this.epochRunKey = settings.prefix() + "epoch:run";
+        this.layout = KeyLayout.of(settings);
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources, settings.uri());
-        this.client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.timeout()).keepAlive(true).build())
-                .build());
-        this.publishSha = sha1(Scripts.PUBLISH);
-        this.readSha = sha1(Scripts.READ);
-        this.epochSha = sha1(Scripts.CURRENT_EPOCH);
     }
 
     /** Connects to Redis and reads (or creates) the epoch; fails fast when Redis cannot be reached. */
@@ -141,32 +114,27 @@ final class RedisBus implements MessageBus {
     }
 
     private void connect() {
-        connection = client.connect(StringCodec.UTF8);
-        connection.setTimeout(settings.timeout());
-        commands = connection.sync();
-        epoch = currentEpoch();
-        pubsub = client.connectPubSub(StringCodec.UTF8);
-        pubsub.setTimeout(settings.timeout());
-        pubsub.addListener(new RedisPubSubAdapter<>() {
+        RedisLink.Events events = new RedisLink.Events() {
             @Override
-            public void message(String redisChannel, String payload) {
-                deliver(redisChannel, payload);
+            public void message(String pubsubChannel, String payload) {
+                deliver(pubsubChannel, payload);
             }
-        });
-        pubsub.addListener(new RedisConnectionStateListener() {
+
             @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+            public void reconnected() {
                 scheduleRecovery(0);
             }
 
             @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-                if (!closed) {
-                    LOG.log(System.Logger.Level.WARNING, "Redis bus lost its pub/sub connection to {0}; reconnecting",
-                            settings.displayUri());
-                }
+            public void resubscribed(Collection<String> pubsubChannels) {
+                List<String> names = pubsubChannels.stream().map(layout::channelOf).toList();
+                executeQuietly(() -> names.forEach(RedisBus.this::resync));
             }
-        });
+        };
+        link = settings.cluster()
+                ? ClusterLink.connect(settings, resources, scheduler, events)
+                : StandaloneLink.connect(settings, resources, events);
+        epoch = currentEpoch();
     }
 
     @Override
@@ -179,11 +147,8 @@ final class RedisBus implements MessageBus {
         ensureOpen();
         long now = clock.millis();
         String encoded = now + "\n" + event + "\n" + data;
-        String[] keys = idempotencyKey == null
-                ? new String[]{epochKey, epochRunKey, counterKey(channel), streamKey(channel)}
-                : new String[]{epochKey, epochRunKey, counterKey(channel), streamKey(channel), idempotencyKey(channel, idempotencyKey)};
-        List<Object> result = script(Scripts.PUBLISH, publishSha, keys, newEpoch(), Long.toString(now),
-                Integer.toString(maxSize), Long.toString(maxAgeMillis), pubsubChannel(channel), encoded);
+        List<Object> result = script(layout.publish, layout.publishKeys(channel, idempotencyKey), layout.candidateEpoch(),
+                Long.toString(now), Integer.toString(maxSize), Long.toString(maxAgeMillis), layout.pubsubChannel(channel), encoded);
         noticeEpoch((String) result.get(0));
         return new Published(channel, (Long) result.get(1), ((Long) result.get(2)) != 0);
     }
@@ -197,19 +162,22 @@ final class RedisBus implements MessageBus {
         boolean otherEpoch = !epoch.equals(readerEpoch);
         long from = Math.max(0, after);
         String firstWanted = (from == Long.MAX_VALUE ? "+" : (from + 1) + "-0");
-        List<Object> result = script(Scripts.READ, readSha, new String[]{epochKey, epochRunKey, counterKey(channel), streamKey(channel)},
-                newEpoch(), readerEpoch == null ? "" : readerEpoch, firstWanted, Integer.toString(limit),
+        List<Object> result = script(layout.read, layout.readKeys(channel),
+                layout.candidateEpoch(), readerEpoch == null ? "" : readerEpoch, firstWanted, Integer.toString(limit),
                 Long.toString(clock.millis() - maxAgeMillis));
         String current = (String) result.get(0);
         noticeEpoch(current);
         otherEpoch = otherEpoch || !current.equals(readerEpoch);
         long head = (Long) result.get(1);
         List<Message> messages = new ArrayList<>((result.size() - 2) / 2);
+        boolean jump = false;
         for (int i = 2; i + 1 < result.size(); i += 2) {
             String id = (String) result.get(i);
-            messages.add(decode(channel, Long.parseLong(id.substring(0, id.indexOf('-'))), (String) result.get(i + 1)));
+            Message m = decode(channel, Long.parseLong(id.substring(0, id.indexOf('-'))), (String) result.get(i + 1));
+            jump |= !messages.isEmpty() && m.position() != messages.get(messages.size() - 1).position() + 1;
+            messages.add(m);
         }
-        boolean gap = otherEpoch
+        boolean gap = otherEpoch || jump
                 || (from < head && (messages.isEmpty() || messages.get(0).position() > from + 1));
         return new HistoryPage(messages, gap, head);
     }
@@ -218,7 +186,7 @@ final class RedisBus implements MessageBus {
     public long head(String channel) {
         ensureOpen();
         try {
-            String value = commands.get(counterKey(channel));
+            String value = link.strings().get(layout.counterKey(channel));
             return value == null ? 0 : Long.parseLong(value);
         } catch (RedisException e) {
             throw unavailable(e);
@@ -247,7 +215,7 @@ final class RedisBus implements MessageBus {
                 channels.put(channel, local);
             }
             if (local.ready == null || local.ready.isCompletedExceptionally()) {
-                local.ready = pubsub.async().subscribe(pubsubChannel(channel)).toCompletableFuture();
+                local.ready = link.subscribe(layout.pubsubChannel(channel));
             }
             local.listeners.add(listener);
             ready = local.ready;
@@ -273,7 +241,7 @@ final class RedisBus implements MessageBus {
                 channels.remove(local.name);
                 if (!closed) {
                     // dispatched under the lock, so a later SUBSCRIBE for the same channel reaches Redis after it
-                    pubsub.async().unsubscribe(pubsubChannel(local.name));
+                    link.unsubscribe(layout.pubsubChannel(local.name));
                     releaseNettyThreadLocals();
                 }
             }
@@ -292,17 +260,9 @@ final class RedisBus implements MessageBus {
             }
         }
         channels.clear();
-        try {
-            if (pubsub != null) {
-                pubsub.close();
-            }
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing Redis connections", e);
+        if (link != null) {
+            link.close();
         }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         try {
             resources.shutdown(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -317,7 +277,7 @@ final class RedisBus implements MessageBus {
     // ---------------------------------------------------------------- live delivery and recovery
 
     private void deliver(String redisChannel, String payload) {
-        String channel = redisChannel.substring(settings.prefix().length() + 2);
+        String channel = layout.channelOf(redisChannel);
         LocalChannel local = channels.get(channel);
         if (local == null || closed) {
             return;
@@ -333,6 +293,16 @@ final class RedisBus implements MessageBus {
             return;
         }
         Message message = decode(channel, Long.parseLong(payload.substring(nl + 1, nl2)), payload.substring(nl2 + 1));
+        long previous = local.advance(message.position());
+        if (previous != 0 && message.position() <= previous) {
+            return; // already delivered (a subscription briefly on two cluster nodes)
+        }
+        if (previous != 0 && message.position() != previous + 1) {
+            // positions were skipped (missed while resubscribing, or moved on by a cluster's guard): the
+            // listeners read history from where they stand, which reports the gap if one is there. Told
+            // before this message, so that they hold it until they have read.
+            resync(local);
+        }
         for (BusListener listener : local.listeners) {
             try {
                 listener.onMessage(message);
@@ -363,6 +333,7 @@ final class RedisBus implements MessageBus {
                     + "subscribers will be told of a gap", epoch, observed);
             retiredEpochs.add(epoch);
             epoch = observed;
+            channels.values().forEach(LocalChannel::restart); // the new epoch's positions start again
             return true;
         }
     }
@@ -395,8 +366,7 @@ final class RedisBus implements MessageBus {
         try {
             List<String> names = new ArrayList<>(channels.keySet());
             if (!names.isEmpty()) {
-                pubsub.async().subscribe(names.stream().map(this::pubsubChannel).toArray(String[]::new))
-                        .toCompletableFuture().get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                link.resubscribe(names.stream().map(layout::pubsubChannel).toList()).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             switchEpoch(currentEpoch());
             if (!names.isEmpty()) {
@@ -413,13 +383,22 @@ final class RedisBus implements MessageBus {
     }
 
     private void resyncAll() {
-        for (LocalChannel local : channels.values()) {
-            for (BusListener listener : local.listeners) {
-                try {
-                    listener.onResync(local.name);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "a bus listener failed to resync " + local.name, e);
-                }
+        channels.values().forEach(this::resync);
+    }
+
+    private void resync(String channel) {
+        LocalChannel local = channels.get(channel);
+        if (local != null) {
+            resync(local);
+        }
+    }
+
+    private void resync(LocalChannel local) {
+        for (BusListener listener : local.listeners) {
+            try {
+                listener.onResync(local.name);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a bus listener failed to resync " + local.name, e);
             }
         }
     }
@@ -438,7 +417,10 @@ final class RedisBus implements MessageBus {
     // ---------------------------------------------------------------- Redis helpers
 
     private String currentEpoch() {
-        List<Object> r = script(Scripts.CURRENT_EPOCH, epochSha, new String[]{epochKey, epochRunKey}, newEpoch());
+        if (!(layout instanceof KeyLayout.OneServer one)) {
+            return KeyLayout.CLUSTER_EPOCH;
+        }
+        List<Object> r = script(one.currentEpoch, one.epochKeys(), one.candidateEpoch());
         return (String) r.get(0);
     }
 
@@ -450,15 +432,15 @@ final class RedisBus implements MessageBus {
      * always comes this way.
      */
     @SuppressWarnings("unchecked")
-    private List<Object> script(String script, String sha, String[] keys, String... args) {
+    private List<Object> script(KeyLayout.Script script, String[] keys, String... args) {
         try {
             Object result;
             try {
-                result = commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+                result = link.scripting().evalsha(script.sha(), ScriptOutputType.MULTI, keys, args);
             } catch (RedisNoScriptException e) {
                 String[] checked = args.clone();
                 checked[0] = "!" + checked[0];
-                result = commands.eval(script, ScriptOutputType.MULTI, keys, checked);
+                result = link.scripting().eval(script.text(), ScriptOutputType.MULTI, keys, checked);
             }
             if (result instanceof List<?> list) {
                 return (List<Object>) list;
@@ -512,53 +494,27 @@ final class RedisBus implements MessageBus {
                 Long.parseLong(encoded.substring(0, nl)));
     }
 
-    private String counterKey(String channel) {
-        return settings.prefix() + "{" + channel + "}:n";
-    }
-
-    private String streamKey(String channel) {
-        return settings.prefix() + "{" + channel + "}:h";
-    }
-
-    private String idempotencyKey(String channel, String key) {
-        return settings.prefix() + "{" + channel + "}:k:" + key;
-    }
-
-    /** The pub/sub channel: prefix, "m:", then the channel name (see {@link #deliver}). */
-    private String pubsubChannel(String channel) {
-        return settings.prefix() + "m:" + channel;
-    }
-
-    private static String newEpoch() {
-        char[] c = new char[12];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
-        }
-        return new String(c);
-    }
-
-    private static String sha1(String script) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
-                    .digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            StringBuilder b = new StringBuilder(40);
-            for (byte x : digest) {
-                b.append(Character.forDigit((x >> 4) & 0xF, 16)).append(Character.forDigit(x & 0xF, 16));
-            }
-            return b.toString();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** A channel this node listens to: its local listeners share one Redis subscription. */
     private static final class LocalChannel {
         final String name;
         final List<BusListener> listeners = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> ready;
+        /** The newest position delivered live, 0 before the first one. */
+        private long lastPosition;
 
         LocalChannel(String name) {
             this.name = name;
+        }
+
+        /** Records a live message's position; returns the one before (positions never go back here). */
+        synchronized long advance(long position) {
+            long previous = lastPosition;
+            lastPosition = Math.max(lastPosition, position);
+            return previous;
+        }
+
+        synchronized void restart() {
+            lastPosition = 0;
         }
     }
 }
