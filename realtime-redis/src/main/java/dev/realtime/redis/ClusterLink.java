@@ -89,7 +89,9 @@ final class ClusterLink implements RedisLink {
         RedisClusterClient cluster = RedisClusterClient.create(resources, settings.clusterSeeds());
         cluster.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                // not REJECT_COMMANDS: Lettuce opens node connections on first use and would reject the
+                // command that opens one; a command to a node that is down fails after the timeout instead
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
                 .socketOptions(socket)
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()

@@ -45,7 +45,7 @@ abstract sealed class KeyLayout {
 
     /** The keys of the read script for a channel. */
     final String[] readKeys(String channel) {
-        String[] head = readHead();
+        String[] head = readHead(channel);
         String[] keys = Arrays.copyOf(head, head.length + 2);
         keys[head.length] = counterKey(channel);
         keys[head.length + 1] = streamKey(channel);
@@ -65,7 +65,7 @@ abstract sealed class KeyLayout {
 
     abstract String[] publishHead(String channel);
 
-    abstract String[] readHead();
+    abstract String[] readHead(String channel);
 
     /** The pub/sub channel that carries a channel's live messages. */
     abstract String pubsubChannel(String channel);
@@ -106,7 +106,7 @@ abstract sealed class KeyLayout {
         }
 
         @Override
-        String[] readHead() {
+        String[] readHead(String channel) {
             return epochKeys.clone();
         }
 
@@ -124,8 +124,6 @@ abstract sealed class KeyLayout {
 
     /** A Redis Cluster: a guard per channel, a fixed epoch, sharded pub/sub in the channel's own slot. */
     static final class Cluster extends KeyLayout {
-        private static final String[] NONE = new String[0];
-
         Cluster(String prefix) {
             super(prefix, Scripts.CLUSTER_PUBLISH, Scripts.CLUSTER_READ);
         }
@@ -137,12 +135,16 @@ abstract sealed class KeyLayout {
 
         @Override
         String[] publishHead(String channel) {
-            return new String[]{prefix + "{" + channel + "}:g"};
+            return new String[]{prefix + "{" + channel + "}:g", originKey(channel)};
         }
 
         @Override
-        String[] readHead() {
-            return NONE;
+        String[] readHead(String channel) {
+            return new String[]{originKey(channel)};
+        }
+
+        private String originKey(String channel) {
+            return prefix + "{" + channel + "}:o";
         }
 
         /** prefix, "{channel}:m": hash-tagged like the channel's keys, as SPUBLISH in a script requires. */

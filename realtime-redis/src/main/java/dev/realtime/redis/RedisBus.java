@@ -169,16 +169,18 @@ final class RedisBus implements MessageBus {
         noticeEpoch(current);
         otherEpoch = otherEpoch || !current.equals(readerEpoch);
         long head = (Long) result.get(1);
-        List<Message> messages = new ArrayList<>((result.size() - 2) / 2);
+        long origin = (Long) result.get(2);
+        List<Message> messages = new ArrayList<>((result.size() - 3) / 2);
         boolean jump = false;
-        for (int i = 2; i + 1 < result.size(); i += 2) {
+        for (int i = 3; i + 1 < result.size(); i += 2) {
             String id = (String) result.get(i);
             Message m = decode(channel, Long.parseLong(id.substring(0, id.indexOf('-'))), (String) result.get(i + 1));
             jump |= !messages.isEmpty() && m.position() != messages.get(messages.size() - 1).position() + 1;
             messages.add(m);
         }
+        long seen = from == 0 ? origin : from; // 0: before the channel's first position
         boolean gap = otherEpoch || jump
-                || (from < head && (messages.isEmpty() || messages.get(0).position() > from + 1));
+                || (seen < head && (messages.isEmpty() || messages.get(0).position() > seen + 1));
         return new HistoryPage(messages, gap, head);
     }
 

@@ -46,15 +46,17 @@ final class Scripts {
             """;
 
     /**
-     * The cluster's head for publishing (KEYS[1] the channel's guard; ARGV[1] the bus's fixed epoch,
-     * possibly marked '!'). A cluster has no key every script can reach, so there is no shared epoch:
+     * The cluster's head for publishing (KEYS[1] the channel's guard, KEYS[2] its origin; ARGV[1] the
+     * bus's fixed epoch, possibly marked '!'). A cluster has no key every script can reach, so there is no shared epoch:
      * instead a channel's counter is only trusted by the node process that vouched for it. The guard
      * holds {@code <node id>:<last save>:<run id>}; the two cheap values match on every call to the same
      * process, and INFO (costly) is asked only when they do not. Another process (a promoted replica,
      * a restart from older files, a slot moved by resharding) or no guard at all (a new channel, or one
      * whose data was lost) moves the counter past every position it could have handed out: to the
      * current time in milliseconds times 1,000 (or a million further on, if that is not ahead). So a
-     * position is never handed out twice; an old cursor finds a jump and gets a gap.
+     * position is never handed out twice; an old cursor finds a jump and gets a gap. A counter created
+     * from nothing records where it started (the origin): position 0 means "before the origin", so a
+     * reader from 0 sees no gap in a history that lost nothing.
      */
     private static final String GUARD = """
             local epoch = ARGV[1]
@@ -68,21 +70,29 @@ final class Scripts {
               if not guard or string.sub(guard, -#run) ~= run then
                 local t = redis.call('TIME')
                 local floor = tonumber(t[1]) * 1000000 + math.floor(tonumber(t[2]) / 1000) * 1000
-                local held = tonumber(redis.call('GET', KEYS[2]) or '0')
-                redis.call('SET', KEYS[2], string.format('%d', math.max(floor, held + 1000000)))
+                local held = tonumber(redis.call('GET', KEYS[3]) or '0')
+                local start = string.format('%d', math.max(floor, held + 1000000))
+                if held == 0 then
+                  redis.call('SET', KEYS[2], start)
+                end
+                redis.call('SET', KEYS[3], start)
               end
               redis.call('SET', KEYS[1], me .. run)
             end
-            local k = 1
+            local k = 2
             """;
 
-    /** The cluster's head for reading: a read hands out no position, so it needs no guard. ARGV[1]: the fixed epoch. */
+    /**
+     * The cluster's head for reading (KEYS[1] the channel's origin; ARGV[1] the fixed epoch): a read
+     * hands out no position, so it needs no guard.
+     */
     private static final String FIXED_EPOCH = """
             local epoch = ARGV[1]
             if string.sub(epoch, 1, 1) == '!' then
               epoch = string.sub(epoch, 2)
             end
-            local k = 0
+            local origin = tonumber(redis.call('GET', KEYS[1]) or '0')
+            local k = 1
             """;
 
     /**
@@ -117,12 +127,13 @@ final class Scripts {
     /**
      * After a head's keys (k of them): counter, stream. ARGV: epoch (see the head), the reader's epoch,
      * first wanted entry id (after + 1), limit, oldest kept ts (exclusive: now - age).
-     * Returns {epoch, head, id1, m1, id2, m2, ...}: entries from the first one young enough; when the
-     * reader's epoch is not the current one, from the oldest entry.
+     * Returns {epoch, head, origin, id1, m1, id2, m2, ...}: entries from the first one young enough;
+     * when the reader's epoch is not the current one, from the oldest entry. The head defines
+     * {@code origin}, the position before the channel's first (0 on one server).
      */
     private static final String READ_BODY = """
             local head = tonumber(redis.call('GET', KEYS[k + 1]) or '0')
-            local out = {epoch, head}
+            local out = {epoch, head, origin}
             local start = '-'
             if ARGV[2] == epoch then
               start = ARGV[3]
@@ -157,12 +168,12 @@ final class Scripts {
     static final String PUBLISH = EPOCH + PUBLISH_BODY.formatted("PUBLISH");
 
     /** One server: KEYS epoch, epoch's run id, counter, stream. */
-    static final String READ = EPOCH + READ_BODY;
+    static final String READ = EPOCH + "local origin = 0\n" + READ_BODY;
 
-    /** A cluster: KEYS guard, counter, stream[, idempotency key]; sharded pub/sub. */
+    /** A cluster: KEYS guard, origin, counter, stream[, idempotency key]; sharded pub/sub. */
     static final String CLUSTER_PUBLISH = GUARD + PUBLISH_BODY.formatted("SPUBLISH");
 
-    /** A cluster: KEYS counter, stream. */
+    /** A cluster: KEYS origin, counter, stream. */
     static final String CLUSTER_READ = FIXED_EPOCH + READ_BODY;
 
     /** KEYS: epoch, epoch's run id. ARGV: candidate epoch. Returns the current epoch. */
