@@ -134,6 +134,11 @@ public final class RedisServer implements AutoCloseable {
         throw new IOException("redis-server did not answer PING on port " + port + " within 10 s");
     }
 
+    /** The server process's id (for its CPU time in /proc); -1 when it is not running. */
+    public synchronized long pid() {
+        return isRunning() ? process.pid() : -1;
+    }
+
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }
