@@ -37,7 +37,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Arguments: uri, node index, channels, messages per second for this node, seconds, latency file.
  */
 public final class ScaleNode {
-    private static final int PUBLISHERS = 8;
+    /** Publishing blocks for a round-trip; enough threads keep the rate when the machine is slow to answer. */
+    private static final int PUBLISHERS = 32;
 
     public static void main(String[] args) throws Exception {
         String uri = args[0];

@@ -101,26 +101,31 @@ class TwoNodeRedisClusterIT extends TwoNodeRedisIT {
             publisher.join(10_000);
             assertThat(refusals).as("answers while the shard has no primary").allMatch(s -> s.equals("503 bus_unavailable"));
 
+            // accepted once the failover was over: the promoted replica took them, so none may be missing
             List<Integer> expectedAfter = new ArrayList<>(accepted.subList(afterFailover, accepted.size()));
             List<Integer> after = new ArrayList<>();
+            List<Integer> received = new ArrayList<>(before);
             int gaps = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!after.containsAll(expectedAfter) && System.nanoTime() < deadline) {
+            while (!received.containsAll(expectedAfter) && System.nanoTime() < deadline) {
                 JsonObject f = ws.next();
                 switch (f.getString("type")) {
                     case "gap" -> {
                         assertThat(f.getString("channel")).isEqualTo(channel);
                         gaps++;
                     }
-                    case "message" -> (gaps == 0 ? before : after).add(f.getInt("data"));
+                    case "message" -> {
+                        (gaps == 0 ? before : after).add(f.getInt("data"));
+                        received.add(f.getInt("data"));
+                    }
                     default -> throw new AssertionError("unexpected frame " + f);
                 }
             }
-            assertThat(gaps).as("the promoted replica's positions moved on: the client is told of a gap").isEqualTo(1);
-            assertThat(before).as("before the gap: accepted messages, in order, once").isSorted().doesNotHaveDuplicates();
-            assertThat(accepted).containsAll(before);
-            assertThat(after).as("after the gap: in order, once").isSorted().doesNotHaveDuplicates();
-            assertThat(after).as("after the gap: every message accepted after the failover").containsAll(expectedAfter);
+            assertThat(gaps).as("the promoted replica's positions moved on: the client is told of a gap").isGreaterThanOrEqualTo(1);
+            assertThat(before).as("a gap notice comes after what was received before the kill").hasSizeGreaterThanOrEqualTo(20);
+            assertThat(received).as("every message in publish order, once (across the gap too)").isSorted().doesNotHaveDuplicates();
+            assertThat(accepted).as("only accepted messages arrive").containsAll(received);
+            assertThat(received).as("every message accepted after the failover").containsAll(expectedAfter);
             assertThat(ws.drain(Duration.ofMillis(300))).as("nothing more").isEmpty();
 
             primary.start(); // rejoins as a replica
