@@ -49,6 +49,16 @@ public interface MessageBus extends AutoCloseable {
     /** Starts delivering the channel's new messages to the listener until the subscription is closed. */
     BusSubscription subscribe(String channel, BusListener listener);
 
+    /**
+     * Checks that the bus can carry messages right now, for the health endpoint (which calls it at most
+     * once a second): a bus that talks to a server asks it, within its command timeout. An in-process bus
+     * has nothing to check: the default does nothing.
+     *
+     * @throws BusUnavailableException when the bus cannot carry messages
+     */
+    default void checkAvailable() {
+    }
+
     /** Stops the bus and releases its threads and connections. */
     @Override
     void close();

@@ -130,6 +130,16 @@ final class ClusterLink implements RedisLink {
     }
 
     @Override
+    public void ping() {
+        commands.ping();
+    }
+
+    @Override
+    public synchronized boolean receiving() {
+        return placed.keySet().containsAll(wanted) && placed.values().stream().allMatch(NodeFeed::open);
+    }
+
+    @Override
     public CompletableFuture<Void> subscribe(String pubsubChannel) {
         synchronized (this) {
             wanted.add(pubsubChannel);

@@ -197,6 +197,22 @@ final class RedisBus implements MessageBus {
         }
     }
 
+    /** PING on the command connection, and the pub/sub connection open: both are needed to carry messages. */
+    @Override
+    public void checkAvailable() {
+        ensureOpen();
+        try {
+            link.ping();
+        } catch (RedisException e) {
+            throw unavailable(e);
+        } finally {
+            releaseNettyThreadLocals();
+        }
+        if (!link.receiving()) {
+            throw new BusUnavailableException("Redis at " + settings.displayUri() + " is unavailable: the pub/sub connection is down");
+        }
+    }
+
     @Override
     public BusSubscription subscribe(String channel, BusListener listener) {
         ensureOpen();

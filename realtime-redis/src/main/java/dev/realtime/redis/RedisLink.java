@@ -18,6 +18,12 @@ interface RedisLink extends AutoCloseable {
     /** String commands, routed like {@link #scripting()}. */
     RedisStringCommands<String, String> strings();
 
+    /** PING over the command connection (on a cluster, to one of its nodes); throws when Redis does not answer. */
+    void ping();
+
+    /** Whether live messages can arrive: the pub/sub connection is open (on a cluster, every subscription is placed). */
+    boolean receiving();
+
     /** Starts receiving a pub/sub channel; completes once Redis confirmed the subscription. */
     CompletableFuture<Void> subscribe(String pubsubChannel);
 

@@ -97,6 +97,16 @@ final class StandaloneLink implements RedisLink {
     }
 
     @Override
+    public void ping() {
+        commands.ping();
+    }
+
+    @Override
+    public boolean receiving() {
+        return pubsub.isOpen();
+    }
+
+    @Override
     public CompletableFuture<Void> subscribe(String pubsubChannel) {
         return pubsub.async().subscribe(pubsubChannel).toCompletableFuture();
     }
