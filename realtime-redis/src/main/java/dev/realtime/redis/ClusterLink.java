@@ -6,8 +6,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.sync.RedisScriptingCommands;
-import io.lettuce.core.api.sync.RedisStringCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -47,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * moves away) or whose connection drops is placed again on the slot's current owner, after asking
  * the cluster for its topology; the bus is then told, and its listeners resync from the streams.
  */
-final class ClusterLink implements RedisLink {
+final class ClusterLink implements RedisLink<RedisAdvancedClusterCommands<String, String>> {
     private static final System.Logger LOG = System.getLogger(ClusterLink.class.getName());
     private static final long RETRY_MILLIS = 200;
     /** How often subscriptions are checked against the topology Lettuce refreshes in the background. */
@@ -120,18 +118,8 @@ final class ClusterLink implements RedisLink {
     }
 
     @Override
-    public RedisScriptingCommands<String, String> scripting() {
+    public RedisAdvancedClusterCommands<String, String> commands() {
         return commands;
-    }
-
-    @Override
-    public RedisStringCommands<String, String> strings() {
-        return commands;
-    }
-
-    @Override
-    public void ping() {
-        commands.ping();
     }
 
     @Override

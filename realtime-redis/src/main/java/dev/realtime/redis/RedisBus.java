@@ -67,7 +67,7 @@ final class RedisBus implements MessageBus {
     private final ScheduledExecutorService scheduler;
     private final ClientResources resources;
     private final KeyLayout layout;
-    private RedisLink link;
+    private RedisLink<?> link;
 
     /** Guards {@link #channels} changes and the SUBSCRIBE/UNSUBSCRIBE commands they send, so those stay in order. */
     private final Object subscriptionLock = new Object();
@@ -188,7 +188,7 @@ final class RedisBus implements MessageBus {
     public long head(String channel) {
         ensureOpen();
         try {
-            String value = link.strings().get(layout.counterKey(channel));
+            String value = link.commands().get(layout.counterKey(channel));
             return value == null ? 0 : Long.parseLong(value);
         } catch (RedisException e) {
             throw unavailable(e);
@@ -202,7 +202,7 @@ final class RedisBus implements MessageBus {
     public void checkAvailable() {
         ensureOpen();
         try {
-            link.ping();
+            link.commands().ping();
         } catch (RedisException e) {
             throw unavailable(e);
         } finally {
@@ -454,11 +454,11 @@ final class RedisBus implements MessageBus {
         try {
             Object result;
             try {
-                result = link.scripting().evalsha(script.sha(), ScriptOutputType.MULTI, keys, args);
+                result = link.commands().evalsha(script.sha(), ScriptOutputType.MULTI, keys, args);
             } catch (RedisNoScriptException e) {
                 String[] checked = args.clone();
                 checked[0] = "!" + checked[0];
-                result = link.scripting().eval(script.text(), ScriptOutputType.MULTI, keys, checked);
+                result = link.commands().eval(script.text(), ScriptOutputType.MULTI, keys, checked);
             }
             if (result instanceof List<?> list) {
                 return (List<Object>) list;

@@ -1,5 +1,6 @@
 package dev.realtime.redis;
 
+import io.lettuce.core.api.sync.BaseRedisCommands;
 import io.lettuce.core.api.sync.RedisScriptingCommands;
 import io.lettuce.core.api.sync.RedisStringCommands;
 
@@ -9,17 +10,14 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The connections a Redis bus talks through: to one server (directly or through Sentinel), or to a
  * Redis Cluster. The bus decides what to send; the link decides where it goes and keeps pub/sub alive.
+ *
+ * @param <C> Lettuce's synchronous commands of the connection: the bus needs scripts, GET and PING
  */
-interface RedisLink extends AutoCloseable {
+interface RedisLink<C extends BaseRedisCommands<String, String> & RedisScriptingCommands<String, String>
+        & RedisStringCommands<String, String>> extends AutoCloseable {
 
-    /** Script commands; on a cluster each goes to the primary that owns its keys. */
-    RedisScriptingCommands<String, String> scripting();
-
-    /** String commands, routed like {@link #scripting()}. */
-    RedisStringCommands<String, String> strings();
-
-    /** PING over the command connection (on a cluster, to one of its nodes); throws when Redis does not answer. */
-    void ping();
+    /** The commands; on a cluster each keyed command goes to the primary that owns its keys. */
+    C commands();
 
     /** Whether live messages can arrive: the pub/sub connection is open (on a cluster, every subscription is placed). */
     boolean receiving();

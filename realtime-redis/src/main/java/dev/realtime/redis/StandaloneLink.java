@@ -8,8 +8,6 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.api.sync.RedisScriptingCommands;
-import io.lettuce.core.api.sync.RedisStringCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -24,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * One Redis server, or the primary Sentinel names: one command connection and one pub/sub connection,
  * both reconnecting by themselves. When pub/sub comes back the bus is told, and it resubscribes.
  */
-final class StandaloneLink implements RedisLink {
+final class StandaloneLink implements RedisLink<RedisCommands<String, String>> {
     private static final System.Logger LOG = System.getLogger(StandaloneLink.class.getName());
 
     private final RedisClient client;
@@ -87,18 +85,8 @@ final class StandaloneLink implements RedisLink {
     }
 
     @Override
-    public RedisScriptingCommands<String, String> scripting() {
+    public RedisCommands<String, String> commands() {
         return commands;
-    }
-
-    @Override
-    public RedisStringCommands<String, String> strings() {
-        return commands;
-    }
-
-    @Override
-    public void ping() {
-        commands.ping();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.realtime.redis;
 
 import dev.realtime.Message;
-import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusUnavailableException;
 import dev.realtime.spi.HistoryPage;
 import dev.realtime.spi.MessageBus;
@@ -19,8 +18,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
+import static dev.realtime.redis.Recorder.sleep;
+import static dev.realtime.redis.Recorder.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -182,44 +182,6 @@ class RedisClusterFailoverTest {
                 }
                 sleep(50);
             }
-        }
-    }
-
-    private static boolean waitFor(BooleanSupplier condition, int seconds) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            sleep(10);
-        }
-        return true;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static final class Recorder implements BusListener {
-        final List<Message> messages = new CopyOnWriteArrayList<>();
-        final List<String> resyncs = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onMessage(Message message) {
-            messages.add(message);
-        }
-
-        @Override
-        public void onResync(String channel) {
-            resyncs.add(channel);
-        }
-
-        List<Long> positions() {
-            return messages.stream().map(Message::position).toList();
         }
     }
 }

@@ -33,29 +33,16 @@ class TwoNodeRedisClusterIT extends TwoNodeRedisIT {
     static void startRedisAndNodes() {
         cluster = RedisCluster.startIfInstalled(3, 1);
         if (cluster != null) {
-            nodes = new RedisNodes(cluster.uri(), "itc" + Long.toString(System.nanoTime(), 36) + ":");
-            a = nodes.start("a");
-            b = nodes.start("b");
+            startNodes(cluster.uri(), "itc");
         }
     }
 
     @AfterAll
     static void stopAll() {
-        if (a != null) {
-            a.stop();
-        }
-        if (b != null) {
-            b.stop();
-        }
-        if (nodes != null) {
-            nodes.close();
-        }
+        stopNodes();
         if (cluster != null) {
             cluster.close();
         }
-        nodes = null;
-        a = null;
-        b = null;
     }
 
     /**

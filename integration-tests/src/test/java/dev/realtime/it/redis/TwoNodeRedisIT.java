@@ -55,14 +55,26 @@ class TwoNodeRedisIT {
     static void startRedisAndNodes() {
         redis = RedisServer.startIfInstalled();
         if (redis != null) {
-            nodes = new RedisNodes(redis.uri(), "it" + Long.toString(System.nanoTime(), 36) + ":");
-            a = nodes.start("a");
-            b = nodes.start("b");
+            startNodes(redis.uri(), "it");
         }
     }
 
     @AfterAll
     static void stopAll() {
+        stopNodes();
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    /** Starts nodes a and b on one WAR pointed at {@code redisUri}, with a key prefix of their own. */
+    static void startNodes(String redisUri, String prefix) {
+        nodes = new RedisNodes(redisUri, prefix + Long.toString(System.nanoTime(), 36) + ":");
+        a = nodes.start("a");
+        b = nodes.start("b");
+    }
+
+    static void stopNodes() {
         if (a != null) {
             a.stop();
         }
@@ -72,9 +84,9 @@ class TwoNodeRedisIT {
         if (nodes != null) {
             nodes.close();
         }
-        if (redis != null) {
-            redis.close();
-        }
+        nodes = null;
+        a = null;
+        b = null;
     }
 
     @BeforeEach
