@@ -14,6 +14,14 @@ public enum ErrorCode {
     INVALID_FRAME(400),
     /** A WebSocket upgrade with a missing or malformed handshake header (extension, see docs/protocol.md). */
     INVALID_HANDSHAKE(400),
+    /** A ticket or resume token that cannot be read or whose signature is wrong (version 1.1). */
+    INVALID_TICKET(401),
+    /** A ticket presented after its validity (version 1.1). */
+    TICKET_EXPIRED(401),
+    /** A ticket presented a second time, on any node sharing the bus (version 1.1). */
+    TICKET_USED(401),
+    /** A resume token, or a connection, whose credential has expired (version 1.1). */
+    CREDENTIAL_EXPIRED(401),
     FORBIDDEN(403),
     NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),

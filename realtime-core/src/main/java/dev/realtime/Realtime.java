@@ -57,4 +57,13 @@ public interface Realtime {
      * @throws IllegalStateException    when Micrometer is not on the library's class path
      */
     void bindMeterRegistry(Object registry);
+
+    /**
+     * Issues a connection ticket: a signed, single-use string a browser (or any client) presents when
+     * it connects, instead of a long-lived credential. Call it from an endpoint the application's own
+     * security protects, for the user it authenticated; see README, "Browser authentication".
+     *
+     * @throws IllegalArgumentException for a blank user or an invalid channel name or prefix
+     */
+    String issueTicket(TicketRequest request);
 }

@@ -48,6 +48,6 @@ final class ChannelState implements BusListener {
 
     @Override
     public void onResync(String channel) {
-        replay.resync(this);
+        replay.later(this, 0);
     }
 }

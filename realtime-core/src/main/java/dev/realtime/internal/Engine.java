@@ -14,6 +14,12 @@ import dev.realtime.internal.metrics.Histogram;
 import dev.realtime.internal.metrics.Metrics;
 import dev.realtime.internal.metrics.MetricsExposure;
 import dev.realtime.internal.metrics.Origin;
+import dev.realtime.TicketRequest;
+import dev.realtime.internal.tickets.Admission;
+import dev.realtime.internal.tickets.ScopedAccess;
+import dev.realtime.internal.tickets.TicketAccessRequest;
+import dev.realtime.internal.tickets.TicketKey;
+import dev.realtime.internal.tickets.Tickets;
 import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusSubscription;
 import dev.realtime.spi.MessageBus;
@@ -62,6 +68,7 @@ public final class Engine implements Realtime, AutoCloseable {
     private final HealthCheck health = new HealthCheck(this);
     private volatile String busName;
     private volatile String busReason = "given";
+    private final Tickets tickets;
     private volatile Authorizer authorizer = request -> ChannelAccess.ALL;
     private volatile Jsonb jsonb;
     private volatile boolean closing;
@@ -86,6 +93,8 @@ public final class Engine implements Realtime, AutoCloseable {
         this.histogramRotation = scheduler.scheduleAtFixedRate(metrics::rotate, Histogram.ROTATE_SECONDS,
                 Histogram.ROTATE_SECONDS, TimeUnit.SECONDS);
         this.busName = bus.getClass().getSimpleName();
+        this.tickets = new Tickets(TicketKey.from(Settings.TICKET_KEY, settings.raw(Settings.TICKET_KEY), System::getenv),
+                bus, clock, settings.ticketTtl, settings.ticketCredentialTtl);
     }
 
     /** Threads that must have ended when {@link #close()} returns (a pool's termination comes slightly before). */
@@ -279,6 +288,26 @@ public final class Engine implements Realtime, AutoCloseable {
     public ChannelAccess access(AccessRequest request) {
         ChannelAccess access = authorizer.authorize(request);
         return access == null ? ChannelAccess.of(c -> false, c -> false) : access;
+    }
+
+    /**
+     * The same for a request a ticket or resume token admitted ({@code null}: none): the authorizer
+     * sees the ticket's user and roles, and its answer holds within the ticket's channels.
+     */
+    public ChannelAccess access(AccessRequest request, Admission admission) {
+        if (admission == null) {
+            return access(request);
+        }
+        return new ScopedAccess(access(new TicketAccessRequest(request, admission.credential())), admission.credential().scope());
+    }
+
+    public Tickets tickets() {
+        return tickets;
+    }
+
+    @Override
+    public String issueTicket(TicketRequest request) {
+        return tickets.issue(request);
     }
 
     public void setAuthorizer(Authorizer authorizer) {

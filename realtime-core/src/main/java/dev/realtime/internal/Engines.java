@@ -45,6 +45,9 @@ public final class Engines {
             engine.joinOnClose(started);
             engine.busName(choice.provider().name(), choice.reason());
             engine.exposure().start(context.isEmpty() ? "/" : context);
+            LOG.log(System.Logger.Level.INFO, "realtime" + name + ": connection tickets are signed with " + (engine.tickets().sharedKey()
+                    ? "the key of " + Settings.TICKET_KEY : "a key drawn at start-up, so they work on this node only; set "
+                    + Settings.TICKET_KEY + " to share one between nodes"));
             settings.raw(Settings.PUBLISH_HOOK).ifPresent(hook -> engine.addPublishHook(create(Settings.PUBLISH_HOOK, hook, PublishHook.class, loader)));
             settings.raw(Settings.AUTHORIZER).ifPresent(a -> engine.setAuthorizer(create(Settings.AUTHORIZER, a, Authorizer.class, loader)));
             return engine;

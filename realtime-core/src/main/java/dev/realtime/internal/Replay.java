@@ -324,39 +324,42 @@ final class Replay {
     }
 
     /**
-     * The bus may have missed messages of this channel: replay from where it stands. Live messages are
-     * held from now on, not only once the replay starts: one delivered before it would move the
-     * position past what the replay must read, and past a gap it must report.
+     * A live message from the bus: held while the channel replays, else delivered if new. Positions
+     * are consecutive, so one that skips some means the bus missed live deliveries (a pub/sub
+     * connection delivering again before the bus's resync came): delivering it would move the
+     * channel past them for good, so they are read from history first (issue 13).
      */
-    void resync(ChannelState state) {
-        synchronized (session) {
-            if (state.gone || session.ended()) {
-                return;
-            }
-            state.replaying = true;
-        }
-        later(state, 0);
-    }
-
-    /** A live message from the bus: held while the channel replays, else delivered if new. */
     void onLive(ChannelState state, Message m) {
         synchronized (session) {
             if (state.gone || session.ended()) {
                 return;
             }
             if (state.replaying) {
-                if (state.heldOverflow) {
-                    return; // the replay reads it from history
-                }
-                if (state.held.size() >= session.queue().maxMessages()) { // bounded like the queue; beyond, they are read from history
-                    state.held.clear();
-                    state.heldOverflow = true;
-                    return;
-                }
-                state.held.add(m);
-            } else if (m.position() > state.lastPosition()) {
-                session.deliver(state, m);
+                hold(state, m);
+                return;
             }
+            if (m.position() <= state.lastPosition() + 1) {
+                if (m.position() > state.lastPosition()) {
+                    session.deliver(state, m);
+                }
+                return;
+            }
+            state.replaying = true;
+            hold(state, m);
         }
+        later(state, 0);
+    }
+
+    /** Under the session lock: keep a live message until the channel's replay finishes. */
+    private void hold(ChannelState state, Message m) {
+        if (state.heldOverflow) {
+            return; // the replay reads it from history
+        }
+        if (state.held.size() >= session.queue().maxMessages()) { // bounded like the queue; beyond, they are read from history
+            state.held.clear();
+            state.heldOverflow = true;
+            return;
+        }
+        state.held.add(m);
     }
 }

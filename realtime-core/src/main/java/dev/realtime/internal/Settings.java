@@ -47,6 +47,9 @@ public final class Settings {
     public static final String PUBLISH_BODY_TIMEOUT = "realtime.publish.bodyTimeout";
     public static final String METRICS_ENABLED = "realtime.metrics.enabled";
     public static final String HEALTH_ENABLED = "realtime.health.enabled";
+    public static final String TICKET_KEY = "realtime.ticket.key";
+    public static final String TICKET_TTL = "realtime.ticket.ttl";
+    public static final String TICKET_CREDENTIAL_TTL = "realtime.ticket.credentialTtl";
 
     /** Every option this class knows, for checking typos in web.xml. */
     public static final List<String> ALL = List.of(BASE_PATH, AUTO_REGISTER, BUS, HISTORY_SIZE, HISTORY_MAX_AGE,
@@ -54,7 +57,7 @@ public final class Settings {
             WS_MAX_FRAME_SIZE, MESSAGE_MAX_SIZE, CHANNELS_MAX, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_POLICY,
             ALLOWED_ORIGINS, PUBLISH_HOOK, IO_THREADS, AUTHORIZER, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS,
             PUBLISH_RATE, QUERY_MAX_LENGTH, PUBLISH_BODY_TIMEOUT, HISTORY_MAX_BYTES, IDEMPOTENCY_MAX_KEYS,
-            IDEMPOTENCY_MAX_BYTES, METRICS_ENABLED, HEALTH_ENABLED);
+            IDEMPOTENCY_MAX_BYTES, METRICS_ENABLED, HEALTH_ENABLED, TICKET_KEY, TICKET_TTL, TICKET_CREDENTIAL_TTL);
 
     public enum QueuePolicy { DISCONNECT, DROP_OLDEST }
 
@@ -95,6 +98,10 @@ public final class Settings {
     public final boolean metricsEnabled;
     /** {@code {base}/health} answers; off, it is {@code 404}. */
     public final boolean healthEnabled;
+    /** How long a connection ticket may wait to be used, unless its issuer said otherwise. */
+    public final Duration ticketTtl;
+    /** How long a connection a ticket opened stays authenticated, unless its issuer said otherwise. */
+    public final Duration ticketCredentialTtl;
 
     /** @param source parameter lookup, e.g. {@code servletContext::getInitParameter}; returns null when unset */
     public Settings(Function<String, String> source) {
@@ -135,6 +142,8 @@ public final class Settings {
         publishBodyTimeout = positive(PUBLISH_BODY_TIMEOUT, duration(PUBLISH_BODY_TIMEOUT, Duration.ofSeconds(10)));
         metricsEnabled = bool(METRICS_ENABLED, true);
         healthEnabled = bool(HEALTH_ENABLED, true);
+        ticketTtl = positive(TICKET_TTL, duration(TICKET_TTL, Duration.ofSeconds(30)));
+        ticketCredentialTtl = positive(TICKET_CREDENTIAL_TTL, duration(TICKET_CREDENTIAL_TTL, Duration.ofHours(1)));
     }
 
     /** The raw value of any parameter, including those of bus implementations (e.g. {@code realtime.redis.uri}). */

@@ -2,13 +2,17 @@ package dev.realtime.spi;
 
 import dev.realtime.Message;
 
+import java.time.Duration;
+
 /**
  * Carries messages between publishers and subscribers, and keeps each channel's recent history.
  *
  * <p>Contract (checked by the compatibility kit {@code MessageBusContract} in the core test jar):
  * <ul>
- *   <li>positions are positive and increase in publish order within a channel; every subscriber
- *       sees a channel's messages in that order, and {@link #read} returns them in that order;</li>
+ *   <li>positions are positive and increase by one in publish order within a channel; every
+ *       subscriber sees a channel's messages in that order, and {@link #read} returns them in that
+ *       order. A live message whose position skips some tells a subscriber that deliveries were
+ *       missed (a connection that came back): it reads them from history before going on;</li>
  *   <li>history keeps at most the configured number of messages and age per channel;</li>
  *   <li>{@link #epoch()} names the history: a bus that lost history (restart, data store flushed)
  *       has a new epoch, so positions from the old one are never taken for new ones;</li>
@@ -57,6 +61,21 @@ public interface MessageBus extends AutoCloseable {
      * @throws BusUnavailableException when the bus cannot carry messages
      */
     default void checkAvailable() {
+    }
+
+    /**
+     * Claims {@code key} (a connection ticket's id) so that it is claimed once only, across every node
+     * sharing this bus, for at least {@code ttl}: {@link Claim#CLAIMED} for the first claim,
+     * {@link Claim#ALREADY_CLAIMED} after. This is what makes a ticket single-use on every node.
+     *
+     * <p>The default answers {@link Claim#NOT_SHARED}: the engine then keeps claims in this node's
+     * memory, which is exact for a bus whose nodes share nothing (the in-memory bus) and, for a shared
+     * bus that does not override this, lets a ticket be used once per node.
+     *
+     * @throws BusUnavailableException when the bus cannot answer right now
+     */
+    default Claim claimOnce(String key, Duration ttl) {
+        return Claim.NOT_SHARED;
     }
 
     /** Stops the bus and releases its threads and connections. */

@@ -123,6 +123,16 @@ final class ClusterLink implements RedisLink<RedisAdvancedClusterCommands<String
     }
 
     @Override
+    public void pingAll() {
+        connection.async().ping();
+        List<NodeFeed> open;
+        synchronized (this) {
+            open = new ArrayList<>(feeds.values());
+        }
+        open.forEach(f -> f.connection.async().ping());
+    }
+
+    @Override
     public synchronized boolean receiving() {
         return placed.keySet().containsAll(wanted) && placed.values().stream().allMatch(NodeFeed::open);
     }

@@ -5,6 +5,7 @@ import dev.realtime.spi.BusContext;
 import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusSubscription;
 import dev.realtime.spi.BusUnavailableException;
+import dev.realtime.spi.Claim;
 import dev.realtime.spi.HistoryPage;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.Published;
@@ -52,9 +53,9 @@ import java.util.concurrent.TimeoutException;
  * (and get a gap if Redis lost its data, since the epoch changed). A cluster link moves a channel's
  * subscription to its slot's new owner by itself and asks for a resync of that channel.
  *
- * <p>A channel's positions are consecutive, so a jump means messages were missed: a live message
- * that skips positions is not delivered but makes its listeners resync, and a page read with a jump
- * reports a gap.
+ * <p>A channel's positions are consecutive, so a page read with a jump reports a gap (on a cluster,
+ * positions move on past a possible loss; sessions also treat a live message that skips positions as
+ * missed ones).
  */
 final class RedisBus implements MessageBus {
     private static final System.Logger LOG = System.getLogger(RedisBus.class.getName());
@@ -67,6 +68,8 @@ final class RedisBus implements MessageBus {
     private final ScheduledExecutorService scheduler;
     private final ClientResources resources;
     private final KeyLayout layout;
+    private final ConnectionHealth health;
+    private final RedisClaims claims;
     private RedisLink<?> link;
 
     /** Guards {@link #channels} changes and the SUBSCRIBE/UNSUBSCRIBE commands they send, so those stay in order. */
@@ -86,11 +89,14 @@ final class RedisBus implements MessageBus {
         this.clock = context.clock();
         this.scheduler = context.scheduler();
         this.layout = KeyLayout.of(settings);
+        this.health = new ConnectionHealth(settings.timeout(), settings.displayUri());
         this.resources = DefaultClientResources.builder()
+                .nettyCustomizer(health)
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
                 .build();
+        this.claims = new RedisClaims(() -> link.commands(), settings.prefix(), this::unavailable);
     }
 
     /** Connects to Redis and reads (or creates) the epoch; fails fast when Redis cannot be reached. */
@@ -135,6 +141,7 @@ final class RedisBus implements MessageBus {
                 ? ClusterLink.connect(settings, resources, scheduler, events)
                 : StandaloneLink.connect(settings, resources, events);
         epoch = currentEpoch();
+        health.watch(scheduler, this::ping);
     }
 
     @Override
@@ -214,6 +221,12 @@ final class RedisBus implements MessageBus {
     }
 
     @Override
+    public Claim claimOnce(String key, Duration ttl) {
+        ensureOpen();
+        return claims.claim(key, ttl);
+    }
+
+    @Override
     public BusSubscription subscribe(String channel, BusListener listener) {
         ensureOpen();
         try {
@@ -277,6 +290,7 @@ final class RedisBus implements MessageBus {
                 recovery.cancel(false);
             }
         }
+        health.close();
         channels.clear();
         if (link != null) {
             link.close();
@@ -311,16 +325,6 @@ final class RedisBus implements MessageBus {
             return;
         }
         Message message = decode(channel, Long.parseLong(payload.substring(nl + 1, nl2)), payload.substring(nl2 + 1));
-        long previous = local.advance(message.position());
-        if (previous != 0 && message.position() <= previous) {
-            return; // already delivered (a subscription briefly on two cluster nodes)
-        }
-        if (previous != 0 && message.position() != previous + 1) {
-            // positions were skipped (missed while resubscribing, or moved on by a cluster's guard): the
-            // listeners read history from where they stand, which reports the gap if one is there. Told
-            // before this message, so that they hold it until they have read.
-            resync(local);
-        }
         for (BusListener listener : local.listeners) {
             try {
                 listener.onMessage(message);
@@ -351,7 +355,6 @@ final class RedisBus implements MessageBus {
                     + "subscribers will be told of a gap", epoch, observed);
             retiredEpochs.add(epoch);
             epoch = observed;
-            channels.values().forEach(LocalChannel::restart); // the new epoch's positions start again
             return true;
         }
     }
@@ -397,6 +400,18 @@ final class RedisBus implements MessageBus {
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
             LOG.log(System.Logger.Level.DEBUG, "Redis bus recovery failed, retrying", e);
             scheduleRecovery(RECOVERY_RETRY_MILLIS);
+        }
+    }
+
+    /** Keeps both connections talking, so that one gone silent shows ({@link ConnectionHealth}); never blocks. */
+    private void ping() {
+        if (closed) {
+            return;
+        }
+        try {
+            link.pingAll();
+        } finally {
+            releaseNettyThreadLocals();
         }
     }
 
@@ -457,7 +472,9 @@ final class RedisBus implements MessageBus {
                 result = link.commands().evalsha(script.sha(), ScriptOutputType.MULTI, keys, args);
             } catch (RedisNoScriptException e) {
                 String[] checked = args.clone();
-                checked[0] = "!" + checked[0];
+                if (!settings.durable()) {
+                    checked[0] = "!" + checked[0]; // check that this Redis process vouches for the epoch
+                }
                 result = link.commands().eval(script.text(), ScriptOutputType.MULTI, keys, checked);
             }
             if (result instanceof List<?> list) {
@@ -481,7 +498,7 @@ final class RedisBus implements MessageBus {
      * is a class-loader leak that Tomcat reports on undeploy; so it is dropped after each call on
      * threads that Netty does not own. The next call recreates it: a few allocations per command.
      */
-    private static void releaseNettyThreadLocals() {
+    static void releaseNettyThreadLocals() {
         if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
             FastThreadLocal.removeAll();
         }
@@ -517,22 +534,9 @@ final class RedisBus implements MessageBus {
         final String name;
         final List<BusListener> listeners = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> ready;
-        /** The newest position delivered live, 0 before the first one. */
-        private long lastPosition;
 
         LocalChannel(String name) {
             this.name = name;
-        }
-
-        /** Records a live message's position; returns the one before (positions never go back here). */
-        synchronized long advance(long position) {
-            long previous = lastPosition;
-            lastPosition = Math.max(lastPosition, position);
-            return previous;
-        }
-
-        synchronized void restart() {
-            lastPosition = 0;
         }
     }
 }

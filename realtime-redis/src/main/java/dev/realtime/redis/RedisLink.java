@@ -19,6 +19,9 @@ interface RedisLink<C extends BaseRedisCommands<String, String> & RedisScripting
     /** The commands; on a cluster each keyed command goes to the primary that owns its keys. */
     C commands();
 
+    /** Sends PING on every connection without waiting, so that one gone silent shows ({@link ConnectionHealth}). */
+    void pingAll();
+
     /** Whether live messages can arrive: the pub/sub connection is open (on a cluster, every subscription is placed). */
     boolean receiving();
 

@@ -13,11 +13,20 @@ import java.util.List;
  *
  * @param uri          the Redis (or Sentinel) URI; for a cluster, its first seed node
  * @param clusterSeeds the seed nodes of a Redis Cluster ({@code redis-cluster://}), empty otherwise
+ * @param durable      see {@link #DURABLE}
  */
-record RedisSettings(RedisURI uri, List<RedisURI> clusterSeeds, String displayUri, String prefix, Duration timeout) {
+record RedisSettings(RedisURI uri, List<RedisURI> clusterSeeds, String displayUri, String prefix, Duration timeout,
+                     boolean durable) {
     static final String URI = "realtime.redis.uri";
     static final String PREFIX = "realtime.redis.prefix";
     static final String TIMEOUT = "realtime.redis.timeout";
+    /**
+     * {@code true} when Redis keeps every acknowledged write across restarts ({@code appendonly yes},
+     * {@code appendfsync always}) and no failover can promote a replica that lags: a restart then keeps
+     * the epoch instead of starting a new one (clients get no gap). The default, {@code false}, treats
+     * every restart or failover as possibly older data.
+     */
+    static final String DURABLE = "realtime.redis.durable";
     static final String DEFAULT_URI = "redis://localhost:6379";
     static final String CLUSTER_SCHEME = "redis-cluster://";
     static final String CLUSTER_TLS_SCHEME = "rediss-cluster://";
@@ -45,7 +54,11 @@ record RedisSettings(RedisURI uri, List<RedisURI> clusterSeeds, String displayUr
         Duration handshake = timeout.compareTo(HANDSHAKE_TIMEOUT) < 0 ? HANDSHAKE_TIMEOUT : timeout;
         uri.setTimeout(handshake);
         seeds.forEach(seed -> seed.setTimeout(handshake));
-        return new RedisSettings(uri, seeds, display, prefix, timeout);
+        String durableText = context.parameter(DURABLE).map(String::trim).orElse("false");
+        if (!durableText.equals("true") && !durableText.equals("false")) {
+            throw new IllegalArgumentException(DURABLE + " must be true or false: '" + durableText + "'");
+        }
+        return new RedisSettings(uri, seeds, display, prefix, timeout, Boolean.parseBoolean(durableText));
     }
 
     /** True for a Redis Cluster: {@code redis-cluster://host:port[,host:port...]}. */

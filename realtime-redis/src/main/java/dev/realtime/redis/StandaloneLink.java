@@ -90,6 +90,12 @@ final class StandaloneLink implements RedisLink<RedisCommands<String, String>> {
     }
 
     @Override
+    public void pingAll() {
+        connection.async().ping();
+        pubsub.async().ping();
+    }
+
+    @Override
     public boolean receiving() {
         return pubsub.isOpen();
     }

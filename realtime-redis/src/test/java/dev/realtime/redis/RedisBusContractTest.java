@@ -1,13 +1,18 @@
 package dev.realtime.redis;
 
 import dev.realtime.spi.BusContext;
+import dev.realtime.spi.Claim;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.MessageBusContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Redis bus passes the bus compatibility kit against a real redis-server started for this class. */
 class RedisBusContractTest extends MessageBusContract {
@@ -38,5 +43,21 @@ class RedisBusContractTest extends MessageBusContract {
         // assumed here rather than in @BeforeAll, so every test is reported as skipped, with the reason
         Assumptions.assumeTrue(redis != null, RedisServer.SKIP_MESSAGE);
         return new RedisBusProvider().create(context);
+    }
+
+    /** Redis keeps claims for every node (the kit also accepts a bus that keeps none), and they expire by themselves. */
+    @Test
+    void claimsAreSharedInRedisAndExpireAfterTheirTtl() throws InterruptedException {
+        String key = "ticket:" + channel("expiring");
+        var otherNode = newBus(newContext());
+        assertThat(bus.claimOnce(key, Duration.ofSeconds(1))).isEqualTo(Claim.CLAIMED);
+        assertThat(otherNode.claimOnce(key, Duration.ofSeconds(1))).isEqualTo(Claim.ALREADY_CLAIMED);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Claim again;
+        do {
+            Thread.sleep(50);
+            again = bus.claimOnce(key, Duration.ofMinutes(1));
+        } while (again != Claim.CLAIMED && System.nanoTime() < deadline);
+        assertThat(again).as("claimable again once Redis expired the key").isEqualTo(Claim.CLAIMED);
     }
 }

@@ -29,14 +29,19 @@ public final class RedisServer implements AutoCloseable {
     private final String binary;
     private final int port;
     private final Path dir;
+    /** Options for every start: persistence (see {@link #startPersistentIfInstalled()}) or cluster mode. */
     private final List<String> options;
     private Process process;
+
+    private static final List<String> EPHEMERAL = List.of("--appendonly", "no");
+    /** Keeps every write in an append-only file, synced before the reply, so a kill loses nothing. */
+    private static final List<String> PERSISTENT = List.of("--appendonly", "yes", "--appendfsync", "always");
 
     private RedisServer(String binary, int port, List<String> options) throws IOException {
         this.binary = binary;
         this.port = port;
-        this.dir = Files.createTempDirectory("realtime-redis-test");
         this.options = options;
+        this.dir = Files.createTempDirectory("realtime-redis-test");
     }
 
     /** Starts a server, or skips the calling test when redis-server is not installed. */
@@ -51,17 +56,17 @@ public final class RedisServer implements AutoCloseable {
      * {@code REALTIME_REQUIRE_REDIS=true} (as CI sets it) a missing redis-server fails instead.
      */
     public static RedisServer startIfInstalled() {
-        String binary = binaryOrSkip();
-        if (binary == null) {
-            return null;
-        }
-        try {
-            RedisServer server = new RedisServer(binary, freePort(), List.of());
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return startIfInstalled(EPHEMERAL);
+    }
+
+    /**
+     * As {@link #startIfInstalled()}, with persistence: every write is appended to a file and synced
+     * before Redis answers ({@code appendfsync always}), so a {@link #kill()} and {@link #start()}
+     * keeps all the data, as a Redis run for durability does. {@link #deleteData()} makes the next
+     * start an empty one.
+     */
+    public static RedisServer startPersistentIfInstalled() {
+        return startIfInstalled(PERSISTENT);
     }
 
     /**
@@ -69,23 +74,13 @@ public final class RedisServer implements AutoCloseable {
      * whose cluster bus port (+10000) is free too; {@code null} when redis-server is not installed.
      */
     static RedisServer startClusterNodeIfInstalled(Duration nodeTimeout) {
-        String binary = binaryOrSkip();
-        if (binary == null) {
-            return null;
-        }
-        try {
-            RedisServer server = new RedisServer(binary, freeClusterPort(), List.of("--cluster-enabled", "yes",
-                    "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()),
-                    "--cluster-require-full-coverage", "no"));
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        List<String> cluster = new ArrayList<>(EPHEMERAL);
+        cluster.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()), "--cluster-require-full-coverage", "no"));
+        return startIfInstalled(cluster);
     }
 
-    /** redis-server's path; {@code null} (with a warning) when it is missing, unless Redis is required. */
-    private static String binaryOrSkip() {
+    private static RedisServer startIfInstalled(List<String> options) {
         String binary = findOnPath("redis-server");
         if (binary == null && "true".equalsIgnoreCase(System.getenv("REALTIME_REQUIRE_REDIS"))) {
             throw new AssertionError("REALTIME_REQUIRE_REDIS=true, but redis-server is not on PATH; install Debian's redis-server");
@@ -97,7 +92,14 @@ public final class RedisServer implements AutoCloseable {
             }
             return null;
         }
-        return binary;
+        try {
+            RedisServer server = new RedisServer(binary, options.contains("--cluster-enabled") ? freeClusterPort() : freePort(),
+                    options);
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public int port() {
@@ -110,15 +112,25 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts the server on its port (again, after {@link #kill()}) and waits until it accepts connections. */
     public synchronized void start() throws IOException {
+        start(new String[0]);
+    }
+
+    /**
+     * Starts the server with extra {@code redis-server} options, e.g. {@code "--key-load-delay", "200"}
+     * (microseconds per key: a restart of a persistent server then answers LOADING for a while), and
+     * waits until it answers, whether PONG or LOADING.
+     */
+    public synchronized void start(String... extra) throws IOException {
         if (process != null && process.isAlive()) {
             return;
         }
-        List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"));
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(binary, "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--dir", dir.toString(), "--protected-mode", "no"));
         command.addAll(options);
+        command.addAll(java.util.List.of(extra));
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
+                .redirectOutput(java.lang.ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
                 .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
@@ -155,15 +167,30 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Deletes what a persistent server has written, while it is stopped: its next start is an empty one. */
+    public synchronized void deleteData() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("kill the server first");
+        }
+        File[] files = dir.toFile().listFiles();
+        for (File f : files == null ? new File[0] : files) {
+            if (!f.getName().equals("redis.log")) {
+                try (java.util.stream.Stream<Path> walk = Files.walk(f.toPath())) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+                }
+            }
+        }
+    }
+
     @Override
     public void close() {
         kill();
-        File[] files = dir.toFile().listFiles();
-        if (files != null) {
-            for (File f : files) {
-                f.delete();
-            }
+        try {
+            deleteData();
+        } catch (IOException e) {
+            // best effort: a temporary directory
         }
+        dir.resolve("redis.log").toFile().delete();
         dir.toFile().delete();
     }
 
@@ -262,9 +289,11 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** PONG, or LOADING from a server still reading its data: either way it is up. */
     private boolean ping() {
         try {
-            return "+PONG".equals(send("PING"));
+            String reply = send("PING");
+            return "+PONG".equals(reply) || reply.startsWith("-LOADING");
         } catch (IOException e) {
             return false;
         }

@@ -30,6 +30,8 @@ public class RealtimeServlet extends HttpServlet {
 
     private transient Engine engine;
     private transient Origins origins;
+    /** Whether the container offers WebSocket: without it {@code /ws} is answered before any WebSocket class loads. */
+    private transient boolean webSocket;
 
     @Override
     public void init() throws ServletException {
@@ -40,6 +42,7 @@ public class RealtimeServlet extends HttpServlet {
         }
         engine = (Engine) e;
         origins = new Origins(engine.settings().allowedOrigins);
+        webSocket = RealtimeBootstrap.offersWebSocket(getServletContext());
     }
 
     @Override
@@ -54,13 +57,17 @@ public class RealtimeServlet extends HttpServlet {
             }
             switch (path) {
                 case "/poll" -> {
-                    if (allow(req, "GET")) {
+                    if (method.equals("OPTIONS")) {
+                        origins.preflight(req, resp); // a cross-origin fetch with a Realtime-Ticket header asks first
+                    } else if (allow(req, "GET")) {
                         origins.cors(req, resp);
                         PollRequest.start(engine, req, resp);
                     }
                 }
                 case "/sse" -> {
-                    if (allow(req, "GET")) {
+                    if (method.equals("OPTIONS")) {
+                        origins.preflight(req, resp);
+                    } else if (allow(req, "GET")) {
                         origins.cors(req, resp);
                         SseStream.start(engine, req, resp);
                     }
@@ -75,6 +82,9 @@ public class RealtimeServlet extends HttpServlet {
                     }
                 }
                 case "/ws" -> {
+                    if (!webSocket) {
+                        throw new RealtimeException(ErrorCode.NOT_FOUND, "this container offers no WebSocket support; use sse or poll");
+                    }
                     if (allow(req, "GET")) {
                         WsUpgrade.upgrade(engine, req, resp);
                     }

@@ -26,10 +26,16 @@ public final class SseClient implements AutoCloseable {
     private final Thread reader;
 
     public SseClient(URI uri, String lastEventId) throws IOException, InterruptedException {
+        this(uri, lastEventId, java.util.Map.of());
+    }
+
+    /** With extra request headers, e.g. {@code Realtime-Ticket}. */
+    public SseClient(URI uri, String lastEventId, java.util.Map<String, String> headers) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
         if (lastEventId != null) {
             b.header("Last-Event-ID", lastEventId);
         }
+        headers.forEach(b::header);
         response = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         reader = new Thread(this::read, "sse-test-reader");
         reader.setDaemon(true);

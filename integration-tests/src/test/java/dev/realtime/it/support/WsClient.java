@@ -27,9 +27,15 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     public WsClient(URI uri, String origin) {
+        this(uri, origin == null ? java.util.Map.of() : java.util.Map.of("Origin", origin), java.util.List.of());
+    }
+
+    /** With handshake headers (e.g. {@code Realtime-Ticket}) and subprotocols offered, most preferred first. */
+    public WsClient(URI uri, java.util.Map<String, String> headers, java.util.List<String> subprotocols) {
         WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
-        if (origin != null) {
-            b.header("Origin", origin);
+        headers.forEach(b::header);
+        if (!subprotocols.isEmpty()) {
+            b.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
         }
         this.socket = b.buildAsync(uri, this).join();
     }

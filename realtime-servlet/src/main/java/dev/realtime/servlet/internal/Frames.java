@@ -3,6 +3,7 @@ package dev.realtime.servlet.internal;
 import dev.realtime.ErrorCode;
 import dev.realtime.internal.JsonText;
 import dev.realtime.internal.Outbound;
+import dev.realtime.internal.tickets.Admission;
 import dev.realtime.spi.Published;
 import jakarta.json.JsonValue;
 
@@ -35,6 +36,11 @@ final class Frames {
 
     static String ack(Published p, JsonValue ref) {
         return "{\"type\":\"ack\"" + ref(ref) + ",\"id\":\"" + p.id() + "\",\"channel\":" + JsonText.quote(p.channel()) + "}";
+    }
+
+    /** The connection's credential: its resume token and the milliseconds until it expires (version 1.1). */
+    static String authenticated(Admission a, JsonValue ref) {
+        return "{\"type\":\"authenticated\"" + ref(ref) + ",\"token\":\"" + a.token() + "\",\"expiresIn\":" + a.expiresIn() + "}";
     }
 
     static String pong(JsonValue ref) {

@@ -34,6 +34,9 @@ public final class HttpErrors {
         }
         resp.resetBuffer();
         resp.setStatus(e.code().status());
+        if (e.code().status() == HttpServletResponse.SC_UNAUTHORIZED) {
+            resp.setHeader("WWW-Authenticate", "Realtime-Ticket"); // RFC 9110: a 401 names its scheme
+        }
         if (e instanceof MethodNotAllowed m) {
             resp.setHeader("Allow", m.allowed.equals("POST") ? "POST, OPTIONS" : m.allowed);
         }

@@ -37,6 +37,7 @@ public final class Origins {
         if (origin != null && allowed(origin, req)) {
             resp.setHeader("Access-Control-Allow-Origin", origin);
             resp.setHeader("Access-Control-Allow-Credentials", "true");
+            resp.setHeader("Access-Control-Expose-Headers", "Realtime-Token, Realtime-Expires-In");
             resp.addHeader("Vary", "Origin");
         }
     }
@@ -45,7 +46,7 @@ public final class Origins {
         cors(req, resp);
         if (resp.containsHeader("Access-Control-Allow-Origin")) {
             resp.setHeader("Access-Control-Allow-Methods", "GET, POST");
-            resp.setHeader("Access-Control-Allow-Headers", "Content-Type, Idempotency-Key, Last-Event-ID");
+            resp.setHeader("Access-Control-Allow-Headers", "Content-Type, Idempotency-Key, Last-Event-ID, Realtime-Ticket");
             resp.setHeader("Access-Control-Max-Age", "600");
         }
         resp.setStatus(HttpServletResponse.SC_NO_CONTENT);

@@ -47,6 +47,8 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     private volatile boolean ending;
     /** The session was parked for the next poll: no longer this request's to close. */
     private volatile boolean handedOff;
+    /** Requested channels its ticket does not allow, as the answer's {@code refused} field (version 1.1). */
+    private String refused = "";
 
     private PollRequest(Engine engine, AsyncContext async) {
         this.engine = engine;
@@ -57,22 +59,29 @@ public final class PollRequest implements Session.Output, AsyncEnd {
         List<String> channels = Requests.channels(req, true, engine.settings().channelsMax);
         Since since = Requests.since(req.getParameter("since"));
         long timeout = timeout(engine, req.getParameter("timeout"));
+        TicketedRequest ticketed = TicketedRequest.of(engine, req, resp, "poll", channels);
+        if (ticketed.admission() != null) {
+            timeout = Math.min(timeout, ticketed.admission().expiresIn()); // answered when the credential expires
+        }
 
         AsyncContext async = req.startAsync();
         async.setTimeout(timeout + 30_000); // our own timer answers first; this only reclaims a stuck request
         PollRequest poll = new PollRequest(engine, async);
         poll.sinceCursor = since instanceof Since.After ? req.getParameter("since") : null;
+        if (!ticketed.refused().isEmpty()) {
+            poll.refused = ",\"refused\":[" + String.join(",", ticketed.refused().stream().map(TicketedRequest::refusal).toList()) + "]";
+        }
         async.addListener(AsyncEndListener.of(poll));
         poll.client = req.getRemoteAddr() + (req.getUserPrincipal() == null ? "" : "|" + req.getUserPrincipal().getName());
         try {
-            ChannelAccess access = engine.access(new ServletAccessRequest(req, "poll"));
-            Session parked = poll.sinceCursor == null ? null : engine.parkedPolls().resume(poll.sinceCursor, channels,
+            ChannelAccess access = ticketed.access();
+            Session parked = poll.sinceCursor == null ? null : engine.parkedPolls().resume(poll.sinceCursor, ticketed.channels(),
                     poll.client, access, poll, engine.settings().pollMaxMessages);
             if (parked != null) {
                 poll.session = parked; // subscribed since the last answer: only its queue is left to take
             } else {
                 poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(), access);
-                poll.session.subscribeAll(channels, since);
+                poll.session.subscribeAll(ticketed.channels(), since);
             }
         } catch (RealtimeException e) {
             poll.fail(e);
@@ -154,7 +163,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
                 gaps.append(gaps.isEmpty() ? "" : ",").append(JsonText.quote(g.channel()));
             }
         }
-        String body = "{\"messages\":[" + messages + "],\"cursor\":\"" + batch.cursor() + "\",\"gaps\":[" + gaps + "]}";
+        String body = "{\"messages\":[" + messages + "],\"cursor\":\"" + batch.cursor() + "\",\"gaps\":[" + gaps + "]" + refused + "}";
         try {
             HttpServletResponse resp = (HttpServletResponse) async.getResponse();
             if (closeConnection) {

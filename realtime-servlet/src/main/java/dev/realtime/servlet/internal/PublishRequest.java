@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -43,7 +44,11 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private final byte[] buffer = new byte[8192];
     private final AtomicBoolean finished = new AtomicBoolean();
+    /** The body was read whole and is being published: once, whether the container or we noticed the end. */
+    private final AtomicBoolean bodyRead = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
+    /** The publisher's ticket or resume token, when it presented one (version 1.1). */
+    private TicketedRequest ticketed;
 
     private PublishRequest(Engine engine, HttpServletRequest req, String channel, String event, String key) throws IOException {
         this.engine = engine;
@@ -69,6 +74,7 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
         String key = Names.idempotencyKey(req.getHeader("Idempotency-Key"));
         engine.checkPublishRate(req.getRemoteAddr());
         checkContentType(req.getContentType());
+        TicketedRequest ticketed = TicketedRequest.of(engine, req, resp, "publish", List.of());
         if (req.getContentLengthLong() > engine.settings().messageMaxSize) {
             throw engine.tooLarge();
         }
@@ -80,6 +86,7 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
             engine.releaseConnection(req.getRemoteAddr());
             throw e;
         }
+        p.ticketed = ticketed;
         p.async.setTimeout(engine.settings().publishBodyTimeout.toMillis());
         p.async.addListener(AsyncEndListener.of(p));
         p.in.setReadListener(p);
@@ -97,19 +104,26 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
                 return;
             }
             body.write(buffer, 0, n);
+            if (in.isFinished() && in.available() == 0) {
+                // the whole body has arrived and been read: answer now instead of asking isReady once more,
+                // which on Payara registers a read callback that runs after the request has completed and
+                // dies there (an uncaught NullPointerException in its log)
+                onAllDataRead();
+                return;
+            }
         }
     }
 
     @Override
     public void onAllDataRead() {
-        if (finished.get()) {
-            return;
+        if (finished.get() || !bodyRead.compareAndSet(false, true)) {
+            return; // answered already (from onDataAvailable, or the body was refused)
         }
         try {
             String data = engine.validData(utf8(body.toByteArray()));
             Published p = engine.publishFromClient(
-                    new ClientPublish(channel, event, data, req.getUserPrincipal(), "http", req.getRemoteAddr()), key,
-                    engine.access(new ServletAccessRequest(req, "publish")));
+                    new ClientPublish(channel, event, data, ticketed.principal(req), "http", req.getRemoteAddr()), key,
+                    ticketed.access());
             finish(HttpServletResponse.SC_ACCEPTED, "{\"channel\":\"" + p.channel() + "\",\"id\":\"" + p.id() + "\"}");
         } catch (RealtimeException e) {
             finish(e);

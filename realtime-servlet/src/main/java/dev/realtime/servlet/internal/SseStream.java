@@ -1,5 +1,6 @@
 package dev.realtime.servlet.internal;
 
+import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
 import dev.realtime.internal.Engine;
 import dev.realtime.internal.JsonText;
@@ -7,6 +8,8 @@ import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
 import dev.realtime.internal.metrics.Transport;
+import dev.realtime.internal.tickets.CredentialTimer;
+import dev.realtime.internal.tickets.Tickets;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -43,6 +46,10 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
     private final Runnable pumpTask = this::pump;
     private Session session;
     private ScheduledFuture<?> heartbeat;
+    /** Ends a ticket-admitted stream when its credential expires (version 1.1); null without a ticket. */
+    private CredentialTimer credential;
+    /** Guarded by this: the last event before the end (why the stream ends), written after what is queued is dropped. */
+    private byte[] epilogue;
     /** Guarded by this: the retry line still to write, unflushed bytes, a heartbeat due, the end. */
     private byte[] preamble;
     private boolean unflushed;
@@ -73,6 +80,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
         String lastEventId = req.getHeader("Last-Event-ID");
         Since since = Requests.since(lastEventId != null && !lastEventId.isEmpty() ? lastEventId : req.getParameter("since"));
 
+        TicketedRequest ticketed = TicketedRequest.of(engine, req, resp, "sse", channels);
         resp.setContentType("text/event-stream;charset=utf-8");
         resp.setHeader("Cache-Control", "no-store");
         resp.setHeader("X-Accel-Buffering", "no");
@@ -81,9 +89,8 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
         SseStream stream = new SseStream(engine, async, resp.getOutputStream());
         async.addListener(AsyncEndListener.of(stream));
         try {
-            stream.session = engine.open(stream, Integer.MAX_VALUE, req.getRemoteAddr(),
-                    engine.access(new ServletAccessRequest(req, "sse")));
-            stream.session.subscribeAll(channels, since); // live before the retry line is written
+            stream.session = engine.open(stream, Integer.MAX_VALUE, req.getRemoteAddr(), ticketed.access());
+            stream.session.subscribeAll(ticketed.channels(), since); // live before the retry line is written
         } catch (RealtimeException e) {
             if (stream.session != null) {
                 stream.session.close();
@@ -92,11 +99,41 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
             async.complete();
             return;
         }
+        if (ticketed.admission() != null) {
+            stream.admitted(ticketed);
+        }
         long tick = Math.max(50, Math.min(stream.heartbeatMillis / 4, stream.probeMillis / 2));
         stream.lastWrite = System.nanoTime();
         stream.lastBytes = stream.lastWrite;
         stream.heartbeat = engine.scheduler().scheduleAtFixedRate(stream::checkHeartbeat, tick, tick, TimeUnit.MILLISECONDS);
         stream.out.setWriteListener(stream); // the container calls onWritePossible: the retry line goes first
+    }
+
+    /** Names the refused channels right after the retry line, and ends the stream when the credential expires. */
+    private synchronized void admitted(TicketedRequest ticketed) {
+        if (done) {
+            return;
+        }
+        StringBuilder b = new StringBuilder(new String(preamble, StandardCharsets.US_ASCII));
+        for (String channel : ticketed.refused()) {
+            b.append("event: error\ndata: ").append(TicketedRequest.refusal(channel)).append("\n\n");
+        }
+        preamble = b.toString().getBytes(StandardCharsets.UTF_8);
+        credential = new CredentialTimer(engine.scheduler(), () -> {
+            RealtimeException e = Tickets.expired();
+            endWith(("event: error\ndata: {\"code\":\"" + ErrorCode.CREDENTIAL_EXPIRED.code() + "\",\"message\":"
+                    + JsonText.quote(e.getMessage()) + "}\n\n").getBytes(StandardCharsets.UTF_8));
+        });
+        credential.expireIn(ticketed.admission().expiresIn());
+    }
+
+    /** Ends the stream with one last event, once what is being written is out. */
+    private void endWith(byte[] last) {
+        synchronized (this) {
+            epilogue = last;
+            ending = true;
+        }
+        engine.executor().execute(this::pump);
     }
 
     @Override
@@ -170,7 +207,9 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
             return p;
         }
         if (ending) {
-            return null;
+            byte[] last = epilogue;
+            epilogue = null;
+            return last;
         }
         Outbound o = session.poll();
         if (o != null) {
@@ -235,6 +274,9 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
         done = true;
         if (heartbeat != null) {
             heartbeat.cancel(false);
+        }
+        if (credential != null) {
+            credential.cancel();
         }
         if (session != null) {
             session.close();

@@ -1,6 +1,5 @@
 package dev.realtime.servlet.internal;
 
-import dev.realtime.ChannelAccess;
 import dev.realtime.ClientPublish;
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
@@ -39,6 +38,8 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     private final List<String> connectChannels;
     private final Since connectSince;
     private final Principal principal;
+    /** The connection's ticket, refresh and expiry (version 1.1); set at the handshake. */
+    private WsCredential credential;
     private final String remoteAddress;
     /** True while a frame (or ping) is on its way: one send at a time. */
     private final AtomicBoolean sending = new AtomicBoolean();
@@ -53,6 +54,8 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     private volatile CloseReason closeWhenSent;
     /** How long a closing connection's last frames may take before it is closed anyway. */
     private static final long CLOSE_FLUSH_MILLIS = 5_000;
+    /** Close code when the credential expired unrefreshed (a private-use code, after HTTP's 401). */
+    static final int CREDENTIAL_EXPIRED_CLOSE = 4401;
     private volatile jakarta.websocket.Session ws;
     private volatile Session session;
     private volatile ScheduledFuture<?> pinger;
@@ -96,6 +99,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
                     session.enqueueControl(Frames.error(ErrorCode.INVALID_FRAME, "binary frames are not part of the protocol; send JSON text frames", null, null));
                 }
             });
+            credential.opened(session);
             // all at once: every cursor handed out during the replays covers every channel
             session.subscribeAll(connectChannels, connectSince, (channel, cursor) -> new Outbound.Control(Frames.subscribed(channel, null, cursor)));
         } catch (RealtimeException e) {
@@ -134,8 +138,9 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     }
 
     /** Called at the handshake: takes a connection slot, or refuses with the HTTP error. */
-    void open(ChannelAccess access) {
-        session = engine.open(this, Integer.MAX_VALUE, remoteAddress, access);
+    void open(TicketedRequest ticketed) {
+        credential = new WsCredential(engine, ticketed, principal, remoteAddress, this::credentialExpired);
+        session = engine.open(this, Integer.MAX_VALUE, remoteAddress, credential.access());
         // a client that vanishes mid-handshake never reaches onOpen: give its slot back
         engine.scheduler().schedule(() -> {
             if (ws == null) {
@@ -179,8 +184,9 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
                 }
                 case "publish" -> publish(frame, ref);
                 case "ping" -> session.enqueueControl(Frames.pong(ref));
+                case "auth" -> credential.refresh(string(frame, "ticket", true), ref, session);
                 default -> throw new RealtimeException(ErrorCode.INVALID_FRAME, "unknown frame type '" + type
-                        + "'; use subscribe, unsubscribe, publish or ping");
+                        + "'; use subscribe, unsubscribe, publish, ping or auth");
             }
         } catch (RealtimeException e) {
             engine.metrics().refused(e.code());
@@ -217,7 +223,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
             throw engine.rateLimited();
         }
         refusedInARow = 0;
-        Published p = engine.publishFromClient(new ClientPublish(channel, event, data, principal, "websocket", remoteAddress), key,
+        Published p = engine.publishFromClient(new ClientPublish(channel, event, data, credential.principal(), "websocket", remoteAddress), key,
                 session.access());
         session.enqueueControl(Frames.ack(p, ref));
     }
@@ -332,6 +338,13 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         engine.executor().execute(() -> close(reason));
     }
 
+    /** The credential expired unrefreshed: the reason, then close 4401 (version 1.1). */
+    private void credentialExpired() {
+        RealtimeException e = dev.realtime.internal.tickets.Tickets.expired();
+        session.enqueueControl(Frames.error(e.code(), e.getMessage(), null, null));
+        closeAfterQueued(new CloseReason(CloseReason.CloseCodes.getCloseCode(CREDENTIAL_EXPIRED_CLOSE), e.code().code()));
+    }
+
     private void closeAfterQueued(CloseReason reason) {
         closeWhenSent = reason;
         wake();
@@ -352,6 +365,9 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     }
 
     private void release() {
+        if (credential != null) {
+            credential.release();
+        }
         ScheduledFuture<?> p = pinger;
         if (p != null) {
             p.cancel(false);

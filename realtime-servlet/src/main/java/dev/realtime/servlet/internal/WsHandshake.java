@@ -25,14 +25,15 @@ public final class WsHandshake {
         if (engine.isClosing()) {
             throw new RealtimeException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; retry shortly");
         }
-        ChannelAccess access = engine.access(new ServletAccessRequest(req, "websocket"));
-        for (String channel : channels) {
+        TicketedRequest ticketed = TicketedRequest.of(engine, req, null, "websocket", channels);
+        ChannelAccess access = ticketed.access();
+        for (String channel : ticketed.channels()) {
             if (!access.maySubscribe(channel)) {
                 throw new RealtimeException(ErrorCode.FORBIDDEN, "you may not subscribe to " + channel);
             }
         }
-        WsEndpoint endpoint = new WsEndpoint(engine, channels, since, req.getUserPrincipal(), req.getRemoteAddr());
-        endpoint.open(access);
+        WsEndpoint endpoint = new WsEndpoint(engine, ticketed.channels(), since, req.getUserPrincipal(), req.getRemoteAddr());
+        endpoint.open(ticketed);
         return endpoint;
     }
 
