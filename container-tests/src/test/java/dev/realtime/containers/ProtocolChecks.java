@@ -66,7 +66,7 @@ abstract class ProtocolChecks {
         }
         assertThat(server.libraryTrouble()).as("library stack traces or warnings in " + server.name + "'s log (" + server.logFiles() + ")").isEmpty();
         // started three times over, the application ran one engine, and that one was stopped
-        assertThat(server.logCount("realtime-app: message bus ")).as("engines started in /app").isEqualTo(1);
+        assertThat(server.logCount("realtime started in /app: ")).as("engines started in /app (the start-up line)").isEqualTo(1);
         Path stopped = server.reports().resolve("app-stopped.txt");
         assertThat(stopped).as("/app's listener reports as the server stops it").exists();
         assertThat(Files.readString(stopped)).as("/app's realtime threads left once it was stopped").isEqualTo("threads=0");

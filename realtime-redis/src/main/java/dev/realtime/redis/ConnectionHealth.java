@@ -18,18 +18,21 @@ import java.util.concurrent.TimeUnit;
  * or a proxy dropped the connection, or the network is partitioned. TCP tells neither side, so
  * Lettuce would keep it for good: every command timing out, the pub/sub connection delivering
  * nothing, no reconnect. Each connection is pinged every half timeout; one that has read nothing
- * for twice the timeout is closed, and Lettuce reconnects it (and the bus then resyncs).
+ * for twice the timeout (at least 5 s) is closed, and Lettuce reconnects it (and the bus then resyncs).
  */
 final class ConnectionHealth implements NettyCustomizer, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ConnectionHealth.class.getName());
 
+    private static final long MIN_SILENCE_MILLIS = 5000;
     private final long silenceMillis;
     private final long pingMillis;
     private final String displayUri;
     private volatile ScheduledFuture<?> pinger;
 
     ConnectionHealth(Duration timeout, String displayUri) {
-        this.silenceMillis = Math.max(2, timeout.toMillis() * 2);
+        // at least 5 s: a short command timeout on a loaded machine (GC, a busy scheduler) must not make
+        // a healthy connection look dead; a dead one is still found within seconds
+        this.silenceMillis = Math.max(MIN_SILENCE_MILLIS, timeout.toMillis() * 2);
         this.pingMillis = Math.max(1, timeout.toMillis() / 2);
         this.displayUri = displayUri;
     }
