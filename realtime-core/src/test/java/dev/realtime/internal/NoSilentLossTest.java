@@ -32,9 +32,11 @@ class NoSilentLossTest {
         ctx.close();
     }
 
+    final SessionTest.DirectExecutor executor = new SessionTest.DirectExecutor();
+
     Engine engine(MessageBus bus) {
         Engine e = new Engine(new Settings(Map.<String, String>of()::get), bus, ctx.clock(), ctx.scheduler(),
-                new SessionTest.DirectExecutor(), false);
+                executor, false);
         toClose.add(e);
         return e;
     }
@@ -110,6 +112,23 @@ class NoSilentLossTest {
         bus.resyncAll();
         e.publishJson("a", null, "\"new3\"");
         assertThat(data(s)).containsExactly("gap:a", "\"new1\"", "\"new2\"", "\"new3\"");
+    }
+
+    @Test
+    void aLiveMessageArrivingBetweenAResyncAndItsReplayIsHeldNotDeliveredPastTheMissedOnes() {
+        RollbackBus bus = new RollbackBus(ctx);
+        Engine e = engine(bus);
+        Session s = open(e);
+        s.subscribeAll(List.of("a"), Since.NOW);
+        e.publishJson("a", null, "1");
+        bus.live = false; // the bus misses 2 and 3, as while its pub/sub connection was away
+        e.publishJson("a", null, "2");
+        e.publishJson("a", null, "3");
+        executor.defer(); // the replay the resync asks for has not started when the next live message comes
+        bus.resyncAll();
+        e.publishJson("a", null, "4");
+        executor.runDeferred();
+        assertThat(data(s)).as("4 waits for the replay of 2 and 3").containsExactly("1", "2", "3", "4");
     }
 
     /** A bus that keeps its epoch while its history restarts from nothing: a restored snapshot, in miniature. */

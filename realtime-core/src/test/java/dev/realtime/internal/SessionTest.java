@@ -630,13 +630,32 @@ class SessionTest {
         }
     }
 
-    /** Runs tasks on the caller's thread, so tests see their effect at once. */
+    /** Runs tasks on the caller's thread, so tests see their effect at once; or, while deferring, when told to. */
     static final class DirectExecutor extends AbstractExecutorService {
         private volatile boolean shut;
+        private final java.util.Queue<Runnable> deferred = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private volatile boolean deferring;
 
         @Override
         public void execute(Runnable command) {
-            command.run();
+            if (deferring) {
+                deferred.add(command);
+            } else {
+                command.run();
+            }
+        }
+
+        /** Queues tasks instead of running them, until {@link #runDeferred()}. */
+        void defer() {
+            deferring = true;
+        }
+
+        /** Runs what was queued (and what that queues), then runs tasks at once again. */
+        void runDeferred() {
+            deferring = false;
+            for (Runnable r; (r = deferred.poll()) != null; ) {
+                r.run();
+            }
         }
 
         @Override

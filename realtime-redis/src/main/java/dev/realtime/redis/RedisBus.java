@@ -9,32 +9,20 @@ import dev.realtime.spi.Claim;
 import dev.realtime.spi.HistoryPage;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.Published;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.FastThreadLocalThread;
 
-import java.net.SocketAddress;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +38,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The Redis bus. One command connection (publish, read, head) and one pub/sub connection per node;
- * each Redis channel this node listens to is subscribed once, however many local listeners it has.
+ * The Redis bus. It talks to Redis through a {@link RedisLink} (one server, or a cluster) and keeps its
+ * channels in the {@link KeyLayout} that suits it; each Redis channel this node listens to is subscribed
+ * once, however many local listeners it has.
  *
  * <p>Publishing is one Lua script (one round-trip): check the idempotency key, INCR the channel's
  * counter, XADD to its stream with exact MAXLEN trimming, PUBLISH the encoded message. Pub/sub
@@ -61,12 +50,15 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>When the pub/sub connection comes back after a loss, the bus resubscribes, re-reads the epoch
  * and tells every listener to {@link BusListener#onResync resync}; sessions then re-read the streams
- * (and get a gap if Redis lost its data, since the epoch changed).
+ * (and get a gap if Redis lost its data, since the epoch changed). A cluster link moves a channel's
+ * subscription to its slot's new owner by itself and asks for a resync of that channel.
+ *
+ * <p>A channel's positions are consecutive, so a page read with a jump reports a gap (on a cluster,
+ * positions move on past a possible loss; sessions also treat a live message that skips positions as
+ * missed ones).
  */
 final class RedisBus implements MessageBus {
     private static final System.Logger LOG = System.getLogger(RedisBus.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final long RECOVERY_RETRY_MILLIS = 200;
 
     private final RedisSettings settings;
@@ -75,18 +67,10 @@ final class RedisBus implements MessageBus {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final ClientResources resources;
-    private final RedisClient client;
-    private final String epochKey;
-    private final String epochRunKey;
-    private final String publishSha;
-    private final String readSha;
-    private final String epochSha;
+    private final KeyLayout layout;
     private final ConnectionHealth health;
     private final RedisClaims claims;
-
-    private StatefulRedisConnection<String, String> connection;
-    private StatefulRedisPubSubConnection<String, String> pubsub;
-    private RedisCommands<String, String> commands;
+    private RedisLink<?> link;
 
     /** Guards {@link #channels} changes and the SUBSCRIBE/UNSUBSCRIBE commands they send, so those stay in order. */
     private final Object subscriptionLock = new Object();
@@ -104,8 +88,7 @@ final class RedisBus implements MessageBus {
         this.maxAgeMillis = Math.max(1, context.historyAge().toMillis());
         this.clock = context.clock();
         this.scheduler = context.scheduler();
-        this.epochKey = settings.prefix() + "epoch";
-        this.epochRunKey = settings.prefix() + "epoch:run";
+        this.layout = KeyLayout.of(settings);
         this.health = new ConnectionHealth(settings.timeout(), settings.displayUri());
         this.resources = DefaultClientResources.builder()
                 .nettyCustomizer(health)
@@ -113,17 +96,7 @@ final class RedisBus implements MessageBus {
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources, settings.uri());
-        this.client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.timeout()).keepAlive(true).build())
-                .build());
-        this.publishSha = sha1(Scripts.PUBLISH);
-        this.readSha = sha1(Scripts.READ);
-        this.epochSha = sha1(Scripts.CURRENT_EPOCH);
-        this.claims = new RedisClaims(() -> commands, settings.prefix(), this::unavailable);
+        this.claims = new RedisClaims(() -> link.commands(), settings.prefix(), this::unavailable);
     }
 
     /** Connects to Redis and reads (or creates) the epoch; fails fast when Redis cannot be reached. */
@@ -147,32 +120,27 @@ final class RedisBus implements MessageBus {
     }
 
     private void connect() {
-        connection = client.connect(StringCodec.UTF8);
-        connection.setTimeout(settings.timeout());
-        commands = connection.sync();
-        epoch = currentEpoch();
-        pubsub = client.connectPubSub(StringCodec.UTF8);
-        pubsub.setTimeout(settings.timeout());
-        pubsub.addListener(new RedisPubSubAdapter<>() {
+        RedisLink.Events events = new RedisLink.Events() {
             @Override
-            public void message(String redisChannel, String payload) {
-                deliver(redisChannel, payload);
+            public void message(String pubsubChannel, String payload) {
+                deliver(pubsubChannel, payload);
             }
-        });
-        pubsub.addListener(new RedisConnectionStateListener() {
+
             @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+            public void reconnected() {
                 scheduleRecovery(0);
             }
 
             @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-                if (!closed) {
-                    LOG.log(System.Logger.Level.WARNING, "Redis bus lost its pub/sub connection to {0}; reconnecting",
-                            settings.displayUri());
-                }
+            public void resubscribed(Collection<String> pubsubChannels) {
+                List<String> names = pubsubChannels.stream().map(layout::channelOf).toList();
+                executeQuietly(() -> names.forEach(RedisBus.this::resync));
             }
-        });
+        };
+        link = settings.cluster()
+                ? ClusterLink.connect(settings, resources, scheduler, events)
+                : StandaloneLink.connect(settings, resources, events);
+        epoch = currentEpoch();
         health.watch(scheduler, this::ping);
     }
 
@@ -186,11 +154,8 @@ final class RedisBus implements MessageBus {
         ensureOpen();
         long now = clock.millis();
         String encoded = now + "\n" + event + "\n" + data;
-        String[] keys = idempotencyKey == null
-                ? new String[]{epochKey, epochRunKey, counterKey(channel), streamKey(channel)}
-                : new String[]{epochKey, epochRunKey, counterKey(channel), streamKey(channel), idempotencyKey(channel, idempotencyKey)};
-        List<Object> result = script(Scripts.PUBLISH, publishSha, keys, newEpoch(), Long.toString(now),
-                Integer.toString(maxSize), Long.toString(maxAgeMillis), pubsubChannel(channel), encoded);
+        List<Object> result = script(layout.publish, layout.publishKeys(channel, idempotencyKey), layout.candidateEpoch(),
+                Long.toString(now), Integer.toString(maxSize), Long.toString(maxAgeMillis), layout.pubsubChannel(channel), encoded);
         noticeEpoch((String) result.get(0));
         return new Published(channel, (Long) result.get(1), ((Long) result.get(2)) != 0);
     }
@@ -204,20 +169,25 @@ final class RedisBus implements MessageBus {
         boolean otherEpoch = !epoch.equals(readerEpoch);
         long from = Math.max(0, after);
         String firstWanted = (from == Long.MAX_VALUE ? "+" : (from + 1) + "-0");
-        List<Object> result = script(Scripts.READ, readSha, new String[]{epochKey, epochRunKey, counterKey(channel), streamKey(channel)},
-                newEpoch(), readerEpoch == null ? "" : readerEpoch, firstWanted, Integer.toString(limit),
+        List<Object> result = script(layout.read, layout.readKeys(channel),
+                layout.candidateEpoch(), readerEpoch == null ? "" : readerEpoch, firstWanted, Integer.toString(limit),
                 Long.toString(clock.millis() - maxAgeMillis));
         String current = (String) result.get(0);
         noticeEpoch(current);
         otherEpoch = otherEpoch || !current.equals(readerEpoch);
         long head = (Long) result.get(1);
-        List<Message> messages = new ArrayList<>((result.size() - 2) / 2);
-        for (int i = 2; i + 1 < result.size(); i += 2) {
+        long origin = (Long) result.get(2);
+        List<Message> messages = new ArrayList<>((result.size() - 3) / 2);
+        boolean jump = false;
+        for (int i = 3; i + 1 < result.size(); i += 2) {
             String id = (String) result.get(i);
-            messages.add(decode(channel, Long.parseLong(id.substring(0, id.indexOf('-'))), (String) result.get(i + 1)));
+            Message m = decode(channel, Long.parseLong(id.substring(0, id.indexOf('-'))), (String) result.get(i + 1));
+            jump |= !messages.isEmpty() && m.position() != messages.get(messages.size() - 1).position() + 1;
+            messages.add(m);
         }
-        boolean gap = otherEpoch
-                || (from < head && (messages.isEmpty() || messages.get(0).position() > from + 1));
+        long seen = from == 0 ? origin : from; // 0: before the channel's first position
+        boolean gap = otherEpoch || jump
+                || (seen < head && (messages.isEmpty() || messages.get(0).position() > seen + 1));
         return new HistoryPage(messages, gap, head);
     }
 
@@ -225,7 +195,7 @@ final class RedisBus implements MessageBus {
     public long head(String channel) {
         ensureOpen();
         try {
-            String value = commands.get(counterKey(channel));
+            String value = link.commands().get(layout.counterKey(channel));
             return value == null ? 0 : Long.parseLong(value);
         } catch (RedisException e) {
             throw unavailable(e);
@@ -239,13 +209,13 @@ final class RedisBus implements MessageBus {
     public void checkAvailable() {
         ensureOpen();
         try {
-            commands.ping();
+            link.commands().ping();
         } catch (RedisException e) {
             throw unavailable(e);
         } finally {
             releaseNettyThreadLocals();
         }
-        if (!pubsub.isOpen()) {
+        if (!link.receiving()) {
             throw new BusUnavailableException("Redis at " + settings.displayUri() + " is unavailable: the pub/sub connection is down");
         }
     }
@@ -276,7 +246,7 @@ final class RedisBus implements MessageBus {
                 channels.put(channel, local);
             }
             if (local.ready == null || local.ready.isCompletedExceptionally()) {
-                local.ready = pubsub.async().subscribe(pubsubChannel(channel)).toCompletableFuture();
+                local.ready = link.subscribe(layout.pubsubChannel(channel));
             }
             local.listeners.add(listener);
             ready = local.ready;
@@ -302,7 +272,7 @@ final class RedisBus implements MessageBus {
                 channels.remove(local.name);
                 if (!closed) {
                     // dispatched under the lock, so a later SUBSCRIBE for the same channel reaches Redis after it
-                    pubsub.async().unsubscribe(pubsubChannel(local.name));
+                    link.unsubscribe(layout.pubsubChannel(local.name));
                     releaseNettyThreadLocals();
                 }
             }
@@ -322,17 +292,9 @@ final class RedisBus implements MessageBus {
         }
         health.close();
         channels.clear();
-        try {
-            if (pubsub != null) {
-                pubsub.close();
-            }
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing Redis connections", e);
+        if (link != null) {
+            link.close();
         }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         try {
             resources.shutdown(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -347,7 +309,7 @@ final class RedisBus implements MessageBus {
     // ---------------------------------------------------------------- live delivery and recovery
 
     private void deliver(String redisChannel, String payload) {
-        String channel = redisChannel.substring(settings.prefix().length() + 2);
+        String channel = layout.channelOf(redisChannel);
         LocalChannel local = channels.get(channel);
         if (local == null || closed) {
             return;
@@ -425,8 +387,7 @@ final class RedisBus implements MessageBus {
         try {
             List<String> names = new ArrayList<>(channels.keySet());
             if (!names.isEmpty()) {
-                pubsub.async().subscribe(names.stream().map(this::pubsubChannel).toArray(String[]::new))
-                        .toCompletableFuture().get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                link.resubscribe(names.stream().map(layout::pubsubChannel).toList()).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             switchEpoch(currentEpoch());
             if (!names.isEmpty()) {
@@ -448,21 +409,29 @@ final class RedisBus implements MessageBus {
             return;
         }
         try {
-            connection.async().ping();
-            pubsub.async().ping();
+            link.pingAll();
         } finally {
             releaseNettyThreadLocals();
         }
     }
 
     private void resyncAll() {
-        for (LocalChannel local : channels.values()) {
-            for (BusListener listener : local.listeners) {
-                try {
-                    listener.onResync(local.name);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "a bus listener failed to resync " + local.name, e);
-                }
+        channels.values().forEach(this::resync);
+    }
+
+    private void resync(String channel) {
+        LocalChannel local = channels.get(channel);
+        if (local != null) {
+            resync(local);
+        }
+    }
+
+    private void resync(LocalChannel local) {
+        for (BusListener listener : local.listeners) {
+            try {
+                listener.onResync(local.name);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a bus listener failed to resync " + local.name, e);
             }
         }
     }
@@ -481,7 +450,10 @@ final class RedisBus implements MessageBus {
     // ---------------------------------------------------------------- Redis helpers
 
     private String currentEpoch() {
-        List<Object> r = script(Scripts.CURRENT_EPOCH, epochSha, new String[]{epochKey, epochRunKey}, newEpoch());
+        if (!(layout instanceof KeyLayout.OneServer one)) {
+            return KeyLayout.CLUSTER_EPOCH;
+        }
+        List<Object> r = script(one.currentEpoch, one.epochKeys(), one.candidateEpoch());
         return (String) r.get(0);
     }
 
@@ -493,17 +465,17 @@ final class RedisBus implements MessageBus {
      * always comes this way.
      */
     @SuppressWarnings("unchecked")
-    private List<Object> script(String script, String sha, String[] keys, String... args) {
+    private List<Object> script(KeyLayout.Script script, String[] keys, String... args) {
         try {
             Object result;
             try {
-                result = commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+                result = link.commands().evalsha(script.sha(), ScriptOutputType.MULTI, keys, args);
             } catch (RedisNoScriptException e) {
                 String[] checked = args.clone();
                 if (!settings.durable()) {
                     checked[0] = "!" + checked[0]; // check that this Redis process vouches for the epoch
                 }
-                result = commands.eval(script, ScriptOutputType.MULTI, keys, checked);
+                result = link.commands().eval(script.text(), ScriptOutputType.MULTI, keys, checked);
             }
             if (result instanceof List<?> list) {
                 return (List<Object>) list;
@@ -555,45 +527,6 @@ final class RedisBus implements MessageBus {
         int nl2 = encoded.indexOf('\n', nl + 1);
         return new Message(channel, position, encoded.substring(nl + 1, nl2), encoded.substring(nl2 + 1),
                 Long.parseLong(encoded.substring(0, nl)));
-    }
-
-    private String counterKey(String channel) {
-        return settings.prefix() + "{" + channel + "}:n";
-    }
-
-    private String streamKey(String channel) {
-        return settings.prefix() + "{" + channel + "}:h";
-    }
-
-    private String idempotencyKey(String channel, String key) {
-        return settings.prefix() + "{" + channel + "}:k:" + key;
-    }
-
-    /** The pub/sub channel: prefix, "m:", then the channel name (see {@link #deliver}). */
-    private String pubsubChannel(String channel) {
-        return settings.prefix() + "m:" + channel;
-    }
-
-    private static String newEpoch() {
-        char[] c = new char[12];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
-        }
-        return new String(c);
-    }
-
-    private static String sha1(String script) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
-                    .digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            StringBuilder b = new StringBuilder(40);
-            for (byte x : digest) {
-                b.append(Character.forDigit((x >> 4) & 0xF, 16)).append(Character.forDigit(x & 0xF, 16));
-            }
-            return b.toString();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A channel this node listens to: its local listeners share one Redis subscription. */

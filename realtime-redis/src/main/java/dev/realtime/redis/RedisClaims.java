@@ -4,7 +4,7 @@ import dev.realtime.spi.BusUnavailableException;
 import dev.realtime.spi.Claim;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.sync.RedisStringCommands;
 
 import java.time.Duration;
 import java.util.function.Function;
@@ -15,11 +15,11 @@ import java.util.function.Supplier;
  * round-trip; the key exists for every node using the same Redis and expires by itself.
  */
 final class RedisClaims {
-    private final Supplier<RedisCommands<String, String>> commands;
+    private final Supplier<? extends RedisStringCommands<String, String>> commands;
     private final String prefix;
     private final Function<Throwable, BusUnavailableException> unavailable;
 
-    RedisClaims(Supplier<RedisCommands<String, String>> commands, String prefix, Function<Throwable, BusUnavailableException> unavailable) {
+    RedisClaims(Supplier<? extends RedisStringCommands<String, String>> commands, String prefix, Function<Throwable, BusUnavailableException> unavailable) {
         this.commands = commands;
         this.prefix = prefix;
         this.unavailable = unavailable;

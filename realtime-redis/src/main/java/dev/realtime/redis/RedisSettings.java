@@ -5,9 +5,18 @@ import io.lettuce.core.RedisURI;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The Redis bus's configuration, read once from the context; bad values name their parameter. */
-record RedisSettings(RedisURI uri, String displayUri, String prefix, Duration timeout, boolean durable) {
+/**
+ * The Redis bus's configuration, read once from the context; bad values name their parameter.
+ *
+ * @param uri          the Redis (or Sentinel) URI; for a cluster, its first seed node
+ * @param clusterSeeds the seed nodes of a Redis Cluster ({@code redis-cluster://}), empty otherwise
+ * @param durable      see {@link #DURABLE}
+ */
+record RedisSettings(RedisURI uri, List<RedisURI> clusterSeeds, String displayUri, String prefix, Duration timeout,
+                     boolean durable) {
     static final String URI = "realtime.redis.uri";
     static final String PREFIX = "realtime.redis.prefix";
     static final String TIMEOUT = "realtime.redis.timeout";
@@ -19,6 +28,8 @@ record RedisSettings(RedisURI uri, String displayUri, String prefix, Duration ti
      */
     static final String DURABLE = "realtime.redis.durable";
     static final String DEFAULT_URI = "redis://localhost:6379";
+    static final String CLUSTER_SCHEME = "redis-cluster://";
+    static final String CLUSTER_TLS_SCHEME = "rediss-cluster://";
     static final String DEFAULT_PREFIX = "realtime:";
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -30,16 +41,8 @@ record RedisSettings(RedisURI uri, String displayUri, String prefix, Duration ti
                     + ", or leave it out for that default");
         }
         String display = withoutPassword(uriText);
-        RedisURI uri;
-        try {
-            uri = RedisURI.create(uriText);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(URI + " is not a valid Redis URI ('" + display + "'): " + e.getMessage()
-                    + "; expected e.g. " + DEFAULT_URI, e);
-        }
-        if (uri.getHost() == null && uri.getSocket() == null && uri.getSentinels().isEmpty()) {
-            throw new IllegalArgumentException(URI + " names no Redis host ('" + display + "'); expected e.g. " + DEFAULT_URI);
-        }
+        List<RedisURI> seeds = clusterSeeds(uriText, display);
+        RedisURI uri = seeds.isEmpty() ? parse(uriText, display) : seeds.get(0);
 
         String prefix = context.parameter(PREFIX).orElse(DEFAULT_PREFIX);
         if (prefix.isBlank() || prefix.chars().anyMatch(c -> c <= ' ' || c == '{' || c == '}')) {
@@ -48,12 +51,62 @@ record RedisSettings(RedisURI uri, String displayUri, String prefix, Duration ti
 
         Duration timeout = context.parameter(TIMEOUT).map(String::trim).map(RedisSettings::duration).orElse(DEFAULT_TIMEOUT);
         // the connection handshake may take longer than a command (a cold start of the client): give it at least 10 s
-        uri.setTimeout(timeout.compareTo(HANDSHAKE_TIMEOUT) < 0 ? HANDSHAKE_TIMEOUT : timeout);
+        Duration handshake = timeout.compareTo(HANDSHAKE_TIMEOUT) < 0 ? HANDSHAKE_TIMEOUT : timeout;
+        uri.setTimeout(handshake);
+        seeds.forEach(seed -> seed.setTimeout(handshake));
         String durableText = context.parameter(DURABLE).map(String::trim).orElse("false");
         if (!durableText.equals("true") && !durableText.equals("false")) {
             throw new IllegalArgumentException(DURABLE + " must be true or false: '" + durableText + "'");
         }
-        return new RedisSettings(uri, display, prefix, timeout, Boolean.parseBoolean(durableText));
+        return new RedisSettings(uri, seeds, display, prefix, timeout, Boolean.parseBoolean(durableText));
+    }
+
+    /** True for a Redis Cluster: {@code redis-cluster://host:port[,host:port...]}. */
+    boolean cluster() {
+        return !clusterSeeds.isEmpty();
+    }
+
+    private static RedisURI parse(String text, String display) {
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(text);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(URI + " is not a valid Redis URI ('" + display + "'): " + e.getMessage()
+                    + "; expected e.g. " + DEFAULT_URI + " or " + CLUSTER_SCHEME + "host:port,host:port", e);
+        }
+        if (uri.getHost() == null && uri.getSocket() == null && uri.getSentinels().isEmpty()) {
+            throw new IllegalArgumentException(URI + " names no Redis host ('" + display + "'); expected e.g. " + DEFAULT_URI);
+        }
+        return uri;
+    }
+
+    /**
+     * The seed nodes of {@code redis-cluster://[user:password@]host:port[,host:port...]} (or
+     * {@code rediss-cluster://} for TLS), each as a plain Redis URI with the same credentials; empty for
+     * any other scheme. Any seed will do: the client learns the whole cluster from the first that answers.
+     */
+    private static List<RedisURI> clusterSeeds(String text, String display) {
+        String scheme = text.startsWith(CLUSTER_SCHEME) ? "redis://" : text.startsWith(CLUSTER_TLS_SCHEME) ? "rediss://" : null;
+        if (scheme == null) {
+            return List.of();
+        }
+        String rest = text.substring(text.indexOf("://") + 3);
+        int at = rest.lastIndexOf('@');
+        String credentials = at < 0 ? "" : rest.substring(0, at + 1);
+        String hosts = rest.substring(at + 1);
+        if (hosts.contains("/") || hosts.contains("?")) {
+            throw new IllegalArgumentException(URI + " of a cluster takes no database or options ('" + display
+                    + "'): a cluster has only database 0; expected e.g. " + CLUSTER_SCHEME + "10.0.0.1:6379,10.0.0.2:6379");
+        }
+        List<RedisURI> seeds = new ArrayList<>();
+        for (String host : hosts.split(",")) {
+            if (!host.trim().matches("[^:\\s]+:\\d{1,5}")) {
+                throw new IllegalArgumentException(URI + " names a cluster seed without host and port ('" + display
+                        + "'); expected e.g. " + CLUSTER_SCHEME + "10.0.0.1:6379,10.0.0.2:6379");
+            }
+            seeds.add(parse(scheme + credentials + host.trim(), display));
+        }
+        return List.copyOf(seeds);
     }
 
     private static Duration duration(String text) {

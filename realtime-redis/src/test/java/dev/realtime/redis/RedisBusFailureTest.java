@@ -1,7 +1,6 @@
 package dev.realtime.redis;
 
 import dev.realtime.Message;
-import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusUnavailableException;
 import dev.realtime.spi.HistoryPage;
 import dev.realtime.spi.MessageBus;
@@ -18,8 +17,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
+import static dev.realtime.redis.Recorder.sleep;
+import static dev.realtime.redis.Recorder.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -396,39 +396,5 @@ class RedisBusFailureTest {
                 .hasMessageContaining("realtime.redis.uri")
                 .hasMessageContaining("127.0.0.1:" + port);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5000);
-    }
-
-    private static boolean waitFor(BooleanSupplier condition, int seconds) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            sleep(10);
-        }
-        return true;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static final class Recorder implements BusListener {
-        final List<Message> messages = new CopyOnWriteArrayList<>();
-        final List<String> resyncs = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onMessage(Message message) {
-            messages.add(message);
-        }
-
-        @Override
-        public void onResync(String channel) {
-            resyncs.add(channel);
-        }
     }
 }

@@ -10,6 +10,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,14 +29,18 @@ public final class RedisServer implements AutoCloseable {
     private final String binary;
     private final int port;
     private final Path dir;
-    /** Keeps every write in an append-only file, synced before the reply, so a kill loses nothing. */
-    private final boolean persistent;
+    /** Options for every start: persistence (see {@link #startPersistentIfInstalled()}) or cluster mode. */
+    private final List<String> options;
     private Process process;
 
-    private RedisServer(String binary, int port, boolean persistent) throws IOException {
+    private static final List<String> EPHEMERAL = List.of("--appendonly", "no");
+    /** Keeps every write in an append-only file, synced before the reply, so a kill loses nothing. */
+    private static final List<String> PERSISTENT = List.of("--appendonly", "yes", "--appendfsync", "always");
+
+    private RedisServer(String binary, int port, List<String> options) throws IOException {
         this.binary = binary;
         this.port = port;
-        this.persistent = persistent;
+        this.options = options;
         this.dir = Files.createTempDirectory("realtime-redis-test");
     }
 
@@ -49,7 +56,7 @@ public final class RedisServer implements AutoCloseable {
      * {@code REALTIME_REQUIRE_REDIS=true} (as CI sets it) a missing redis-server fails instead.
      */
     public static RedisServer startIfInstalled() {
-        return startIfInstalled(false);
+        return startIfInstalled(EPHEMERAL);
     }
 
     /**
@@ -59,10 +66,21 @@ public final class RedisServer implements AutoCloseable {
      * start an empty one.
      */
     public static RedisServer startPersistentIfInstalled() {
-        return startIfInstalled(true);
+        return startIfInstalled(PERSISTENT);
     }
 
-    private static RedisServer startIfInstalled(boolean persistent) {
+    /**
+     * Starts a cluster-enabled server (not yet part of any cluster: see {@link RedisCluster}) on a port
+     * whose cluster bus port (+10000) is free too; {@code null} when redis-server is not installed.
+     */
+    static RedisServer startClusterNodeIfInstalled(Duration nodeTimeout) {
+        List<String> cluster = new ArrayList<>(EPHEMERAL);
+        cluster.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()), "--cluster-require-full-coverage", "no"));
+        return startIfInstalled(cluster);
+    }
+
+    private static RedisServer startIfInstalled(List<String> options) {
         String binary = findOnPath("redis-server");
         if (binary == null && "true".equalsIgnoreCase(System.getenv("REALTIME_REQUIRE_REDIS"))) {
             throw new AssertionError("REALTIME_REQUIRE_REDIS=true, but redis-server is not on PATH; install Debian's redis-server");
@@ -75,7 +93,8 @@ public final class RedisServer implements AutoCloseable {
             return null;
         }
         try {
-            RedisServer server = new RedisServer(binary, freePort(), persistent);
+            RedisServer server = new RedisServer(binary, options.contains("--cluster-enabled") ? freeClusterPort() : freePort(),
+                    options);
             server.start();
             return server;
         } catch (IOException e) {
@@ -101,16 +120,14 @@ public final class RedisServer implements AutoCloseable {
      * (microseconds per key: a restart of a persistent server then answers LOADING for a while), and
      * waits until it answers, whether PONG or LOADING.
      */
-    public synchronized void start(String... options) throws IOException {
+    public synchronized void start(String... extra) throws IOException {
         if (process != null && process.isAlive()) {
             return;
         }
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(binary, "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--dir", dir.toString(), "--protected-mode", "no"));
-        command.addAll(persistent
-                ? java.util.List.of("--appendonly", "yes", "--appendfsync", "always")
-                : java.util.List.of("--appendonly", "no"));
-        command.addAll(java.util.List.of(options));
+        command.addAll(options);
+        command.addAll(java.util.List.of(extra));
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(java.lang.ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
@@ -127,6 +144,15 @@ public final class RedisServer implements AutoCloseable {
             sleep(20);
         }
         throw new IOException("redis-server did not answer PING on port " + port + " within 10 s");
+    }
+
+    /** The server process's id (for its CPU time in /proc); -1 when it is not running. */
+    public synchronized long pid() {
+        return isRunning() ? process.pid() : -1;
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
     }
 
     /** Kills the server at once (SIGKILL): connections drop, and all data is lost. */
@@ -195,11 +221,75 @@ public final class RedisServer implements AutoCloseable {
 
     /** Sends one command whose arguments may hold any text (RESP framing); returns the first reply line. */
     public String command(String... args) throws IOException {
+        return sendRaw(resp(args));
+    }
+
+    /**
+     * Sends one command and reads its whole reply: a String (simple or bulk), a Long, a List of
+     * replies, or null; an error reply throws, with Redis's message.
+     */
+    public Object call(String... args) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(resp(args).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            return readReply(new java.io.DataInputStream(new java.io.BufferedInputStream(s.getInputStream())));
+        }
+    }
+
+    private static Object readReply(java.io.DataInputStream in) throws IOException {
+        int type = in.read();
+        String line = readLine(in);
+        switch (type) {
+            case '+':
+                return line;
+            case '-':
+                throw new IOException("Redis answered an error: " + line);
+            case ':':
+                return Long.parseLong(line);
+            case '$': {
+                int n = Integer.parseInt(line);
+                if (n < 0) {
+                    return null;
+                }
+                byte[] b = new byte[n + 2];
+                in.readFully(b);
+                return new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+            }
+            case '*': {
+                int n = Integer.parseInt(line);
+                if (n < 0) {
+                    return null;
+                }
+                List<Object> items = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    items.add(readReply(in));
+                }
+                return items;
+            }
+            default:
+                throw new IOException("unexpected Redis reply type " + type);
+        }
+    }
+
+    private static String readLine(java.io.DataInputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+
+    private static String resp(String... args) {
         StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
         for (String a : args) {
             b.append('$').append(a.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
         }
-        return sendRaw(b.toString());
+        return b.toString();
     }
 
     private String sendRaw(String text) throws IOException {
@@ -224,6 +314,25 @@ public final class RedisServer implements AutoCloseable {
         try {
             String reply = send("PING");
             return "+PONG".equals(reply) || reply.startsWith("-LOADING");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A free port below 55536 whose cluster bus port (+10000) is free as well. */
+    private static int freeClusterPort() throws IOException {
+        for (int i = 0; i < 100; i++) {
+            int port = freePort();
+            if (port < 55536 && isFree(port + 10000)) {
+                return port;
+            }
+        }
+        throw new IOException("no free port pair (port, port + 10000) found for a cluster node");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
         } catch (IOException e) {
             return false;
         }

@@ -72,6 +72,28 @@ class RedisSettingsTest {
     }
 
     @Test
+    void aClusterUriListsItsSeedsWithTheirCredentials() {
+        RedisSettings s = settings(Map.of(RedisSettings.URI, "redis-cluster://:s3cret@10.0.0.1:7000, 10.0.0.2:7001"));
+        assertThat(s.cluster()).isTrue();
+        assertThat(s.clusterSeeds()).extracting(u -> u.getHost() + ":" + u.getPort()).containsExactly("10.0.0.1:7000", "10.0.0.2:7001");
+        assertThat(s.clusterSeeds()).allSatisfy(u -> assertThat(new String(u.getCredentialsProvider().resolveCredentials()
+                .block().getPassword())).isEqualTo("s3cret"));
+        assertThat(s.clusterSeeds()).allSatisfy(u -> assertThat(u.isSsl()).isFalse());
+        assertThat(s.displayUri()).doesNotContain("s3cret");
+        assertThat(settings(Map.of(RedisSettings.URI, "rediss-cluster://h:7000")).clusterSeeds().get(0).isSsl()).isTrue();
+        assertThat(settings(Map.of()).cluster()).isFalse();
+    }
+
+    @Test
+    void aClusterUriWithoutPortsOrWithADatabaseNamesTheParameter() {
+        assertThatThrownBy(() -> settings(Map.of(RedisSettings.URI, "redis-cluster://10.0.0.1,10.0.0.2:7000")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("realtime.redis.uri").hasMessageContaining("port");
+        assertThatThrownBy(() -> settings(Map.of(RedisSettings.URI, "redis-cluster://:pw@10.0.0.1:7000/2")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("realtime.redis.uri")
+                .hasMessageContaining("database").hasMessageNotContaining(":pw@");
+    }
+
+    @Test
     void theProviderIsFoundByServiceLoaderAsRedis() {
         assertThat(ServiceLoader.load(MessageBusProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p.name().equals("redis")).findFirst())

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** CPU time and RSS of a process, from /proc (Linux). */
-final class ProcStats {
+public final class ProcStats {
     /** Clock ticks per second for /proc/<pid>/stat; 100 on Linux for x86-64 and arm64. */
     private static final double HZ = 100.0;
 
@@ -13,7 +13,7 @@ final class ProcStats {
     }
 
     /** User + system CPU seconds used so far. */
-    static double cpuSeconds(long pid) {
+    public static double cpuSeconds(long pid) {
         try {
             String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");

@@ -40,28 +40,41 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TwoNodeRedisIT {
     private static RedisServer redis;
-    private static RedisNodes nodes;
+    /** Set by the class's @BeforeAll (TwoNodeRedisClusterIT hides it to run the same tests on a cluster). */
+    static RedisNodes nodes;
     /** Shared by the tests (each uses its own channel); a test that stops a node gets it restarted for the next. */
-    private static RedisNodes.Node a;
-    private static RedisNodes.Node b;
+    static RedisNodes.Node a;
+    static RedisNodes.Node b;
 
-    private Http httpA;
-    private Http httpB;
-    private String channel;
+    Http httpA;
+    Http httpB;
+    String channel;
     private final List<AutoCloseable> clients = new ArrayList<>();
 
     @BeforeAll
     static void startRedisAndNodes() {
         redis = RedisServer.startIfInstalled();
         if (redis != null) {
-            nodes = new RedisNodes(redis.uri(), "it" + Long.toString(System.nanoTime(), 36) + ":");
-            a = nodes.start("a");
-            b = nodes.start("b");
+            startNodes(redis.uri(), "it");
         }
     }
 
     @AfterAll
     static void stopAll() {
+        stopNodes();
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    /** Starts nodes a and b on one WAR pointed at {@code redisUri}, with a key prefix of their own. */
+    static void startNodes(String redisUri, String prefix) {
+        nodes = new RedisNodes(redisUri, prefix + Long.toString(System.nanoTime(), 36) + ":");
+        a = nodes.start("a");
+        b = nodes.start("b");
+    }
+
+    static void stopNodes() {
         if (a != null) {
             a.stop();
         }
@@ -71,14 +84,14 @@ class TwoNodeRedisIT {
         if (nodes != null) {
             nodes.close();
         }
-        if (redis != null) {
-            redis.close();
-        }
+        nodes = null;
+        a = null;
+        b = null;
     }
 
     @BeforeEach
     void connect() {
-        Assumptions.assumeTrue(redis != null, RedisServer.SKIP_MESSAGE);
+        Assumptions.assumeTrue(nodes != null, RedisServer.SKIP_MESSAGE);
         if (a.isStopped()) {
             a = nodes.start("a");
         }
@@ -394,12 +407,12 @@ class TwoNodeRedisIT {
 
     // ---------------------------------------------------------------- helpers
 
-    private <T extends AutoCloseable> T track(T client) {
+    <T extends AutoCloseable> T track(T client) {
         clients.add(client);
         return client;
     }
 
-    private static URI ws(RedisNodes.Node node, String query) {
+    static URI ws(RedisNodes.Node node, String query) {
         return URI.create(node.base.toString().replaceFirst("^http", "ws") + "realtime/ws" + query);
     }
 
@@ -452,7 +465,7 @@ class TwoNodeRedisIT {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
-    private static boolean waitFor(BooleanSupplier condition, int seconds) {
+    static boolean waitFor(BooleanSupplier condition, int seconds) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -463,7 +476,7 @@ class TwoNodeRedisIT {
         return true;
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
