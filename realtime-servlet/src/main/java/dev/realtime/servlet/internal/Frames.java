@@ -3,15 +3,17 @@ package dev.realtime.servlet.internal;
 import dev.realtime.ErrorCode;
 import dev.realtime.internal.JsonText;
 import dev.realtime.internal.Outbound;
+import dev.realtime.protocol.JsonStrings;
 import dev.realtime.spi.Published;
 import jakarta.json.JsonValue;
 
-/** The WebSocket protocol's server frames. */
-final class Frames {
+/** The WebSocket protocol's server frames. Public for the benchmarks only; not an API. */
+public final class Frames {
     private Frames() {
     }
 
-    static String encode(Outbound o) {
+    /** The frame of one queued item. */
+    public static String encode(Outbound o) {
         if (o instanceof Outbound.Delivery d) {
             String fields = d.message().jsonFields();
             return new StringBuilder(fields.length() + d.cursor().length() + 40)
@@ -19,22 +21,22 @@ final class Frames {
                     .append(fields).append('}').toString();
         }
         if (o instanceof Outbound.Gap g) {
-            return "{\"type\":\"gap\",\"channel\":" + JsonText.quote(g.channel()) + "}";
+            return "{\"type\":\"gap\",\"channel\":" + JsonStrings.quote(g.channel()) + "}";
         }
         return ((Outbound.Control) o).text();
     }
 
     /** Carries the connection's cursor as it stands once the channel is live (extension, docs/protocol.md). */
     static String subscribed(String channel, JsonValue ref, String cursor) {
-        return "{\"type\":\"subscribed\",\"channel\":" + JsonText.quote(channel) + ref(ref) + ",\"cursor\":\"" + cursor + "\"}";
+        return "{\"type\":\"subscribed\",\"channel\":" + JsonStrings.quote(channel) + ref(ref) + ",\"cursor\":\"" + cursor + "\"}";
     }
 
     static String unsubscribed(String channel, JsonValue ref) {
-        return "{\"type\":\"unsubscribed\",\"channel\":" + JsonText.quote(channel) + ref(ref) + "}";
+        return "{\"type\":\"unsubscribed\",\"channel\":" + JsonStrings.quote(channel) + ref(ref) + "}";
     }
 
     static String ack(Published p, JsonValue ref) {
-        return "{\"type\":\"ack\"" + ref(ref) + ",\"id\":\"" + p.id() + "\",\"channel\":" + JsonText.quote(p.channel()) + "}";
+        return "{\"type\":\"ack\"" + ref(ref) + ",\"id\":\"" + p.id() + "\",\"channel\":" + JsonStrings.quote(p.channel()) + "}";
     }
 
     static String pong(JsonValue ref) {
@@ -42,8 +44,8 @@ final class Frames {
     }
 
     static String error(ErrorCode code, String message, JsonValue ref, String channel) {
-        return "{\"type\":\"error\",\"code\":\"" + code.code() + "\",\"message\":" + JsonText.quote(message) + ref(ref)
-                + (channel == null ? "" : ",\"channel\":" + JsonText.quote(channel)) + "}";
+        return "{\"type\":\"error\",\"code\":\"" + code.code() + "\",\"message\":" + JsonStrings.quote(message) + ref(ref)
+                + (channel == null ? "" : ",\"channel\":" + JsonStrings.quote(channel)) + "}";
     }
 
     private static String ref(JsonValue ref) {

@@ -2,10 +2,10 @@ package dev.realtime.servlet.internal;
 
 import dev.realtime.RealtimeException;
 import dev.realtime.internal.Engine;
-import dev.realtime.internal.JsonText;
 import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
+import dev.realtime.protocol.JsonStrings;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -181,8 +181,8 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
         return null;
     }
 
-    /** One event; ids, event names and JSON never hold CR or LF, so one event is always one event. */
-    static byte[] encode(Outbound o) {
+    /** One event; ids, event names and JSON never hold CR or LF, so one event is always one event. Public for the benchmarks. */
+    public static byte[] encode(Outbound o) {
         StringBuilder b = new StringBuilder(256);
         if (o instanceof Outbound.Delivery d) {
             b.append("id: ").append(d.cursor()).append('\n');
@@ -192,7 +192,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
             b.append("data: {").append(d.message().jsonFields()).append("}\n\n");
         } else if (o instanceof Outbound.Gap g) {
             b.append("event: gap\ndata: {\"channel\":");
-            JsonText.appendString(b, g.channel());
+            JsonStrings.append(b, g.channel());
             b.append("}\n\n");
         } else {
             return new byte[0];
