@@ -8,6 +8,7 @@ import dev.realtime.spi.HistoryPage;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.Published;
 import dev.realtime.spi.TestBusContext;
+import dev.realtime.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -647,19 +648,7 @@ public abstract class MessageBusContract {
 
     /** Waits until the condition holds or the delivery timeout passes. */
     protected boolean waitFor(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + deliveryTimeout().toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
+        return Await.within(deliveryTimeout(), condition);
     }
 
     /** A listener that records what it is given; recorded, never mocked. */

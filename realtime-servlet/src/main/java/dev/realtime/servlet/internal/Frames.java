@@ -3,9 +3,11 @@ package dev.realtime.servlet.internal;
 import dev.realtime.ErrorCode;
 import dev.realtime.internal.JsonText;
 import dev.realtime.internal.Outbound;
-import dev.realtime.protocol.JsonStrings;
+import dev.realtime.protocol.FrameTypes;
 import dev.realtime.spi.Published;
 import jakarta.json.JsonValue;
+
+import static dev.realtime.protocol.JsonStrings.quote;
 
 /** The WebSocket protocol's server frames. Public for the benchmarks only; not an API. */
 public final class Frames {
@@ -17,35 +19,40 @@ public final class Frames {
         if (o instanceof Outbound.Delivery d) {
             String fields = d.message().jsonFields();
             return new StringBuilder(fields.length() + d.cursor().length() + 40)
-                    .append("{\"type\":\"message\",\"cursor\":\"").append(d.cursor()).append("\",")
+                    .append("{\"type\":\"" + FrameTypes.MESSAGE + "\",\"cursor\":\"").append(d.cursor()).append("\",")
                     .append(fields).append('}').toString();
         }
         if (o instanceof Outbound.Gap g) {
-            return "{\"type\":\"gap\",\"channel\":" + JsonStrings.quote(g.channel()) + "}";
+            return start(FrameTypes.GAP) + ",\"channel\":" + quote(g.channel()) + "}";
         }
         return ((Outbound.Control) o).text();
     }
 
     /** Carries the connection's cursor as it stands once the channel is live (extension, docs/protocol.md). */
     static String subscribed(String channel, JsonValue ref, String cursor) {
-        return "{\"type\":\"subscribed\",\"channel\":" + JsonStrings.quote(channel) + ref(ref) + ",\"cursor\":\"" + cursor + "\"}";
+        return start(FrameTypes.SUBSCRIBED) + ",\"channel\":" + quote(channel) + ref(ref) + ",\"cursor\":\"" + cursor + "\"}";
     }
 
     static String unsubscribed(String channel, JsonValue ref) {
-        return "{\"type\":\"unsubscribed\",\"channel\":" + JsonStrings.quote(channel) + ref(ref) + "}";
+        return start(FrameTypes.UNSUBSCRIBED) + ",\"channel\":" + quote(channel) + ref(ref) + "}";
     }
 
     static String ack(Published p, JsonValue ref) {
-        return "{\"type\":\"ack\"" + ref(ref) + ",\"id\":\"" + p.id() + "\",\"channel\":" + JsonStrings.quote(p.channel()) + "}";
+        return start(FrameTypes.ACK) + ref(ref) + ",\"id\":\"" + p.id() + "\",\"channel\":" + quote(p.channel()) + "}";
     }
 
     static String pong(JsonValue ref) {
-        return "{\"type\":\"pong\"" + ref(ref) + "}";
+        return start(FrameTypes.PONG) + ref(ref) + "}";
     }
 
     static String error(ErrorCode code, String message, JsonValue ref, String channel) {
-        return "{\"type\":\"error\",\"code\":\"" + code.code() + "\",\"message\":" + JsonStrings.quote(message) + ref(ref)
-                + (channel == null ? "" : ",\"channel\":" + JsonStrings.quote(channel)) + "}";
+        return start(FrameTypes.ERROR) + ",\"code\":\"" + code.code() + "\",\"message\":" + quote(message) + ref(ref)
+                + (channel == null ? "" : ",\"channel\":" + quote(channel)) + "}";
+    }
+
+    /** {@code {"type":"<type>"}} without its closing brace. */
+    private static String start(String type) {
+        return "{\"type\":\"" + type + "\"";
     }
 
     private static String ref(JsonValue ref) {
