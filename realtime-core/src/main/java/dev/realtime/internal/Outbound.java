@@ -8,8 +8,11 @@ public sealed interface Outbound {
     /** Heap size used for queue accounting. */
     int weight();
 
-    /** A message, with the connection's cursor as it stands right after this message. */
-    record Delivery(Message message, String cursor) implements Outbound {
+    /**
+     * A message, with the connection's cursor as it stands right after this message. {@code live}: it
+     * came from the bus as published, not read from history (only those count in the delivery lag).
+     */
+    record Delivery(Message message, String cursor, boolean live) implements Outbound {
         @Override
         public int weight() {
             return message.weight() + cursor.length();

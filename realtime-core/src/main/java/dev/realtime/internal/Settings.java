@@ -45,6 +45,8 @@ public final class Settings {
     public static final String PUBLISH_RATE = "realtime.publish.rate";
     public static final String QUERY_MAX_LENGTH = "realtime.query.maxLength";
     public static final String PUBLISH_BODY_TIMEOUT = "realtime.publish.bodyTimeout";
+    public static final String METRICS_ENABLED = "realtime.metrics.enabled";
+    public static final String HEALTH_ENABLED = "realtime.health.enabled";
 
     /** Every option this class knows, for checking typos in web.xml. */
     public static final List<String> ALL = List.of(BASE_PATH, AUTO_REGISTER, BUS, HISTORY_SIZE, HISTORY_MAX_AGE,
@@ -52,7 +54,7 @@ public final class Settings {
             WS_MAX_FRAME_SIZE, MESSAGE_MAX_SIZE, CHANNELS_MAX, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_POLICY,
             ALLOWED_ORIGINS, PUBLISH_HOOK, IO_THREADS, AUTHORIZER, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS,
             PUBLISH_RATE, QUERY_MAX_LENGTH, PUBLISH_BODY_TIMEOUT, HISTORY_MAX_BYTES, IDEMPOTENCY_MAX_KEYS,
-            IDEMPOTENCY_MAX_BYTES);
+            IDEMPOTENCY_MAX_BYTES, METRICS_ENABLED, HEALTH_ENABLED);
 
     public enum QueuePolicy { DISCONNECT, DROP_OLDEST }
 
@@ -89,6 +91,10 @@ public final class Settings {
     public final Duration sseProbeInterval;
     /** How long an HTTP publish body may take to arrive in all: a body dribbled byte by byte ends here. */
     public final Duration publishBodyTimeout;
+    /** Per-message counts, MBeans and Micrometer meters; connections are counted either way. */
+    public final boolean metricsEnabled;
+    /** {@code {base}/health} answers; off, it is {@code 404}. */
+    public final boolean healthEnabled;
 
     /** @param source parameter lookup, e.g. {@code servletContext::getInitParameter}; returns null when unset */
     public Settings(Function<String, String> source) {
@@ -127,6 +133,8 @@ public final class Settings {
         publishRate = integer(PUBLISH_RATE, 1000, 1, Integer.MAX_VALUE);
         queryMaxLength = integer(QUERY_MAX_LENGTH, 4096, 256, 1024 * 1024); // under the containers' 8 KiB request-header limit, with room for headers
         publishBodyTimeout = positive(PUBLISH_BODY_TIMEOUT, duration(PUBLISH_BODY_TIMEOUT, Duration.ofSeconds(10)));
+        metricsEnabled = bool(METRICS_ENABLED, true);
+        healthEnabled = bool(HEALTH_ENABLED, true);
     }
 
     /** The raw value of any parameter, including those of bus implementations (e.g. {@code realtime.redis.uri}). */

@@ -47,6 +47,23 @@ class LayeringTest {
         }
     }
 
+    /** Micrometer is optional: only the one package loaded after checking that it is there names its types. */
+    @Test
+    void onlyTheMicrometerPackageNamesMicrometer() throws IOException, URISyntaxException {
+        Path allowed = Path.of(Engine.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolve("dev/realtime/internal/metrics/micrometer");
+        List<Path> files = classFiles("");
+        assertThat(files).anyMatch(f -> f.startsWith(allowed));
+        for (Path f : files) {
+            String pool = constantPool(f);
+            if (f.startsWith(allowed)) {
+                assertThat(pool).as(f.toString()).contains("io/micrometer");
+            } else {
+                assertThat(pool).as(f.toString()).doesNotContain("io/micrometer");
+            }
+        }
+    }
+
     private static List<Path> classFiles(String under) throws IOException, URISyntaxException {
         Path classes = Path.of(Engine.class.getProtectionDomain().getCodeSource().getLocation().toURI()).resolve(under);
         try (Stream<Path> walk = Files.walk(classes)) {

@@ -80,6 +80,7 @@ final class RedisBus implements MessageBus {
     private final String publishSha;
     private final String readSha;
     private final String epochSha;
+    private final ConnectionHealth health;
 
     private StatefulRedisConnection<String, String> connection;
     private StatefulRedisPubSubConnection<String, String> pubsub;
@@ -103,7 +104,9 @@ final class RedisBus implements MessageBus {
         this.scheduler = context.scheduler();
         this.epochKey = settings.prefix() + "epoch";
         this.epochRunKey = settings.prefix() + "epoch:run";
+        this.health = new ConnectionHealth(settings.timeout(), settings.displayUri());
         this.resources = DefaultClientResources.builder()
+                .nettyCustomizer(health)
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
@@ -167,6 +170,7 @@ final class RedisBus implements MessageBus {
                 }
             }
         });
+        health.watch(scheduler, this::ping);
     }
 
     @Override
@@ -224,6 +228,22 @@ final class RedisBus implements MessageBus {
             throw unavailable(e);
         } finally {
             releaseNettyThreadLocals();
+        }
+    }
+
+    /** PING on the command connection, and the pub/sub connection open: both are needed to carry messages. */
+    @Override
+    public void checkAvailable() {
+        ensureOpen();
+        try {
+            commands.ping();
+        } catch (RedisException e) {
+            throw unavailable(e);
+        } finally {
+            releaseNettyThreadLocals();
+        }
+        if (!pubsub.isOpen()) {
+            throw new BusUnavailableException("Redis at " + settings.displayUri() + " is unavailable: the pub/sub connection is down");
         }
     }
 
@@ -291,6 +311,7 @@ final class RedisBus implements MessageBus {
                 recovery.cancel(false);
             }
         }
+        health.close();
         channels.clear();
         try {
             if (pubsub != null) {
@@ -412,6 +433,19 @@ final class RedisBus implements MessageBus {
         }
     }
 
+    /** Keeps both connections talking, so that one gone silent shows ({@link ConnectionHealth}); never blocks. */
+    private void ping() {
+        if (closed) {
+            return;
+        }
+        try {
+            connection.async().ping();
+            pubsub.async().ping();
+        } finally {
+            releaseNettyThreadLocals();
+        }
+    }
+
     private void resyncAll() {
         for (LocalChannel local : channels.values()) {
             for (BusListener listener : local.listeners) {
@@ -457,7 +491,9 @@ final class RedisBus implements MessageBus {
                 result = commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
             } catch (RedisNoScriptException e) {
                 String[] checked = args.clone();
-                checked[0] = "!" + checked[0];
+                if (!settings.durable()) {
+                    checked[0] = "!" + checked[0]; // check that this Redis process vouches for the epoch
+                }
                 result = commands.eval(script, ScriptOutputType.MULTI, keys, checked);
             }
             if (result instanceof List<?> list) {

@@ -7,6 +7,7 @@ import dev.realtime.internal.Engine;
 import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
+import dev.realtime.internal.metrics.Transport;
 import dev.realtime.protocol.JsonStrings;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -108,6 +109,11 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     }
 
     @Override
+    public Transport transport() {
+        return Transport.LONGPOLL;
+    }
+
+    @Override
     public void terminate(Session.CloseCause cause) {
         ending = true;
         closeConnection = cause == Session.CloseCause.DROPPED;
@@ -141,6 +147,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
         StringBuilder messages = new StringBuilder();
         StringBuilder gaps = new StringBuilder();
         for (Outbound o : batch.items()) {
+            engine.metrics().sent(Transport.LONGPOLL, o);
             if (o instanceof Outbound.Delivery d) {
                 messages.append(messages.isEmpty() ? "" : ",").append('{').append(d.message().jsonFields()).append('}');
             } else if (o instanceof Outbound.Gap g) {
@@ -153,7 +160,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
             if (closeConnection) {
                 resp.setHeader("Connection", "close");
             }
-            HttpErrors.writeJson(resp, body);
+            engine.metrics().wrote(Transport.LONGPOLL, HttpErrors.writeJson(resp, body));
             async.complete();
         } catch (IOException | IllegalStateException e) {
             LOG.log(System.Logger.Level.DEBUG, "a long-poll client went away before its answer", e);

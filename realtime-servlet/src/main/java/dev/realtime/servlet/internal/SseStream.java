@@ -5,6 +5,7 @@ import dev.realtime.internal.Engine;
 import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
+import dev.realtime.internal.metrics.Transport;
 import dev.realtime.protocol.JsonStrings;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
@@ -104,6 +105,11 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
     }
 
     @Override
+    public Transport transport() {
+        return Transport.SSE;
+    }
+
+    @Override
     public void terminate(Session.CloseCause cause) {
         synchronized (this) {
             ending = true;
@@ -129,6 +135,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
                 byte[] next = next();
                 if (next != null) {
                     out.write(next);
+                    engine.metrics().wrote(Transport.SSE, next.length);
                     unflushed = true;
                     lastBytes = System.nanoTime();
                     if (next != PROBE) {
@@ -167,6 +174,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
         }
         Outbound o = session.poll();
         if (o != null) {
+            engine.metrics().sent(Transport.SSE, o);
             return encode(o);
         }
         if (heartbeatDue) {

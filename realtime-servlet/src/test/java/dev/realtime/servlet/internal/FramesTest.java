@@ -26,7 +26,7 @@ class FramesTest {
         JsonObject sample = frame("message");
         Message m = new Message(sample.getString("channel"), Long.parseLong(sample.getString("id")), sample.getString("event"),
                 sample.get("data").toString(), sample.getJsonNumber("ts").longValue());
-        assertThat(json(Frames.encode(new Outbound.Delivery(m, sample.getString("cursor"))))).isEqualTo(sample);
+        assertThat(json(Frames.encode(new Outbound.Delivery(m, sample.getString("cursor"), true)))).isEqualTo(sample);
     }
 
     @Test
