@@ -11,7 +11,9 @@ import java.util.function.Supplier;
 public final class Await {
     /** Long enough for a loaded machine; a condition that holds returns at once. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(20);
-    private static final long POLL_MILLIS = 10;
+    /** Polls soon at first, then every 50 ms: a condition may be costly (one that runs the GC). */
+    private static final long FIRST_POLL_MILLIS = 5;
+    private static final long MAX_POLL_MILLIS = 50;
 
     private Await() {
     }
@@ -36,12 +38,14 @@ public final class Await {
     /** Whether {@code condition} held within {@code timeout}, for callers that build their own failure. */
     public static boolean within(Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = FIRST_POLL_MILLIS;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
             try {
-                Thread.sleep(POLL_MILLIS);
+                Thread.sleep(pause);
+                pause = Math.min(MAX_POLL_MILLIS, pause * 2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while waiting", e);
