@@ -3,13 +3,16 @@
 // Run: node --test realtime-servlet/src/test/js/
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { connect, isValidChannel, isValidEvent } from '../../main/resources/dev/realtime/servlet/client/realtime.js';
+import { readFileSync, readdirSync } from 'node:fs';
+import { connect, isValidChannel, isValidEvent } from '../../main/js/realtime.js';
 import { makeFakeWebSocket, makeFakeFetch, held, until } from './fakes.mjs';
 
 const FIXTURES = new URL('../../../../realtime-test-support/src/main/resources/dev/realtime/testing/fixtures/', import.meta.url);
 const fixture = (name) => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
-const CLIENT_SOURCE = readFileSync(new URL('../../main/resources/dev/realtime/servlet/client/realtime.js', import.meta.url), 'utf8');
+const CLIENT_DIR = new URL('../../main/js/', import.meta.url);
+// every module of the client, read as one text
+const CLIENT_SOURCE = readdirSync(CLIENT_DIR).filter((f) => f.endsWith('.js'))
+  .map((f) => readFileSync(new URL(f, CLIENT_DIR), 'utf8')).join('\n');
 
 function checkNames(kind, isValid) {
   const rules = fixture('names.json')[kind];

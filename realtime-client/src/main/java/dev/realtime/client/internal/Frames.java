@@ -20,7 +20,7 @@ final class Frames {
 
     /** Refreshes the connection's credential in place (version 1.1). */
     static String auth(String ticket) {
-        return "{\"type\":\"auth\",\"ticket\":" + Json.quote(ticket) + "}";
+        return "{\"type\":\"" + FrameTypes.AUTH + "\",\"ticket\":" + quote(ticket) + "}";
     }
 
     static String ping() {
