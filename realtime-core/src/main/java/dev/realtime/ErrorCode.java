@@ -1,53 +1,55 @@
 package dev.realtime;
 
-/** The protocol's error codes with their HTTP status (docs/wire-protocol-v1.md, "Errors"). */
+import dev.realtime.protocol.ProtocolError;
+
+/**
+ * The protocol's error codes with their HTTP status (docs/wire-protocol-v1.md, "Errors"), as the
+ * server API names them; codes and statuses are defined once, in {@link ProtocolError}.
+ */
 public enum ErrorCode {
-    INVALID_CHANNEL(400),
-    INVALID_EVENT(400),
-    INVALID_CURSOR(400),
-    INVALID_JSON(400),
-    INVALID_TIMEOUT(400),
-    INVALID_IDEMPOTENCY_KEY(400),
-    MISSING_CHANNEL(400),
-    TOO_MANY_CHANNELS(400),
+    INVALID_CHANNEL,
+    INVALID_EVENT,
+    INVALID_CURSOR,
+    INVALID_JSON,
+    INVALID_TIMEOUT,
+    INVALID_IDEMPOTENCY_KEY,
+    MISSING_CHANNEL,
+    TOO_MANY_CHANNELS,
     /** WebSocket only: a frame that is JSON but not a valid protocol frame. */
-    INVALID_FRAME(400),
+    INVALID_FRAME,
     /** A WebSocket upgrade with a missing or malformed handshake header (extension, see docs/protocol.md). */
-    INVALID_HANDSHAKE(400),
+    INVALID_HANDSHAKE,
     /** A ticket or resume token that cannot be read or whose signature is wrong (version 1.1). */
-    INVALID_TICKET(401),
+    INVALID_TICKET,
     /** A ticket presented after its validity (version 1.1). */
-    TICKET_EXPIRED(401),
+    TICKET_EXPIRED,
     /** A ticket presented a second time, on any node sharing the bus (version 1.1). */
-    TICKET_USED(401),
+    TICKET_USED,
     /** A resume token, or a connection, whose credential has expired (version 1.1). */
-    CREDENTIAL_EXPIRED(401),
-    FORBIDDEN(403),
-    NOT_FOUND(404),
-    METHOD_NOT_ALLOWED(405),
+    CREDENTIAL_EXPIRED,
+    FORBIDDEN,
+    NOT_FOUND,
+    METHOD_NOT_ALLOWED,
     /** An HTTP publish body that did not arrive within realtime.publish.bodyTimeout (extension, see docs/protocol.md). */
-    REQUEST_TIMEOUT(408),
-    PAYLOAD_TOO_LARGE(413),
+    REQUEST_TIMEOUT,
+    PAYLOAD_TOO_LARGE,
     /** A plain GET on the WebSocket path (extension, see docs/protocol.md). */
-    UPGRADE_REQUIRED(426),
-    UNSUPPORTED_MEDIA_TYPE(415),
-    RATE_LIMITED(429),
-    SHUTTING_DOWN(503),
-    OVERLOADED(503),
-    BUS_UNAVAILABLE(503);
+    UPGRADE_REQUIRED,
+    UNSUPPORTED_MEDIA_TYPE,
+    RATE_LIMITED,
+    SHUTTING_DOWN,
+    OVERLOADED,
+    BUS_UNAVAILABLE;
 
-    private final int status;
-
-    ErrorCode(int status) {
-        this.status = status;
-    }
+    /** The same code in the protocol's vocabulary (a constant missing there fails at class initialisation). */
+    private final ProtocolError wire = ProtocolError.valueOf(name());
 
     public int status() {
-        return status;
+        return wire.status();
     }
 
     /** The wire form, e.g. {@code invalid_channel}. */
     public String code() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return wire.code();
     }
 }

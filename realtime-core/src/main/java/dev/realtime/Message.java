@@ -1,6 +1,6 @@
 package dev.realtime;
 
-import dev.realtime.internal.JsonText;
+import dev.realtime.protocol.JsonStrings;
 
 import java.util.Objects;
 
@@ -70,9 +70,9 @@ public final class Message {
         if (j == null) {
             StringBuilder b = new StringBuilder(data.length() + channel.length() + event.length() + 64);
             b.append("\"channel\":");
-            JsonText.appendString(b, channel);
+            JsonStrings.append(b, channel);
             b.append(",\"id\":\"").append(position).append("\",\"event\":");
-            JsonText.appendString(b, event);
+            JsonStrings.append(b, event);
             b.append(",\"data\":").append(data).append(",\"ts\":").append(timestamp);
             json = j = b.toString();
         }

@@ -1,5 +1,7 @@
 package dev.realtime;
 
+import dev.realtime.protocol.JsonStrings;
+
 /** A request refused with a protocol error code; the message is meant for the client. */
 public class RealtimeException extends RuntimeException {
     private final ErrorCode code;
@@ -15,6 +17,6 @@ public class RealtimeException extends RuntimeException {
 
     /** {@code {"error":"<code>","message":"<text>"}} */
     public String toJson() {
-        return "{\"error\":\"" + code.code() + "\",\"message\":" + dev.realtime.internal.JsonText.quote(getMessage()) + "}";
+        return "{\"error\":\"" + code.code() + "\",\"message\":" + JsonStrings.quote(getMessage()) + "}";
     }
 }

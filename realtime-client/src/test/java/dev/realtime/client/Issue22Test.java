@@ -1,6 +1,6 @@
 package dev.realtime.client;
 
-import static dev.realtime.client.RealtimeClientTest.await;
+import static dev.realtime.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
@@ -70,24 +70,13 @@ class Issue22Test {
         // on JDK 17 the HttpClient's selector thread ends only once the closed client is unreachable
         // and its cancelled exchange is gone: under load that takes a while, so the wait is long and
         // a failure names the threads that are left
-        awaitWithin(60, () -> "the clients' threads to end (before: " + before + ", now: " + clientThreads() + ")", () -> {
+        await(() -> "the clients' threads to end (before: " + before + ", now: " + clientThreads() + ")", Duration.ofSeconds(60), () -> {
             System.gc();
             return httpClientThreads() <= before;
         });
         assertThat(clientThreads()).hasSize((int) before);
         // the server finds a client that went away at its next heartbeat
         await("the server to see no open streams", () -> server.openExchanges() == 0);
-    }
-
-    private static void awaitWithin(int seconds, java.util.function.Supplier<String> what, java.util.function.BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + seconds + " s waiting for " + what.get());
-            }
-            Thread.sleep(50);
-        }
     }
 
     // ---- item 3: every publish failure is a failed future with a RealtimeException ----

@@ -466,6 +466,12 @@ public final class Engine implements Realtime, AutoCloseable {
 
     /** Ends every session (transports close with "going away"), stops the bus and the library's threads. */
     @Override
+    public String toString() {
+        return "Engine[" + (closing ? "closing" : "running") + ", " + sessions.size() + " sessions, " + parkedPolls.size()
+                + " parked polls, " + bus + "]";
+    }
+
+    @Override
     public void close() {
         closing = true;
         sweeper.cancel(false);

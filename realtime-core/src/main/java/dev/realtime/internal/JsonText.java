@@ -10,44 +10,13 @@ import jakarta.json.stream.JsonParsingException;
 
 import java.io.StringReader;
 
-/** Writes JSON strings by hand (the hot path) and parses client JSON with JSON-P. */
+/** Parses client JSON with JSON-P, within bounds (writing JSON strings is {@link dev.realtime.protocol.JsonStrings}). */
 public final class JsonText {
     private static final JsonProvider JSON = JsonProvider.provider();
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
     /** Deeper documents are refused before they can exhaust the stack. */
     static final int MAX_DEPTH = 64;
 
     private JsonText() {
-    }
-
-    /** Appends {@code s} as a JSON string literal; control characters are escaped, so no CR or LF ever appears. */
-    public static void appendString(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        b.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF])
-                                .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
-    }
-
-    public static String quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2);
-        appendString(b, s);
-        return b.toString();
     }
 
     /** Parses one JSON value (any kind, including {@code null}); refuses trailing content and excessive nesting. */

@@ -2,12 +2,17 @@ package dev.realtime.internal;
 
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
+import dev.realtime.protocol.NameRules;
 
-import java.util.Set;
+import static dev.realtime.protocol.NameRules.CHANNEL_RULE;
+import static dev.realtime.protocol.NameRules.EVENT_RULE;
+import static dev.realtime.protocol.NameRules.IDEMPOTENCY_KEY_RULE;
 
-/** Validation of channel names, event names and idempotency keys (docs/wire-protocol-v1.md, "Channels" and "Message"). */
+/**
+ * The server's checks of channel names, event names and idempotency keys: the rules are
+ * {@link NameRules}; a broken one is a protocol error code.
+ */
 public final class Names {
-    private static final Set<String> RESERVED_EVENTS = Set.of("gap", "error", "open", "close", "heartbeat");
 
     private Names() {
     }
@@ -16,9 +21,8 @@ public final class Names {
         if (name == null || name.isEmpty()) {
             throw new RealtimeException(ErrorCode.MISSING_CHANNEL, "a channel is required");
         }
-        if (name.length() > 128 || !allMatch(name, "_.:@/-")) {
-            throw new RealtimeException(ErrorCode.INVALID_CHANNEL,
-                    "invalid channel name '" + printable(name) + "': use 1-128 characters of A-Z a-z 0-9 _ . : @ / -");
+        if (!NameRules.isChannel(name)) {
+            throw new RealtimeException(ErrorCode.INVALID_CHANNEL, "invalid channel name '" + printable(name) + "': use " + CHANNEL_RULE);
         }
         return name;
     }
@@ -26,13 +30,12 @@ public final class Names {
     /** Validates a publisher's event name; {@code null} or empty means {@code message}. */
     public static String event(String name) {
         if (name == null || name.isEmpty()) {
-            return "message";
+            return NameRules.DEFAULT_EVENT;
         }
-        if (name.length() > 64 || !allMatch(name, "_.:-")) {
-            throw new RealtimeException(ErrorCode.INVALID_EVENT,
-                    "invalid event name '" + printable(name) + "': use 1-64 characters of A-Z a-z 0-9 _ . : -");
+        if (!NameRules.isEventSyntax(name)) {
+            throw new RealtimeException(ErrorCode.INVALID_EVENT, "invalid event name '" + printable(name) + "': use " + EVENT_RULE);
         }
-        if (RESERVED_EVENTS.contains(name)) {
+        if (NameRules.isReservedEvent(name)) {
             throw new RealtimeException(ErrorCode.INVALID_EVENT, "the event name '" + name + "' is reserved");
         }
         return name;
@@ -43,22 +46,10 @@ public final class Names {
         if (key == null) {
             return null;
         }
-        if (key.isEmpty() || key.length() > 128 || !allMatch(key, "_.:-")) {
-            throw new RealtimeException(ErrorCode.INVALID_IDEMPOTENCY_KEY,
-                    "invalid Idempotency-Key: use 1-128 characters of A-Z a-z 0-9 _ . : -");
+        if (!NameRules.isIdempotencyKey(key)) {
+            throw new RealtimeException(ErrorCode.INVALID_IDEMPOTENCY_KEY, "invalid Idempotency-Key: use " + IDEMPOTENCY_KEY_RULE);
         }
         return key;
-    }
-
-    private static boolean allMatch(String s, String extra) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || extra.indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Echo user input safely in an error message: short, no control characters. */

@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * Carries messages between publishers and subscribers, and keeps each channel's recent history.
  *
- * <p>Contract (checked by the compatibility kit {@code MessageBusContract} in the core test jar):
+ * <p>Contract (checked by the compatibility kit {@code MessageBusContract} in realtime-bus-tck, see docs/writing-a-bus.md):
  * <ul>
  *   <li>positions are positive and increase by one in publish order within a channel; every
  *       subscriber sees a channel's messages in that order, and {@link #read} returns them in that

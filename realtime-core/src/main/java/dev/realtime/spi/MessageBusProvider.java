@@ -7,6 +7,23 @@ package dev.realtime.spi;
  */
 public interface MessageBusProvider {
 
+    /**
+     * The version of this SPI (the {@code MessageBus}, {@code BusContext} and {@code BusListener}
+     * contracts). It changes only when a bus written for the previous version would misbehave.
+     */
+    int SPI_VERSION = 1;
+
+    /**
+     * The SPI version this provider was written for; the engine refuses a provider written for a
+     * version it does not know (logged, and an error when the bus is asked for by name). Version 1
+     * providers need not override this; from version 2 on, a provider returns
+     * {@link #SPI_VERSION} as it stood when the provider was compiled (the constant is compiled into
+     * the provider's class). This default stays 1.
+     */
+    default int spiVersion() {
+        return 1;
+    }
+
     /** Short name used in {@code realtime.bus}, e.g. {@code memory} or {@code redis}. */
     String name();
 

@@ -3,6 +3,7 @@ package dev.realtime.internal;
 import dev.realtime.ErrorCode;
 import dev.realtime.Message;
 import dev.realtime.RealtimeException;
+import dev.realtime.protocol.JsonStrings;
 import jakarta.json.Json;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class JsonTextTest {
 
     @Test
     void stringsNeverCarryRawLineBreaksOrControlCharacters() {
-        String quoted = JsonText.quote("a\r\nb\u0000c\"d\\e\u2028f\tg");
+        String quoted = JsonStrings.quote("a\r\nb\u0000c\"d\\e\u2028f\tg");
         assertThat(quoted).doesNotContain("\r", "\n", "\u0000", "\u2028");
         assertThat(Json.createReader(new StringReader("[" + quoted + "]")).readArray().getString(0)).isEqualTo("a\r\nb\u0000c\"d\\e\u2028f\tg");
     }

@@ -4,6 +4,7 @@ import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.TestBusContext;
+import dev.realtime.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -410,12 +411,11 @@ class SessionTest {
         bus.resyncAll(); // e.g. the data store connection came back but is not answering yet: the replay fails
         bus.publishUnseen("a", "2"); // stored, but its live delivery was lost
         bus.down = false;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<String> got = new ArrayList<>();
-        while (got.size() < 2 && System.nanoTime() < deadline) {
+        Await.within(Duration.ofSeconds(10), () -> {
             got.addAll(data(s));
-            Thread.sleep(50);
-        }
+            return got.size() >= 2;
+        });
         assertThat(got).containsExactly("1", "2");
     }
 
@@ -463,12 +463,11 @@ class SessionTest {
         bus.publishUnseen("a", "2"); // stored, but its live delivery was lost
         bus.refusal = null;
         e.publishJson("a", null, "3"); // live, held while the channel replays
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<String> got = new ArrayList<>();
-        while (got.size() < 3 && System.nanoTime() < deadline) {
+        Await.within(Duration.ofSeconds(10), () -> {
             got.addAll(data(s));
-            Thread.sleep(50);
-        }
+            return got.size() >= 3;
+        });
         assertThat(got).containsExactly("1", "2", "3");
     }
 
@@ -493,11 +492,11 @@ class SessionTest {
             e.publishJson("b", null, "\"b-new" + i + "\"");
         }
         List<String> got = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (got.size() < 7 && System.nanoTime() < deadline) { // a replay may run on the engine's timer
+        // a replay may run on the engine's timer
+        Await.within(Duration.ofSeconds(10), () -> {
             got.addAll(data(s));
-            Thread.yield();
-        }
+            return got.size() >= 7;
+        });
         got.addAll(data(s));
         assertThat(got).as("each channel: a gap, then everything of the new epoch, once, in order")
                 .containsExactly("gap:a", "\"a-new1\"", "gap:b", "\"b-new1\"", "\"b-new2\"", "\"b-new3\"", "\"b-new4\"");

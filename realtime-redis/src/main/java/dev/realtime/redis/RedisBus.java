@@ -279,6 +279,13 @@ final class RedisBus implements MessageBus {
         }
     }
 
+    /** For logs and thread dumps: where, which epoch, how many channels this node listens to. */
+    @Override
+    public String toString() {
+        return "RedisBus[" + settings.displayUri() + ", epoch " + epoch + ", " + channels.size() + " channels"
+                + (closed ? ", closed" : "") + "]";
+    }
+
     @Override
     public void close() {
         synchronized (recoveryLock) {

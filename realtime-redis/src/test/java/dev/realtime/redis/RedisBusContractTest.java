@@ -3,7 +3,7 @@ package dev.realtime.redis;
 import dev.realtime.spi.BusContext;
 import dev.realtime.spi.Claim;
 import dev.realtime.spi.MessageBus;
-import dev.realtime.spi.MessageBusContract;
+import dev.realtime.tck.MessageBusContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

@@ -20,8 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
+import static dev.realtime.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -118,16 +118,5 @@ class GapBrowserIT {
     @SuppressWarnings("unchecked")
     static List<String> gaps(ChromeDriver page) {
         return new ArrayList<>((List<String>) page.executeScript("return window.gaps"));
-    }
-
-    /** Polls the condition every 50 ms for up to 20 s (the browser tests share it). */
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + 20_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

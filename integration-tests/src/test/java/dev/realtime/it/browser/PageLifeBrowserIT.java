@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static dev.realtime.it.browser.GapBrowserIT.await;
+import static dev.realtime.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
-import static dev.realtime.it.browser.GapBrowserIT.await;
+import static dev.realtime.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -165,14 +165,9 @@ class SharedConnectionBrowserIT {
         }
         browser.get(base + "shared.html?c=" + channel + "&share=" + share);
         String handle = browser.getWindowHandle();
-        try {
-            await("tab open", () -> "open".equals(state(browser, handle)));
-            String mode = share.equals("leader") ? "leader" : "worker";
-            await("shared through a " + mode, () -> mode.equals(shared(browser, handle).get("mode")));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        await("tab open", () -> "open".equals(state(browser, handle)));
+        String mode = share.equals("leader") ? "leader" : "worker";
+        await("shared through a " + mode, () -> mode.equals(shared(browser, handle).get("mode")));
         return handle;
     }
 

@@ -1,11 +1,12 @@
 package dev.realtime.it.client;
 
-import static dev.realtime.it.client.Recorder.await;
+import static dev.realtime.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.realtime.client.ConnectionState;
 import dev.realtime.client.PublishAck;
 import dev.realtime.client.RealtimeClient;
+import dev.realtime.client.RealtimeException;
 import dev.realtime.client.StartPosition;
 import dev.realtime.client.Subscription;
 import dev.realtime.client.Transport;
@@ -205,6 +206,24 @@ abstract class ClientTransportContract {
         await("3 messages", () -> rec.seen.size() >= 3);
         Thread.sleep(300);
         assertThat(rec.seen).containsExactlyElementsOf(acked);
+    }
+
+    /**
+     * A cursor the server cannot read is {@code invalid_cursor}: a client bug, not a gap (as the wire
+     * protocol, the JavaScript client and frames.json of the shared fixtures have it). The client
+     * reports the error, restarts the channel at "now", and the channel then flows.
+     */
+    @Test
+    void aCursorTheServerCannotReadIsAnErrorNotAGapAndTheChannelRestartsAtNow() throws Exception {
+        Recorder rec = new Recorder();
+        RealtimeClient client = client(rec);
+        Subscription sub = client.subscribe(channel, StartPosition.after("not-a-cursor"), rec);
+        await("the invalid_cursor error", () -> rec.errors.stream()
+                .anyMatch(e -> e instanceof RealtimeException re && re.code().equals("invalid_cursor")));
+        sub.ready().get(20, TimeUnit.SECONDS);
+        String id = client(new Recorder()).publishJson(channel, "1").get(10, TimeUnit.SECONDS).id();
+        await("the message published after the restart", () -> rec.seen.contains(id));
+        assertThat(rec.seen).as("no gap, only the message").containsExactly(id);
     }
 
     @Test

@@ -8,8 +8,6 @@ import dev.realtime.client.RealtimeException;
 import dev.realtime.client.Transport;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /** Records what a subscription and the connection report; never mocked. */
 final class Recorder implements MessageListener, ConnectionListener {
@@ -47,15 +45,5 @@ final class Recorder implements MessageListener, ConnectionListener {
 
     long messageCount() {
         return seen.stream().filter(s -> !s.equals("gap")).count();
-    }
-
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 }

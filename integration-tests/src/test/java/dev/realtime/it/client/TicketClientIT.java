@@ -1,6 +1,6 @@
 package dev.realtime.it.client;
 
-import static dev.realtime.it.client.Recorder.await;
+import static dev.realtime.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.realtime.client.RealtimeClient;

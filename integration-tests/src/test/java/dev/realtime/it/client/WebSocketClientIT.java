@@ -8,6 +8,7 @@ import dev.realtime.client.PublishMode;
 import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.RealtimeException;
 import dev.realtime.client.Transport;
+import dev.realtime.testing.Await;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class WebSocketClientIT extends ClientTransportContract {
         PublishAck second = client.publish(channel, "note", List.of(1, 2)).get(10, TimeUnit.SECONDS);
         assertThat(first.channel()).isEqualTo(channel);
         assertThat(second.id()).isNotEqualTo(first.id());
-        Recorder.await("2 messages", () -> rec.seen.size() >= 2);
+        Await.await("2 messages", () -> rec.seen.size() >= 2);
         assertThat(rec.seen).containsExactly(first.id(), second.id());
         assertThat(rec.messages.get(1).data()).isEqualTo("[1,2]");
 

@@ -1,6 +1,7 @@
 package dev.realtime.it.support;
 
 import dev.realtime.internal.Engine;
+import dev.realtime.protocol.JsonStrings;
 import dev.realtime.servlet.RealtimeBootstrap;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -33,7 +34,7 @@ public final class Deployments {
                 .append("</param-name><param-value>").append(v).append("</param-value></context-param>\n"));
         xml.append("</web-app>\n");
         return ShrinkWrap.create(WebArchive.class, name + ".war")
-                .addAsLibraries(library(RealtimeBootstrap.class), library(Engine.class))
+                .addAsLibraries(library(RealtimeBootstrap.class), library(Engine.class), library(JsonStrings.class))
                 .addClass(DropServlet.class)
                 .addAsManifestResource(new StringAsset(CONTEXT_XML), "context.xml")
                 .setWebXML(new StringAsset(xml.toString()));

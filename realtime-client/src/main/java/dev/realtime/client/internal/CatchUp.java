@@ -81,8 +81,8 @@ final class CatchUp {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof RealtimeException re && ErrorCodes.INVALID_CURSOR.equals(re.code())) {
-                resume.setPosition(cs.name, null);
-                listeners.gap(cs);
+                resume.setPosition(cs.name, null); // restarts at "now": a client bug, not a gap
+                listeners.error(cause);
                 finish(cs);
             } else if (cause instanceof RealtimeException re && re.status() >= 400 && re.status() < 500
                     && re.status() != 408 && re.status() != 429) {

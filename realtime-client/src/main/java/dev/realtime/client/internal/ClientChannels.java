@@ -177,10 +177,12 @@ final class ClientChannels {
         }
     }
 
-    /** The channel's position cannot be resumed: the listeners hear of a gap, and it starts from now. */
-    void positionLost(ClientChannel cs) {
-        resume.setPosition(cs.name, null);
-        listeners.gap(cs);
+    /**
+     * The server refused the channel's position ({@code invalid_cursor}: a client bug, not a gap, as
+     * docs/wire-protocol-v1.md says; the caller reports the error): it restarts at "now".
+     */
+    void restartAtNow(String channel) {
+        resume.setPosition(channel, null);
     }
 
     /** Any thread: the newest cursor the client has seen. */

@@ -490,8 +490,8 @@ public final class ClientEngine {
         }
         ClientChannel cs = channels.get(channel);
         if (cs != null && ErrorCodes.INVALID_CURSOR.equals(code)) {
-            // the position cannot be resumed: say so, and subscribe from now
-            channels.positionLost(cs);
+            channels.restartAtNow(channel);
+            listeners.error(e);
             sendSubscribe(channel);
             return;
         }
@@ -512,7 +512,7 @@ public final class ClientEngine {
         if (cause instanceof RealtimeException re && ErrorCodes.INVALID_CURSOR.equals(re.code()) && since != null) {
             for (ClientChannel cs : channels.all()) {
                 if (since.equals(channels.resume.position(cs.name))) {
-                    channels.positionLost(cs);
+                    channels.restartAtNow(cs.name); // the error is reported above
                 }
             }
         }

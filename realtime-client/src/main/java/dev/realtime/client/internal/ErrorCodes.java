@@ -1,21 +1,23 @@
 package dev.realtime.client.internal;
 
+import dev.realtime.protocol.ProtocolError;
+
 /**
- * Every error code the client reads or produces, in one place (the protocol's codes come from
- * docs/wire-protocol-v1.md; the last group are the client's own).
+ * Every error code the client reads or produces, in one place: the protocol's come from
+ * {@link ProtocolError}, shared with the server; the last group are the client's own.
  */
 public final class ErrorCodes {
 
     private ErrorCodes() {}
 
     // protocol codes the client checks or produces itself before sending
-    public static final String INVALID_CHANNEL = "invalid_channel";
-    public static final String INVALID_EVENT = "invalid_event";
-    public static final String INVALID_JSON = "invalid_json";
-    public static final String INVALID_CURSOR = "invalid_cursor";
-    public static final String INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key";
+    public static final String INVALID_CHANNEL = ProtocolError.INVALID_CHANNEL.code();
+    public static final String INVALID_EVENT = ProtocolError.INVALID_EVENT.code();
+    public static final String INVALID_JSON = ProtocolError.INVALID_JSON.code();
+    public static final String INVALID_CURSOR = ProtocolError.INVALID_CURSOR.code();
+    public static final String INVALID_IDEMPOTENCY_KEY = ProtocolError.INVALID_IDEMPOTENCY_KEY.code();
     /** The connection's credential expired unrefreshed (version 1.1). */
-    public static final String CREDENTIAL_EXPIRED = "credential_expired";
+    public static final String CREDENTIAL_EXPIRED = ProtocolError.CREDENTIAL_EXPIRED.code();
 
     // the client's own codes
     /** The client was closed. */
@@ -24,8 +26,8 @@ public final class ErrorCodes {
     public static final String UNAVAILABLE = "unavailable";
     /** An HTTP answer without the protocol's JSON error body. */
     public static final String HTTP_ERROR = "http_error";
-    /** The server sent a WebSocket frame the client cannot read. */
-    public static final String INVALID_FRAME = "invalid_frame";
+    /** The server sent a WebSocket frame the client cannot read (the protocol's code, used the other way round). */
+    public static final String INVALID_FRAME = ProtocolError.INVALID_FRAME.code();
     /** The application's {@link dev.realtime.client.TicketSource} failed or returned nothing; its exception is the cause. */
     public static final String NO_TICKET = "no_ticket";
     /** A WebSocket error frame without a code. */

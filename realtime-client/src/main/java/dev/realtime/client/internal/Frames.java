@@ -1,31 +1,35 @@
 package dev.realtime.client.internal;
 
+import static dev.realtime.protocol.JsonStrings.quote;
+
+import dev.realtime.protocol.FrameTypes;
+
 /** The WebSocket frames the client sends (docs/wire-protocol-v1.md), built in one place. */
 final class Frames {
 
     private Frames() {}
 
     static String subscribe(String channel, String since) {
-        return "{\"type\":\"subscribe\",\"channel\":" + Json.quote(channel)
-                + (since == null ? "" : ",\"since\":" + Json.quote(since)) + "}";
+        return "{\"type\":\"" + FrameTypes.SUBSCRIBE + "\",\"channel\":" + quote(channel)
+                + (since == null ? "" : ",\"since\":" + quote(since)) + "}";
     }
 
     static String unsubscribe(String channel) {
-        return "{\"type\":\"unsubscribe\",\"channel\":" + Json.quote(channel) + "}";
+        return "{\"type\":\"" + FrameTypes.UNSUBSCRIBE + "\",\"channel\":" + quote(channel) + "}";
     }
 
     /** Refreshes the connection's credential in place (version 1.1). */
     static String auth(String ticket) {
-        return "{\"type\":\"auth\",\"ticket\":" + Json.quote(ticket) + "}";
+        return "{\"type\":\"" + FrameTypes.AUTH + "\",\"ticket\":" + quote(ticket) + "}";
     }
 
     static String ping() {
-        return "{\"type\":\"ping\"}";
+        return "{\"type\":\"" + FrameTypes.PING + "\"}";
     }
 
     static String publish(String ref, String channel, String event, String idempotencyKey, String json) {
-        return "{\"type\":\"publish\",\"ref\":" + Json.quote(ref) + ",\"channel\":" + Json.quote(channel)
-                + (event == null ? "" : ",\"event\":" + Json.quote(event))
-                + ",\"idempotencyKey\":" + Json.quote(idempotencyKey) + ",\"data\":" + json + "}";
+        return "{\"type\":\"" + FrameTypes.PUBLISH + "\",\"ref\":" + quote(ref) + ",\"channel\":" + quote(channel)
+                + (event == null ? "" : ",\"event\":" + quote(event))
+                + ",\"idempotencyKey\":" + quote(idempotencyKey) + ",\"data\":" + json + "}";
     }
 }

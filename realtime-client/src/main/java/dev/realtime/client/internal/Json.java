@@ -9,7 +9,7 @@ import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 
-/** The few JSON-P operations the client needs: reading frames and messages, quoting strings. */
+/** The few JSON-P operations the client needs: reading frames and messages. */
 final class Json {
 
     private static final JsonProvider PROVIDER = JsonProvider.provider();
@@ -47,10 +47,5 @@ final class Json {
         JsonValue ts = o.get("ts");
         return new Message(channel, id, string(o, "event"), data == null ? "null" : data.toString(),
                 ts instanceof JsonNumber n ? n.longValue() : 0L);
-    }
-
-    /** A JSON string literal. */
-    static String quote(String s) {
-        return PROVIDER.createValue(s).toString();
     }
 }

@@ -1,43 +1,39 @@
 package dev.realtime.client.internal;
 
-import java.util.Set;
-import java.util.regex.Pattern;
+import static dev.realtime.protocol.NameRules.CHANNEL_RULE;
+import static dev.realtime.protocol.NameRules.EVENT_RULE;
+import static dev.realtime.protocol.NameRules.IDEMPOTENCY_KEY_RULE;
 
-/** Client-side checks of channel and event names, so a bad name fails at the call site. */
+import dev.realtime.protocol.NameRules;
+
+/**
+ * Client-side checks of channel and event names, so a bad name fails at the call site; the rules
+ * are {@link NameRules}, shared with the server.
+ */
 public final class Names {
-
-    private static final Pattern CHANNEL = Pattern.compile("[A-Za-z0-9_.:@/-]{1,128}");
-    private static final Pattern EVENT = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
-    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
-    private static final Set<String> RESERVED = Set.of("gap", "error", "open", "close", "heartbeat");
 
     private Names() {}
 
     public static String channel(String channel) {
-        if (channel == null || !CHANNEL.matcher(channel).matches()) {
-            throw new IllegalArgumentException("invalid channel name: '" + channel
-                    + "' (1-128 characters of A-Z a-z 0-9 _ . : @ / -)");
+        if (!NameRules.isChannel(channel)) {
+            throw new IllegalArgumentException("invalid channel name: '" + channel + "' (" + CHANNEL_RULE + ")");
         }
         return channel;
     }
 
     /** Checks an event name; {@code null} stands for the default {@code message}. */
     public static String event(String event) {
-        if (event == null) {
-            return null;
-        }
-        if (!EVENT.matcher(event).matches() || RESERVED.contains(event)) {
-            throw new IllegalArgumentException("invalid event name: '" + event
-                    + "' (1-64 characters of A-Z a-z 0-9 _ . : -, not gap/error/open/close/heartbeat)");
+        if (event != null && !NameRules.isEvent(event)) {
+            throw new IllegalArgumentException("invalid event name: '" + event + "' (" + EVENT_RULE + ", not "
+                    + String.join("/", NameRules.RESERVED_EVENTS) + ")");
         }
         return event;
     }
 
     /** Checks a caller's idempotency key; {@code null} means the client makes one up. */
     public static String idempotencyKey(String key) {
-        if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
-            throw new IllegalArgumentException("invalid idempotency key: '" + key
-                    + "' (1-128 characters of A-Z a-z 0-9 _ . : -)");
+        if (key != null && !NameRules.isIdempotencyKey(key)) {
+            throw new IllegalArgumentException("invalid idempotency key: '" + key + "' (" + IDEMPOTENCY_KEY_RULE + ")");
         }
         return key;
     }

@@ -1,7 +1,6 @@
 package dev.realtime.client.internal;
 
 import dev.realtime.client.RealtimeException;
-import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -152,29 +151,7 @@ final class WebSocketConnection implements TransportConnection, WebSocket.Listen
 
     private void handle(String frame) {
         events.activity();
-        JsonObject o;
-        try {
-            o = Json.object(frame);
-        } catch (RuntimeException e) {
-            events.failed(new RealtimeException(0, ErrorCodes.INVALID_FRAME, "server sent " + frame, e), false);
-            return;
-        }
-        String type = Json.string(o, "type");
-        if (type == null) {
-            return;
-        }
-        switch (type) {
-            case "message" -> events.message(Json.message(o), Json.string(o, "cursor"));
-            case "authenticated" -> events.authenticated(Json.string(o, "token"), o.getJsonNumber("expiresIn").longValue());
-            case "subscribed" -> events.subscribed(Json.string(o, "channel"), Json.string(o, "cursor"));
-            case "gap" -> events.gap(Json.string(o, "channel"));
-            case "ack" -> events.ack(Json.string(o, "ref"), Json.string(o, "channel"), Json.string(o, "id"));
-            case "error" -> events.frameError(Json.string(o, "ref"), Json.string(o, "channel"),
-                    Json.string(o, "code"), Json.string(o, "message"));
-            default -> {
-                // pong, unsubscribed, and frame types added later: nothing to do
-            }
-        }
+        ServerFrames.dispatch(frame, events);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.realtime.internal.metrics;
 
 import dev.realtime.internal.Engine;
-import dev.realtime.internal.JsonText;
+import dev.realtime.protocol.JsonStrings;
 
 /**
  * The health endpoint's answer: {@code UP} while the bus works and the application is not stopping,
@@ -32,10 +32,10 @@ public final class HealthCheck {
         StringBuilder b = new StringBuilder(160).append("{\"status\":\"").append(reason == null ? "UP" : "DOWN").append('"');
         if (reason != null) {
             b.append(",\"reason\":");
-            JsonText.appendString(b, reason);
+            JsonStrings.append(b, reason);
         }
         b.append(",\"bus\":");
-        JsonText.appendString(b, engine.busName());
+        JsonStrings.append(b, engine.busName());
         b.append(",\"connections\":{");
         Metrics m = engine.metrics();
         for (Transport t : Transport.NETWORK) {

@@ -3,6 +3,7 @@ package dev.realtime.internal.tickets;
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
 import dev.realtime.internal.JsonText;
+import dev.realtime.protocol.JsonStrings;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -36,7 +37,7 @@ public final class TicketCodec {
 
     public String encode(Credential c) {
         StringBuilder json = new StringBuilder(128).append("{\"k\":\"").append(c.resume() ? 'r' : 't').append("\",\"u\":");
-        JsonText.appendString(json, c.user());
+        JsonStrings.append(json, c.user());
         json.append(",\"r\":");
         strings(json, c.roles());
         json.append(",\"c\":");
@@ -79,7 +80,7 @@ public final class TicketCodec {
             if (i > 0) {
                 json.append(',');
             }
-            JsonText.appendString(json, values.get(i));
+            JsonStrings.append(json, values.get(i));
         }
         json.append(']');
     }

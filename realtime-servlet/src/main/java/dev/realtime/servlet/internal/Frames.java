@@ -4,52 +4,61 @@ import dev.realtime.ErrorCode;
 import dev.realtime.internal.JsonText;
 import dev.realtime.internal.Outbound;
 import dev.realtime.internal.tickets.Admission;
+import dev.realtime.protocol.FrameTypes;
 import dev.realtime.spi.Published;
 import jakarta.json.JsonValue;
 
-/** The WebSocket protocol's server frames. */
-final class Frames {
+import static dev.realtime.protocol.JsonStrings.quote;
+
+/** The WebSocket protocol's server frames. Public for the benchmarks only; not an API. */
+public final class Frames {
     private Frames() {
     }
 
-    static String encode(Outbound o) {
+    /** The frame of one queued item. */
+    public static String encode(Outbound o) {
         if (o instanceof Outbound.Delivery d) {
             String fields = d.message().jsonFields();
             return new StringBuilder(fields.length() + d.cursor().length() + 40)
-                    .append("{\"type\":\"message\",\"cursor\":\"").append(d.cursor()).append("\",")
+                    .append("{\"type\":\"" + FrameTypes.MESSAGE + "\",\"cursor\":\"").append(d.cursor()).append("\",")
                     .append(fields).append('}').toString();
         }
         if (o instanceof Outbound.Gap g) {
-            return "{\"type\":\"gap\",\"channel\":" + JsonText.quote(g.channel()) + "}";
+            return start(FrameTypes.GAP) + ",\"channel\":" + quote(g.channel()) + "}";
         }
         return ((Outbound.Control) o).text();
     }
 
     /** Carries the connection's cursor as it stands once the channel is live (extension, docs/protocol.md). */
     static String subscribed(String channel, JsonValue ref, String cursor) {
-        return "{\"type\":\"subscribed\",\"channel\":" + JsonText.quote(channel) + ref(ref) + ",\"cursor\":\"" + cursor + "\"}";
+        return start(FrameTypes.SUBSCRIBED) + ",\"channel\":" + quote(channel) + ref(ref) + ",\"cursor\":\"" + cursor + "\"}";
     }
 
     static String unsubscribed(String channel, JsonValue ref) {
-        return "{\"type\":\"unsubscribed\",\"channel\":" + JsonText.quote(channel) + ref(ref) + "}";
+        return start(FrameTypes.UNSUBSCRIBED) + ",\"channel\":" + quote(channel) + ref(ref) + "}";
     }
 
     static String ack(Published p, JsonValue ref) {
-        return "{\"type\":\"ack\"" + ref(ref) + ",\"id\":\"" + p.id() + "\",\"channel\":" + JsonText.quote(p.channel()) + "}";
+        return start(FrameTypes.ACK) + ref(ref) + ",\"id\":\"" + p.id() + "\",\"channel\":" + quote(p.channel()) + "}";
     }
 
     /** The connection's credential: its resume token and the milliseconds until it expires (version 1.1). */
     static String authenticated(Admission a, JsonValue ref) {
-        return "{\"type\":\"authenticated\"" + ref(ref) + ",\"token\":\"" + a.token() + "\",\"expiresIn\":" + a.expiresIn() + "}";
+        return start(FrameTypes.AUTHENTICATED) + ref(ref) + ",\"token\":\"" + a.token() + "\",\"expiresIn\":" + a.expiresIn() + "}";
     }
 
     static String pong(JsonValue ref) {
-        return "{\"type\":\"pong\"" + ref(ref) + "}";
+        return start(FrameTypes.PONG) + ref(ref) + "}";
     }
 
     static String error(ErrorCode code, String message, JsonValue ref, String channel) {
-        return "{\"type\":\"error\",\"code\":\"" + code.code() + "\",\"message\":" + JsonText.quote(message) + ref(ref)
-                + (channel == null ? "" : ",\"channel\":" + JsonText.quote(channel)) + "}";
+        return start(FrameTypes.ERROR) + ",\"code\":\"" + code.code() + "\",\"message\":" + quote(message) + ref(ref)
+                + (channel == null ? "" : ",\"channel\":" + quote(channel)) + "}";
+    }
+
+    /** {@code {"type":"<type>"}} without its closing brace. */
+    private static String start(String type) {
+        return "{\"type\":\"" + type + "\"";
     }
 
     private static String ref(JsonValue ref) {

@@ -52,12 +52,16 @@ public final class Origins {
         resp.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }
 
-    boolean allowed(String origin, HttpServletRequest req) {
+    private boolean allowed(String origin, HttpServletRequest req) {
+        return allowed(origin, req.getHeader("Host"));
+    }
+
+    /** Whether a request from {@code origin} sent to {@code host} (the Host header, maybe null) is allowed. */
+    boolean allowed(String origin, String host) {
         String o = origin.toLowerCase(Locale.ROOT);
         if (any || allowed.contains(o)) {
             return true;
         }
-        String host = req.getHeader("Host");
         if (host == null) {
             return false;
         }

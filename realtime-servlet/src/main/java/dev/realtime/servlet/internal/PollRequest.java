@@ -4,11 +4,11 @@ import dev.realtime.ChannelAccess;
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
 import dev.realtime.internal.Engine;
-import dev.realtime.internal.JsonText;
 import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
 import dev.realtime.internal.metrics.Transport;
+import dev.realtime.protocol.JsonStrings;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -161,7 +161,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
             if (o instanceof Outbound.Delivery d) {
                 messages.append(messages.isEmpty() ? "" : ",").append('{').append(d.message().jsonFields()).append('}');
             } else if (o instanceof Outbound.Gap g) {
-                gaps.append(gaps.isEmpty() ? "" : ",").append(JsonText.quote(g.channel()));
+                gaps.append(gaps.isEmpty() ? "" : ",").append(JsonStrings.quote(g.channel()));
             }
         }
         String body = "{\"messages\":[" + messages + "],\"cursor\":\"" + batch.cursor() + "\",\"gaps\":[" + gaps + "]" + refused + "}";

@@ -17,7 +17,11 @@ final class Requests {
 
     /** The distinct {@code channel} parameters, validated; at least one when {@code required}. */
     static List<String> channels(HttpServletRequest req, boolean required, int max) {
-        String[] values = req.getParameterValues("channel");
+        return channels(req.getParameterValues("channel"), required, max);
+    }
+
+    /** The distinct channels of a request's {@code channel} values ({@code null}: none), validated. */
+    static List<String> channels(String[] values, boolean required, int max) {
         if (values == null || values.length == 0) {
             if (required) {
                 throw new RealtimeException(ErrorCode.MISSING_CHANNEL, "add at least one channel parameter, e.g. ?channel=room:42");

@@ -3,13 +3,13 @@ package dev.realtime.servlet.internal;
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
 import dev.realtime.internal.Engine;
-import dev.realtime.internal.JsonText;
 import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
 import dev.realtime.internal.metrics.Transport;
 import dev.realtime.internal.tickets.CredentialTimer;
 import dev.realtime.internal.tickets.Tickets;
+import dev.realtime.protocol.JsonStrings;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -122,7 +122,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
         credential = new CredentialTimer(engine.scheduler(), () -> {
             RealtimeException e = Tickets.expired();
             endWith(("event: error\ndata: {\"code\":\"" + ErrorCode.CREDENTIAL_EXPIRED.code() + "\",\"message\":"
-                    + JsonText.quote(e.getMessage()) + "}\n\n").getBytes(StandardCharsets.UTF_8));
+                    + JsonStrings.quote(e.getMessage()) + "}\n\n").getBytes(StandardCharsets.UTF_8));
         });
         credential.expireIn(ticketed.admission().expiresIn());
     }
@@ -228,8 +228,8 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
         return null;
     }
 
-    /** One event; ids, event names and JSON never hold CR or LF, so one event is always one event. */
-    static byte[] encode(Outbound o) {
+    /** One event; ids, event names and JSON never hold CR or LF, so one event is always one event. Public for the benchmarks. */
+    public static byte[] encode(Outbound o) {
         StringBuilder b = new StringBuilder(256);
         if (o instanceof Outbound.Delivery d) {
             b.append("id: ").append(d.cursor()).append('\n');
@@ -239,7 +239,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
             b.append("data: {").append(d.message().jsonFields()).append("}\n\n");
         } else if (o instanceof Outbound.Gap g) {
             b.append("event: gap\ndata: {\"channel\":");
-            JsonText.appendString(b, g.channel());
+            JsonStrings.append(b, g.channel());
             b.append("}\n\n");
         } else {
             return new byte[0];

@@ -2,7 +2,7 @@ package dev.realtime.servlet.internal;
 
 import dev.realtime.ChannelAccess;
 import dev.realtime.internal.Engine;
-import dev.realtime.internal.JsonText;
+import dev.realtime.protocol.JsonStrings;
 import dev.realtime.internal.tickets.Admission;
 import dev.realtime.internal.tickets.ChannelGrant;
 import dev.realtime.internal.tickets.TicketAccessRequest;
@@ -77,6 +77,6 @@ record TicketedRequest(Admission admission, ChannelAccess access, List<String> c
     /** The refusal of one channel as JSON: {@code {"channel":"b","code":"forbidden","message":"..."}}. */
     static String refusal(String channel) {
         var e = ChannelGrant.forbidden(channel);
-        return "{\"channel\":" + JsonText.quote(channel) + ",\"code\":\"" + e.code().code() + "\",\"message\":" + JsonText.quote(e.getMessage()) + "}";
+        return "{\"channel\":" + JsonStrings.quote(channel) + ",\"code\":\"" + e.code().code() + "\",\"message\":" + JsonStrings.quote(e.getMessage()) + "}";
     }
 }

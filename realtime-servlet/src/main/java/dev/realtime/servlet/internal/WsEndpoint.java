@@ -10,6 +10,7 @@ import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
 import dev.realtime.internal.metrics.Transport;
+import dev.realtime.protocol.FrameTypes;
 import dev.realtime.spi.Published;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -172,19 +173,19 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
             }
             String type = string(frame, "type", true);
             switch (type) {
-                case "subscribe" -> {
+                case FrameTypes.SUBSCRIBE -> {
                     String name = Names.channel(string(frame, "channel", true));
                     Since since = Since.parse(string(frame, "since", false));
                     JsonValue echo = ref;
                     session.subscribe(name, since, cursor -> new Outbound.Control(Frames.subscribed(name, echo, cursor)));
                 }
-                case "unsubscribe" -> {
+                case FrameTypes.UNSUBSCRIBE -> {
                     String name = Names.channel(string(frame, "channel", true));
                     session.unsubscribe(name, new Outbound.Control(Frames.unsubscribed(name, ref)));
                 }
-                case "publish" -> publish(frame, ref);
-                case "ping" -> session.enqueueControl(Frames.pong(ref));
-                case "auth" -> credential.refresh(string(frame, "ticket", true), ref, session);
+                case FrameTypes.PUBLISH -> publish(frame, ref);
+                case FrameTypes.PING -> session.enqueueControl(Frames.pong(ref));
+                case FrameTypes.AUTH -> credential.refresh(string(frame, "ticket", true), ref, session);
                 default -> throw new RealtimeException(ErrorCode.INVALID_FRAME, "unknown frame type '" + type
                         + "'; use subscribe, unsubscribe, publish, ping or auth");
             }

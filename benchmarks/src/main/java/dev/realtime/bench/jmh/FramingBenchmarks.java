@@ -1,8 +1,10 @@
-package dev.realtime.servlet.internal;
+package dev.realtime.bench.jmh;
 
 import dev.realtime.Message;
 import dev.realtime.internal.Cursor;
 import dev.realtime.internal.Outbound;
+import dev.realtime.servlet.internal.Frames;
+import dev.realtime.servlet.internal.SseStream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 /**
  * Fan-out encoding: the message JSON (computed once per message, shared), and the per-subscriber work
  * every delivery pays: the SSE event and the WebSocket frame, which embed that subscriber's cursor.
- * (In the servlet module's package, on the class path, to reach the package-private encoders.)
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link BusContext} for tests: fixed history bounds, parameters from a map, a clock that only moves
+ * A {@link BusContext} for tests and tools, never used by the engine (as Micrometer ships its
+ * {@code MockClock}): the bus compatibility kit (realtime-bus-tck) runs every bus against it. Fixed history bounds, parameters from a map, a clock that only moves
  * when told to, and a real one-thread scheduler (named {@value #SCHEDULER_THREAD_PREFIX}...) that
  * {@link #close()} shuts down, as the engine does.
  */

@@ -1,6 +1,5 @@
-package dev.realtime.servlet.internal;
+package dev.realtime.bench.jmh;
 
-import dev.realtime.bench.jmh.BenchBus;
 import dev.realtime.internal.Engine;
 import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
@@ -8,6 +7,7 @@ import dev.realtime.internal.Settings;
 import dev.realtime.internal.Since;
 import dev.realtime.internal.metrics.Metrics;
 import dev.realtime.internal.metrics.Transport;
+import dev.realtime.servlet.internal.Frames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
