@@ -14,9 +14,15 @@ final class Frames {
     static String encode(Outbound o) {
         if (o instanceof Outbound.Delivery d) {
             String fields = d.message().jsonFields();
+            if (d.cursor() == null) { // ephemeral (1.1): moves no cursor
+                return "{\"type\":\"message\"," + fields + "}";
+            }
             return new StringBuilder(fields.length() + d.cursor().length() + 40)
                     .append("{\"type\":\"message\",\"cursor\":\"").append(d.cursor()).append("\",")
                     .append(fields).append('}').toString();
+        }
+        if (o instanceof Outbound.Presence p) {
+            return "{\"type\":\"presence\"," + p.fields() + "}";
         }
         if (o instanceof Outbound.Gap g) {
             return "{\"type\":\"gap\",\"channel\":" + JsonText.quote(g.channel()) + "}";

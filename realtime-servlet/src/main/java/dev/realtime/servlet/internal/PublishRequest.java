@@ -39,18 +39,22 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
     private final String channel;
     private final String event;
     private final String key;
+    /** Protocol 1.1: delivered live, never stored. */
+    private final boolean ephemeral;
     private final int limit;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private final byte[] buffer = new byte[8192];
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
 
-    private PublishRequest(Engine engine, HttpServletRequest req, String channel, String event, String key) throws IOException {
+    private PublishRequest(Engine engine, HttpServletRequest req, String channel, String event, String key, boolean ephemeral)
+            throws IOException {
         this.engine = engine;
         this.req = req;
         this.channel = channel;
         this.event = event;
         this.key = key;
+        this.ephemeral = ephemeral;
         this.limit = engine.settings().messageMaxSize;
         this.async = req.startAsync();
         this.in = req.getInputStream();
@@ -67,6 +71,7 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
         String channel = Names.channel(channels[0]);
         String event = Names.event(req.getParameter("event"));
         String key = Names.idempotencyKey(req.getHeader("Idempotency-Key"));
+        boolean ephemeral = ephemeral(req.getParameter("ephemeral"));
         engine.checkPublishRate(req.getRemoteAddr());
         checkContentType(req.getContentType());
         if (req.getContentLengthLong() > engine.settings().messageMaxSize) {
@@ -75,7 +80,7 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
         engine.takeConnection(req.getRemoteAddr());
         PublishRequest p;
         try {
-            p = new PublishRequest(engine, req, channel, event, key);
+            p = new PublishRequest(engine, req, channel, event, ephemeral ? null : key, ephemeral);
         } catch (RuntimeException | IOException e) {
             engine.releaseConnection(req.getRemoteAddr());
             throw e;
@@ -108,9 +113,10 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
         try {
             String data = engine.validData(utf8(body.toByteArray()));
             Published p = engine.publishFromClient(
-                    new ClientPublish(channel, event, data, req.getUserPrincipal(), "http", req.getRemoteAddr()), key,
+                    new ClientPublish(channel, event, data, req.getUserPrincipal(), "http", req.getRemoteAddr(), ephemeral), key,
                     engine.access(new ServletAccessRequest(req, "publish")));
-            finish(HttpServletResponse.SC_ACCEPTED, "{\"channel\":\"" + p.channel() + "\",\"id\":\"" + p.id() + "\"}");
+            finish(HttpServletResponse.SC_ACCEPTED, "{\"channel\":\"" + p.channel() + "\","
+                    + (ephemeral ? "\"ephemeral\":true}" : "\"id\":\"" + p.id() + "\"}"));
         } catch (RealtimeException e) {
             finish(e);
         }
@@ -164,6 +170,17 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
                 // already completed by the container after an error
             }
         }
+    }
+
+    /** The 1.1 publish option {@code ephemeral}: {@code true} or {@code false} (absent: false). */
+    private static boolean ephemeral(String value) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw new RealtimeException(ErrorCode.INVALID_FRAME, "the ephemeral parameter must be true or false");
     }
 
     private static void checkContentType(String contentType) {

@@ -185,7 +185,9 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
     static byte[] encode(Outbound o) {
         StringBuilder b = new StringBuilder(256);
         if (o instanceof Outbound.Delivery d) {
-            b.append("id: ").append(d.cursor()).append('\n');
+            if (d.cursor() != null) { // an ephemeral message (1.1) has none: Last-Event-ID stays as it was
+                b.append("id: ").append(d.cursor()).append('\n');
+            }
             if (!d.message().event().equals("message")) {
                 b.append("event: ").append(d.message().event()).append('\n');
             }
@@ -194,6 +196,8 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
             b.append("event: gap\ndata: {\"channel\":");
             JsonText.appendString(b, g.channel());
             b.append("}\n\n");
+        } else if (o instanceof Outbound.Presence p) {
+            b.append("event: $presence\ndata: {").append(p.fields()).append("}\n\n"); // no id: presence is not resumed
         } else {
             return new byte[0];
         }

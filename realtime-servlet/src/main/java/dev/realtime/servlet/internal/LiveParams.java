@@ -1,0 +1,72 @@
+package dev.realtime.servlet.internal;
+
+import dev.realtime.ErrorCode;
+import dev.realtime.RealtimeException;
+import dev.realtime.internal.Names;
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.security.Principal;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The protocol 1.1 query parameters of {@code poll}, {@code sse} and {@code ws}: {@code v},
+ * {@code presence}, {@code join}, {@code member} and {@code info}. Without {@code v=1.1} the
+ * connection is 1.0 and the others are refused, so a 1.0 connection behaves exactly as before.
+ *
+ * @param v11      the connection asked for protocol 1.1
+ * @param presence channels whose presence events are wanted
+ * @param join     channels whose presence the connection joins
+ * @param member   the member id the client named, or null
+ * @param user     the authenticated user's name, or null
+ * @param info     the member's info as JSON text, or null
+ */
+public record LiveParams(boolean v11, List<String> presence, List<String> join, String member, String user, String info) {
+
+    static LiveParams of(HttpServletRequest req) {
+        String v = req.getParameter("v");
+        boolean v11;
+        if (v == null || v.equals("1.0")) {
+            v11 = false;
+        } else if (v.equals("1.1")) {
+            v11 = true;
+        } else {
+            throw new RealtimeException(ErrorCode.INVALID_VERSION, "protocol version '" + v.replaceAll("[^0-9.]", "?")
+                    + "' is not supported: use v=1.0 or v=1.1");
+        }
+        List<String> presence = channels(req, "presence", v11);
+        List<String> join = channels(req, "join", v11);
+        String member = only(req, "member", v11);
+        String info = only(req, "info", v11);
+        Principal user = req.getUserPrincipal();
+        return new LiveParams(v11, presence, join, member, user == null ? null : user.getName(), info);
+    }
+
+    private static List<String> channels(HttpServletRequest req, String name, boolean v11) {
+        String[] values = req.getParameterValues(name);
+        if (values == null) {
+            return List.of();
+        }
+        requireV11(name, v11);
+        Set<String> channels = new LinkedHashSet<>();
+        for (String value : values) {
+            channels.add(Names.channel(value));
+        }
+        return List.copyOf(channels);
+    }
+
+    private static String only(HttpServletRequest req, String name, boolean v11) {
+        String value = req.getParameter(name);
+        if (value != null) {
+            requireV11(name, v11);
+        }
+        return value;
+    }
+
+    private static void requireV11(String parameter, boolean v11) {
+        if (!v11) {
+            throw new RealtimeException(ErrorCode.INVALID_VERSION, "the " + parameter + " parameter is protocol 1.1: add v=1.1");
+        }
+    }
+}
