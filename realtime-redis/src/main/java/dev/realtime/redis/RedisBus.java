@@ -5,6 +5,8 @@ import dev.realtime.spi.BusContext;
 import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusSubscription;
 import dev.realtime.spi.BusUnavailableException;
+import dev.realtime.spi.ChannelPattern;
+import dev.realtime.spi.LiveBus;
 import dev.realtime.spi.HistoryPage;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.Published;
@@ -81,6 +83,8 @@ final class RedisBus implements MessageBus {
     private final String readSha;
     private final String epochSha;
 
+    /** Ephemeral messages, presence and the pub/sub side of wildcard subscriptions (protocol 1.1). */
+    private RedisLive live;
     private StatefulRedisConnection<String, String> connection;
     private StatefulRedisPubSubConnection<String, String> pubsub;
     private RedisCommands<String, String> commands;
@@ -133,6 +137,13 @@ final class RedisBus implements MessageBus {
                         + RedisSettings.URI + "): " + rootMessage(e), e);
             }
             throw e;
+        }
+        try {
+            bus.live = new RedisLive(settings, bus.client, bus.commands, context, bus::decodeLive);
+        } catch (RuntimeException e) {
+            releaseNettyThreadLocals();
+            bus.close();
+            throw e instanceof RedisException ? bus.unavailable(e) : e;
         }
         releaseNettyThreadLocals();
         LOG.log(System.Logger.Level.INFO, "Redis bus connected to {0}, key prefix {1}, epoch {2}",
@@ -281,7 +292,27 @@ final class RedisBus implements MessageBus {
     }
 
     @Override
+    public LiveBus live() {
+        return live;
+    }
+
+    @Override
+    public BusSubscription subscribe(ChannelPattern pattern, BusListener listener) {
+        ensureOpen();
+        return live.subscribe(pattern, listener);
+    }
+
+    @Override
+    public List<String> channelsActiveSince(ChannelPattern pattern, long sinceMillis, int limit) {
+        ensureOpen();
+        return live.channelsActiveSince(pattern, sinceMillis, limit);
+    }
+
+    @Override
     public void close() {
+        if (live != null) {
+            live.close(); // first: it signs this node's presence off on the command connection
+        }
         synchronized (recoveryLock) {
             if (closed) {
                 return;
@@ -322,17 +353,10 @@ final class RedisBus implements MessageBus {
         if (local == null || closed) {
             return;
         }
-        int nl = payload.indexOf('\n');
-        int nl2 = payload.indexOf('\n', nl + 1);
-        String messageEpoch = payload.substring(0, nl);
-        if (!messageEpoch.equals(epoch)) {
-            // Redis lost its data and another node already started the new epoch: every channel resyncs
-            // and reads this message from history. (A late message of a retired epoch is dropped: the
-            // resync that retired it reported the gap that covers it.)
-            noticeEpoch(messageEpoch);
+        Message message = decodeLive(channel, payload);
+        if (message == null) {
             return;
         }
-        Message message = decode(channel, Long.parseLong(payload.substring(nl + 1, nl2)), payload.substring(nl2 + 1));
         for (BusListener listener : local.listeners) {
             try {
                 listener.onMessage(message);
@@ -340,6 +364,23 @@ final class RedisBus implements MessageBus {
                 LOG.log(System.Logger.Level.WARNING, "a bus listener failed on " + channel, e);
             }
         }
+    }
+
+    /**
+     * A message as pub/sub carried it ({@code epoch\nposition\nts\nevent\ndata}), or null when it is of
+     * another epoch: Redis lost its data and another node already started the new epoch, so every
+     * channel resyncs and reads this message from history. (A late message of a retired epoch is
+     * dropped: the resync that retired it reported the gap that covers it.)
+     */
+    Message decodeLive(String channel, String payload) {
+        int nl = payload.indexOf('\n');
+        int nl2 = payload.indexOf('\n', nl + 1);
+        String messageEpoch = payload.substring(0, nl);
+        if (!messageEpoch.equals(epoch)) {
+            noticeEpoch(messageEpoch);
+            return null;
+        }
+        return decode(channel, Long.parseLong(payload.substring(nl + 1, nl2)), payload.substring(nl2 + 1));
     }
 
     /** Records the epoch Redis reported; when it changed, every listener resyncs. */
@@ -481,7 +522,7 @@ final class RedisBus implements MessageBus {
      * is a class-loader leak that Tomcat reports on undeploy; so it is dropped after each call on
      * threads that Netty does not own. The next call recreates it: a few allocations per command.
      */
-    private static void releaseNettyThreadLocals() {
+    static void releaseNettyThreadLocals() {
         if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
             FastThreadLocal.removeAll();
         }
@@ -537,7 +578,7 @@ final class RedisBus implements MessageBus {
         return new String(c);
     }
 
-    private static String sha1(String script) {
+    static String sha1(String script) {
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
                     .digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -7,10 +7,13 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 
 /** The Redis bus's configuration, read once from the context; bad values name their parameter. */
-record RedisSettings(RedisURI uri, String displayUri, String prefix, Duration timeout) {
+record RedisSettings(RedisURI uri, String displayUri, String prefix, Duration timeout, Duration nodeTimeout) {
     static final String URI = "realtime.redis.uri";
     static final String PREFIX = "realtime.redis.prefix";
     static final String TIMEOUT = "realtime.redis.timeout";
+    /** Presence (protocol 1.1): a node that has not renewed its liveness for this long has its members leave. */
+    static final String NODE_TIMEOUT = "realtime.redis.nodeTimeout";
+    static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofSeconds(15);
     static final String DEFAULT_URI = "redis://localhost:6379";
     static final String DEFAULT_PREFIX = "realtime:";
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -39,22 +42,28 @@ record RedisSettings(RedisURI uri, String displayUri, String prefix, Duration ti
             throw new IllegalArgumentException(PREFIX + " must be non-empty, without spaces or braces: '" + prefix + "'");
         }
 
-        Duration timeout = context.parameter(TIMEOUT).map(String::trim).map(RedisSettings::duration).orElse(DEFAULT_TIMEOUT);
+        Duration timeout = context.parameter(TIMEOUT).map(String::trim).map(t -> duration(TIMEOUT, t)).orElse(DEFAULT_TIMEOUT);
+        Duration nodeTimeout = context.parameter(NODE_TIMEOUT).map(String::trim).map(t -> duration(NODE_TIMEOUT, t))
+                .orElse(DEFAULT_NODE_TIMEOUT);
+        if (nodeTimeout.toMillis() < 300) {
+            throw new IllegalArgumentException(NODE_TIMEOUT + " must be at least 300 ms (the liveness is renewed three times per period): '"
+                    + nodeTimeout.toMillis() + " ms'");
+        }
         // the connection handshake may take longer than a command (a cold start of the client): give it at least 10 s
         uri.setTimeout(timeout.compareTo(HANDSHAKE_TIMEOUT) < 0 ? HANDSHAKE_TIMEOUT : timeout);
-        return new RedisSettings(uri, display, prefix, timeout);
+        return new RedisSettings(uri, display, prefix, timeout, nodeTimeout);
     }
 
-    private static Duration duration(String text) {
+    private static Duration duration(String parameter, String text) {
         Duration d;
         try {
             d = text.matches("\\d{1,9}") ? Duration.ofMillis(Long.parseLong(text)) : Duration.parse(text);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(TIMEOUT + " must be milliseconds (e.g. 2000) or an ISO-8601 duration (e.g. PT2S): '"
+            throw new IllegalArgumentException(parameter + " must be milliseconds (e.g. 2000) or an ISO-8601 duration (e.g. PT2S): '"
                     + text + "'");
         }
         if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(TIMEOUT + " must be positive: '" + text + "'");
+            throw new IllegalArgumentException(parameter + " must be positive: '" + text + "'");
         }
         return d;
     }
