@@ -40,18 +40,18 @@ final class LiveScripts {
 
     /**
      * KEYS: pm, pn, pc. ARGV: member, node, now (ms), pub/sub channel. The member leaves (and the leave
-     * is published) when no other node holds it. Returns 1 when it left.
+     * is published) when no other node holds it. Returns 'left' or 'held' (a string, as JOIN's answers).
      */
     static final String LEAVE = """
             if redis.call('HDEL', KEYS[2], ARGV[1] .. '\\n' .. ARGV[2]) == 0 then
-              return 0
+              return 'held'
             end
             if redis.call('HINCRBY', KEYS[3], ARGV[1], -1) > 0 then
-              return 0
+              return 'held'
             end
             redis.call('HDEL', KEYS[3], ARGV[1])
             redis.call('HDEL', KEYS[1], ARGV[1])
             redis.call('PUBLISH', ARGV[4], 'leave\\n' .. ARGV[1] .. '\\n' .. ARGV[3] .. '\\n')
-            return 1
+            return 'left'
             """;
 }
