@@ -44,6 +44,22 @@ public final class Names {
     }
 
     /**
+     * Validates what a connection subscribes to: a channel name or, when {@code patterns} (a protocol
+     * 1.1 connection), also a wildcard pattern.
+     */
+    public static String subscription(String name, boolean patterns) {
+        if (patterns && pattern(name) != null) {
+            return name;
+        }
+        if (!patterns && name != null && name.indexOf('*') >= 0 && name.length() <= 128) {
+            pattern(name); // a malformed pattern says so; a good one is still no channel name in 1.0
+            throw new RealtimeException(ErrorCode.INVALID_CHANNEL, "'" + printable(name)
+                    + "' is a wildcard pattern: patterns need protocol 1.1 (add v=1.1)");
+        }
+        return channel(name);
+    }
+
+    /**
      * Validates a presence member id (protocol 1.1): 1-128 characters, no control characters;
      * {@code null} or empty is {@code invalid_member} ("name a member").
      */

@@ -43,6 +43,24 @@ final class Frames {
         return "{\"type\":\"ack\"" + ref(ref) + ",\"id\":\"" + p.id() + "\",\"channel\":" + JsonText.quote(p.channel()) + "}";
     }
 
+    /** Protocol 1.1: an ephemeral publish has no id. */
+    static String ackEphemeral(String channel, JsonValue ref) {
+        return "{\"type\":\"ack\"" + ref(ref) + ",\"channel\":" + JsonText.quote(channel) + ",\"ephemeral\":true}";
+    }
+
+    static String joined(String channel, String member, JsonValue ref) {
+        return "{\"type\":\"joined\",\"channel\":" + JsonText.quote(channel) + ",\"member\":" + JsonText.quote(member) + ref(ref) + "}";
+    }
+
+    static String left(String channel, JsonValue ref) {
+        return "{\"type\":\"left\",\"channel\":" + JsonText.quote(channel) + ref(ref) + "}";
+    }
+
+    static String members(String channel, java.util.List<dev.realtime.PresenceMember> members, JsonValue ref) {
+        return "{\"type\":\"members\",\"channel\":" + JsonText.quote(channel) + ",\"members\":"
+                + dev.realtime.internal.presence.PresenceJson.members(members) + ref(ref) + "}";
+    }
+
     static String pong(JsonValue ref) {
         return "{\"type\":\"pong\"" + ref(ref) + "}";
     }

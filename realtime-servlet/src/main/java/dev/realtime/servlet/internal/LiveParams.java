@@ -3,6 +3,7 @@ package dev.realtime.servlet.internal;
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
 import dev.realtime.internal.Names;
+import dev.realtime.internal.Session;
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.security.Principal;
@@ -41,6 +42,47 @@ public record LiveParams(boolean v11, List<String> presence, List<String> join, 
         String info = only(req, "info", v11);
         Principal user = req.getUserPrincipal();
         return new LiveParams(v11, presence, join, member, user == null ? null : user.getName(), info);
+    }
+
+    /**
+     * Before subscribing: makes the session a protocol 1.1 one (its subscriptions then follow the live
+     * bus too) and joins. A refused join refuses the request (or the WebSocket handshake).
+     */
+    void start(Session session) {
+        if (v11) {
+            session.protocol11();
+        }
+        for (String channel : join) {
+            session.live().join(channel, member, user, info);
+        }
+    }
+
+    /** After subscribing: the presence feeds, each starting with its member list. */
+    void finish(Session session) {
+        for (String channel : presence) {
+            session.watchPresence(channel);
+        }
+    }
+
+    /**
+     * What a parked long-poll session must have been started with to be taken over by this poll (see
+     * {@link dev.realtime.internal.ParkedPolls}): the same version, presence feeds and joins.
+     */
+    String signature() {
+        return v11 ? "|1.1|" + presence + "|" + join + "|" + member + "|" + info : "";
+    }
+
+    /** The channels of {@code channel} and {@code presence} together count towards the connection's limit. */
+    void checkLimit(List<String> channels, int max) {
+        if (presence.isEmpty()) {
+            return;
+        }
+        Set<String> all = new LinkedHashSet<>(channels);
+        all.addAll(presence);
+        if (all.size() > max) {
+            throw new RealtimeException(ErrorCode.TOO_MANY_CHANNELS, "a connection may subscribe to at most " + max
+                    + " channels (channel and presence parameters together)");
+        }
     }
 
     private static List<String> channels(HttpServletRequest req, String name, boolean v11) {

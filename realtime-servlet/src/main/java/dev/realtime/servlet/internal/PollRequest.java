@@ -46,6 +46,8 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     private volatile boolean ending;
     /** The session was parked for the next poll: no longer this request's to close. */
     private volatile boolean handedOff;
+    /** Protocol 1.1: the answer has a presence field. */
+    private boolean v11;
 
     private PollRequest(Engine engine, AsyncContext async) {
         this.engine = engine;
@@ -53,7 +55,9 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     }
 
     public static void start(Engine engine, HttpServletRequest req, HttpServletResponse resp) {
-        List<String> channels = Requests.channels(req, true, engine.settings().channelsMax);
+        LiveParams live = LiveParams.of(req);
+        List<String> channels = Requests.channels(req, live.presence().isEmpty(), engine.settings().channelsMax, live.v11());
+        live.checkLimit(channels, engine.settings().channelsMax);
         Since since = Requests.since(req.getParameter("since"));
         long timeout = timeout(engine, req.getParameter("timeout"));
 
@@ -62,7 +66,9 @@ public final class PollRequest implements Session.Output, AsyncEnd {
         PollRequest poll = new PollRequest(engine, async);
         poll.sinceCursor = since instanceof Since.After ? req.getParameter("since") : null;
         async.addListener(AsyncEndListener.of(poll));
-        poll.client = req.getRemoteAddr() + (req.getUserPrincipal() == null ? "" : "|" + req.getUserPrincipal().getName());
+        poll.v11 = live.v11();
+        poll.client = req.getRemoteAddr() + (req.getUserPrincipal() == null ? "" : "|" + req.getUserPrincipal().getName())
+                + live.signature();
         try {
             ChannelAccess access = engine.access(new ServletAccessRequest(req, "poll"));
             Session parked = poll.sinceCursor == null ? null : engine.parkedPolls().resume(poll.sinceCursor, channels,
@@ -71,7 +77,9 @@ public final class PollRequest implements Session.Output, AsyncEnd {
                 poll.session = parked; // subscribed since the last answer: only its queue is left to take
             } else {
                 poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(), access);
+                live.start(poll.session);
                 poll.session.subscribeAll(channels, since);
+                live.finish(poll.session);
             }
         } catch (RealtimeException e) {
             poll.fail(e);
@@ -126,6 +134,8 @@ public final class PollRequest implements Session.Output, AsyncEnd {
             return;
         }
         cancelTimer();
+        // a long-poll member stays present for a grace period after each answer, so polling again needs no rejoin
+        session.keepPresenceUntil(engine.clock().millis() + engine.settings().presencePollGrace.toMillis());
         Session.Batch batch = session.drain();
         if (endedEarly && sinceCursor != null) {
             // subscribing was cut short: the batch's cursor may miss channels, so hand back the request's own
@@ -140,14 +150,18 @@ public final class PollRequest implements Session.Output, AsyncEnd {
         }
         StringBuilder messages = new StringBuilder();
         StringBuilder gaps = new StringBuilder();
+        StringBuilder presence = new StringBuilder();
         for (Outbound o : batch.items()) {
             if (o instanceof Outbound.Delivery d) {
                 messages.append(messages.isEmpty() ? "" : ",").append('{').append(d.message().jsonFields()).append('}');
             } else if (o instanceof Outbound.Gap g) {
                 gaps.append(gaps.isEmpty() ? "" : ",").append(JsonText.quote(g.channel()));
+            } else if (o instanceof Outbound.Presence p) {
+                presence.append(presence.isEmpty() ? "" : ",").append('{').append(p.fields()).append('}');
             }
         }
-        String body = "{\"messages\":[" + messages + "],\"cursor\":\"" + batch.cursor() + "\",\"gaps\":[" + gaps + "]}";
+        String body = "{\"messages\":[" + messages + "],\"cursor\":\"" + batch.cursor() + "\",\"gaps\":[" + gaps + "]"
+                + (v11 ? ",\"presence\":[" + presence + "]}" : "}");
         try {
             HttpServletResponse resp = (HttpServletResponse) async.getResponse();
             if (closeConnection) {

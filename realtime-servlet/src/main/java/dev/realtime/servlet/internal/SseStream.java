@@ -68,7 +68,9 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
     }
 
     public static void start(Engine engine, HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        List<String> channels = Requests.channels(req, true, engine.settings().channelsMax);
+        LiveParams live = LiveParams.of(req);
+        List<String> channels = Requests.channels(req, live.presence().isEmpty(), engine.settings().channelsMax, live.v11());
+        live.checkLimit(channels, engine.settings().channelsMax);
         String lastEventId = req.getHeader("Last-Event-ID");
         Since since = Requests.since(lastEventId != null && !lastEventId.isEmpty() ? lastEventId : req.getParameter("since"));
 
@@ -82,7 +84,9 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
         try {
             stream.session = engine.open(stream, Integer.MAX_VALUE, req.getRemoteAddr(),
                     engine.access(new ServletAccessRequest(req, "sse")));
+            live.start(stream.session);
             stream.session.subscribeAll(channels, since); // live before the retry line is written
+            live.finish(stream.session);
         } catch (RealtimeException e) {
             if (stream.session != null) {
                 stream.session.close();

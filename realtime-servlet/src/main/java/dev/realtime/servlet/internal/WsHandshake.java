@@ -20,7 +20,9 @@ public final class WsHandshake {
 
     public static WsEndpoint prepare(Engine engine, HttpServletRequest req) {
         new Origins(engine.settings().allowedOrigins).checkWrite(req);
-        List<String> channels = Requests.channels(req, false, engine.settings().channelsMax);
+        LiveParams live = LiveParams.of(req);
+        List<String> channels = Requests.channels(req, false, engine.settings().channelsMax, live.v11());
+        live.checkLimit(channels, engine.settings().channelsMax);
         Since since = Requests.since(req.getParameter("since"));
         if (engine.isClosing()) {
             throw new RealtimeException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; retry shortly");
@@ -31,7 +33,7 @@ public final class WsHandshake {
                 throw new RealtimeException(ErrorCode.FORBIDDEN, "you may not subscribe to " + channel);
             }
         }
-        WsEndpoint endpoint = new WsEndpoint(engine, channels, since, req.getUserPrincipal(), req.getRemoteAddr());
+        WsEndpoint endpoint = new WsEndpoint(engine, channels, since, req.getUserPrincipal(), req.getRemoteAddr(), live);
         endpoint.open(access);
         return endpoint;
     }
