@@ -57,10 +57,10 @@ public final class SessionLive {
     }
 
     /**
-     * Starts (or widens) the live feed of a channel the session subscribed: its ephemeral messages,
-     * and with {@code presence} its member list followed by every change.
+     * Starts (or widens) the live feed of a channel: with {@code messages} (the session subscribed
+     * it) its ephemeral messages, with {@code presence} its member list followed by every change.
      */
-    public void follow(String channel, boolean presence) {
+    public void follow(String channel, boolean messages, boolean presence) {
         Feed feed;
         boolean created = false;
         synchronized (this) {
@@ -73,6 +73,9 @@ public final class SessionLive {
                 feeds.put(channel, feed);
                 created = true;
             }
+        }
+        if (messages) {
+            feed.messages = true;
         }
         if (created) {
             feed.open(live.listen(channel, feed));
@@ -90,6 +93,7 @@ public final class SessionLive {
                 return;
             }
             feed = new Feed(pattern.text(), pattern, allowed);
+            feed.messages = true;
             feeds.put(pattern.text(), feed);
         }
         feed.open(live.listen(pattern, feed));
@@ -103,7 +107,8 @@ public final class SessionLive {
         if (feed.pattern == null) {
             return feeds.get(channel) == feed;
         }
-        if (feeds.containsKey(channel)) {
+        Feed own = feeds.get(channel);
+        if (own != null && own.messages) {
             return false;
         }
         for (Feed f : feeds.values()) {
@@ -225,6 +230,8 @@ public final class SessionLive {
         /** For a pattern: which matched channels the connection may receive. */
         final Predicate<String> allowed;
         volatile BusSubscription subscription;
+        /** The session subscribed the channel (or pattern): its ephemeral messages are wanted. */
+        volatile boolean messages;
         /** Guarded by this feed: presence wanted, and events that arrive while the member list is read. */
         boolean presence;
         List<PresenceEvent> buffered;
@@ -280,7 +287,7 @@ public final class SessionLive {
 
         @Override
         public void onEphemeral(Message message) {
-            if ((allowed == null || allowed.test(message.channel())) && deliversEphemeral(this, message.channel())) {
+            if (messages && (allowed == null || allowed.test(message.channel())) && deliversEphemeral(this, message.channel())) {
                 sink.accept(new Outbound.Delivery(message, null));
             }
         }
