@@ -40,17 +40,24 @@ final class RedisNodes implements AutoCloseable {
     private final String catalinaHome = System.getProperty("catalina.home");
 
     RedisNodes(String redisUri, String prefix) {
+        this(redisUri, prefix, Map.of());
+    }
+
+    /** With further context parameters for the application (e.g. {@code realtime.redis.nodeTimeout}). */
+    RedisNodes(String redisUri, String prefix, Map<String, String> extra) {
         try {
             work = Files.createTempDirectory("realtime-two-nodes");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        WebArchive war = Deployments.war("app", Map.of(
+        Map<String, String> params = new java.util.HashMap<>(Map.of(
                 "realtime.bus", "redis",
                 "realtime.redis.uri", redisUri,
                 "realtime.redis.prefix", prefix,
                 "realtime.redis.timeout", "2000",
-                "realtime.history.size", "1000"))
+                "realtime.history.size", "1000"));
+        params.putAll(extra);
+        WebArchive war = Deployments.war("app", params)
                 .addAsLibraries(Deployments.library(RedisBusProvider.class));
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String name = new File(entry).getName();
@@ -90,6 +97,59 @@ final class RedisNodes implements AutoCloseable {
                     + "); see the log above");
         }
         return new Node(name, tomcat, connector.getLocalPort());
+    }
+
+    /**
+     * Starts a node in a JVM of its own ({@link NodeMain}), so a test can kill it as a crash kills a
+     * server: no shutdown hook, no sign-off, connections dropped by the operating system.
+     */
+    ProcessNode startProcess(String name) {
+        Path base = work.resolve(name + "-" + System.nanoTime());
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
+                base.toString(), webapp.getAbsolutePath()).redirectErrorStream(true);
+        try {
+            Process process = pb.start();
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith(NodeMain.READY)) {
+                    int port = Integer.parseInt(line.substring(NodeMain.READY.length()).trim());
+                    Thread drain = new Thread(() -> {
+                        try {
+                            while (out.readLine() != null) {
+                                // the node's log: read so the pipe never fills
+                            }
+                        } catch (IOException e) {
+                            // the node is gone
+                        }
+                    }, "node-" + name + "-output");
+                    drain.setDaemon(true);
+                    drain.start();
+                    return new ProcessNode(name, process, new URL("http://127.0.0.1:" + port + "/app/"));
+                }
+            }
+            throw new IllegalStateException("node " + name + " ended before it was ready (exit " + process.waitFor() + ")");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A node in its own JVM. {@link #kill()} is SIGKILL; {@link #close()} kills it too if still running. */
+    record ProcessNode(String name, Process process, URL base) implements AutoCloseable {
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            kill();
+        }
     }
 
     @Override
