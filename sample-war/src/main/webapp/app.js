@@ -2,6 +2,7 @@
 // with event `message` and data {nick, text}. Everything realtime goes
 // through the bundled client, served by the library at realtime/realtime.js.
 import { connect, isValidChannel } from './realtime/realtime.js';
+import { watch as watchLiveStats } from './live-stats.js';
 
 const params = new URLSearchParams(location.search);
 // 'announcements' is read-only for clients: only the server posts there (web.xml: realtime.authorizer)
@@ -96,6 +97,7 @@ function startClient() {
   });
   client.on('error', ({ code, message }) => console.warn(`realtime: ${code}: ${message}`));
   for (const room of rooms.keys()) subscribeRoom(room);
+  watchLiveStats(client);
 }
 
 function subscribeRoom(room) {

@@ -16,6 +16,14 @@ public interface Realtime {
     /** The ServletContext attribute that holds the web application's instance. */
     String ATTRIBUTE = "dev.realtime.Realtime";
 
+    /**
+     * A ServletContext attribute the application may set, before realtime starts, to a Micrometer
+     * {@code MeterRegistry}: realtime registers its meters there. Without it (and without
+     * {@link #bindMeterRegistry}) they go to Micrometer's global registry, when Micrometer is on the
+     * class path. See README, "Monitoring".
+     */
+    String METER_REGISTRY_ATTRIBUTE = "dev.realtime.MeterRegistry";
+
     /** Publishes {@code data}, serialised with JSON-B, as event {@code message}. */
     default Message publish(String channel, Object data) {
         return publish(channel, "message", data);
@@ -50,4 +58,14 @@ public interface Realtime {
      * {@code new RealtimeException(ErrorCode.FORBIDDEN, "read-only channel")}.
      */
     void addPublishHook(PublishHook hook);
+
+    /**
+     * Moves realtime's meters to this Micrometer registry (from the one they were in). The parameter
+     * is an {@code io.micrometer.core.instrument.MeterRegistry}, typed {@code Object} so that this
+     * interface loads where Micrometer is absent.
+     *
+     * @throws IllegalArgumentException when {@code registry} is not a {@code MeterRegistry}
+     * @throws IllegalStateException    when Micrometer is not on the library's class path
+     */
+    void bindMeterRegistry(Object registry);
 }

@@ -10,6 +10,11 @@ import dev.realtime.PresenceMember;
 import dev.realtime.PublishHook;
 import dev.realtime.Realtime;
 import dev.realtime.RealtimeException;
+import dev.realtime.internal.metrics.HealthCheck;
+import dev.realtime.internal.metrics.Histogram;
+import dev.realtime.internal.metrics.Metrics;
+import dev.realtime.internal.metrics.MetricsExposure;
+import dev.realtime.internal.metrics.Origin;
 import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusSubscription;
 import dev.realtime.spi.LiveBus;
@@ -20,6 +25,7 @@ import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +63,12 @@ public final class Engine implements Realtime, AutoCloseable {
     private final LiveBus live;
     private final boolean ownsLive;
     private final PresenceRegistry presence;
+    private final Metrics metrics;
+    private final MetricsExposure exposure;
+    private final ScheduledFuture<?> histogramRotation;
+    private final HealthCheck health = new HealthCheck(this);
+    private volatile String busName;
+    private volatile String busReason = "given";
     private volatile Authorizer authorizer = request -> ChannelAccess.ALL;
     private volatile Jsonb jsonb;
     private volatile boolean closing;
@@ -82,6 +94,12 @@ public final class Engine implements Realtime, AutoCloseable {
         this.live = ownsLive ? new MemoryLive(clock) : offered;
         this.presence = new PresenceRegistry(live, clock, settings.presenceMaxMembers);
         this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        this.metrics = new Metrics(settings.metricsEnabled, clock);
+        this.metrics.subscriptionSource(this::countSubscriptions);
+        this.exposure = new MetricsExposure(metrics);
+        this.histogramRotation = scheduler.scheduleAtFixedRate(metrics::rotate, Histogram.ROTATE_SECONDS,
+                Histogram.ROTATE_SECONDS, TimeUnit.SECONDS);
+        this.busName = bus.getClass().getSimpleName();
     }
 
     /** Ephemeral messages and presence (protocol 1.1). */
@@ -105,6 +123,36 @@ public final class Engine implements Realtime, AutoCloseable {
 
     public MessageBus bus() {
         return bus;
+    }
+
+    /** The bus provider's name ({@code memory}, {@code redis}), for the health endpoint and the start-up line. */
+    public String busName() {
+        return busName;
+    }
+
+    /** Why this bus was chosen, for the start-up line. */
+    public String busReason() {
+        return busReason;
+    }
+
+    void busName(String name, String reason) {
+        this.busName = name;
+        this.busReason = reason;
+    }
+
+    /** This application's counts (docs: README, "Monitoring"). */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** What {@code {base}/health} answers. */
+    public HealthCheck health() {
+        return health;
+    }
+
+    /** Where the counts are shown: JMX and a Micrometer registry. */
+    public MetricsExposure exposure() {
+        return exposure;
     }
 
     public Clock clock() {
@@ -153,6 +201,7 @@ public final class Engine implements Realtime, AutoCloseable {
         }
         Session s = new Session(this, output, replayBudget, address, access);
         sessions.add(s);
+        metrics.opened(output.transport());
         return s;
     }
 
@@ -198,6 +247,7 @@ public final class Engine implements Realtime, AutoCloseable {
     boolean detach(Session session) {
         if (sessions.remove(session)) {
             release(session.address());
+            metrics.closed(session.transport());
             return true;
         }
         return false;
@@ -209,12 +259,14 @@ public final class Engine implements Realtime, AutoCloseable {
             return false;
         }
         sessions.add(session);
+        metrics.opened(session.transport());
         return true;
     }
 
     void forget(Session session) {
         if (sessions.remove(session)) {
             release(session.address());
+            metrics.closed(session.transport());
         }
     }
 
@@ -277,6 +329,18 @@ public final class Engine implements Realtime, AutoCloseable {
         return sessions.size();
     }
 
+    /** One walk over the sessions: every subscription, and the distinct channels they cover. */
+    private Metrics.Subscriptions countSubscriptions() {
+        long subscriptions = 0;
+        Set<String> channels = new HashSet<>();
+        for (Session s : sessions) {
+            List<String> c = s.channels();
+            subscriptions += c.size();
+            channels.addAll(c);
+        }
+        return new Metrics.Subscriptions(subscriptions, channels.size());
+    }
+
     /** Drops every connection (clients resume from their cursors). For operations and tests. */
     public void disconnectAll() {
         for (Session s : List.copyOf(sessions)) {
@@ -293,6 +357,7 @@ public final class Engine implements Realtime, AutoCloseable {
     public Message publishJson(String channel, String event, String json) {
         String data = validData(json);
         Published p = publishChecked(Names.channel(channel), Names.event(event), data, null);
+        metrics.published(Origin.APPLICATION);
         return new Message(p.channel(), p.position(), event == null || event.isEmpty() ? "message" : event, data, clock.millis());
     }
 
@@ -325,7 +390,11 @@ public final class Engine implements Realtime, AutoCloseable {
             ephemeral(attempt.channel(), attempt.event(), attempt.data());
             return new Published(attempt.channel(), 0, false);
         }
-        return publishChecked(attempt.channel(), attempt.event(), attempt.data(), idempotencyKey);
+        Published p = publishChecked(attempt.channel(), attempt.event(), attempt.data(), idempotencyKey);
+        if (!p.duplicate()) {
+            metrics.published(Origin.ofClientTransport(attempt.transport()));
+        }
+        return p;
     }
 
     private Message ephemeral(String channel, String event, String data) {
@@ -360,11 +429,14 @@ public final class Engine implements Realtime, AutoCloseable {
         if (closing) {
             throw new RealtimeException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; retry shortly");
         }
+        long start = System.nanoTime();
         try {
             return bus.publish(channel, event, data, key);
         } catch (dev.realtime.spi.BusUnavailableException e) {
             LOG.log(System.Logger.Level.WARNING, "publish to " + channel + " failed: bus unavailable: " + e.getMessage());
             throw new RealtimeException(ErrorCode.BUS_UNAVAILABLE, "the message bus is unavailable; retry shortly");
+        } finally {
+            metrics.busPublished(System.nanoTime() - start);
         }
     }
 
@@ -382,6 +454,11 @@ public final class Engine implements Realtime, AutoCloseable {
     @Override
     public void addPublishHook(PublishHook hook) {
         hooks.add(hook);
+    }
+
+    @Override
+    public void bindMeterRegistry(Object registry) {
+        exposure.bindMeterRegistry(registry);
     }
 
     private Jsonb jsonb() {
@@ -402,6 +479,8 @@ public final class Engine implements Realtime, AutoCloseable {
     public void close() {
         closing = true;
         sweeper.cancel(false);
+        histogramRotation.cancel(false);
+        exposure.close();
         for (Session s : List.copyOf(sessions)) {
             try {
                 s.terminate(Session.CloseCause.SHUTDOWN);

@@ -25,10 +25,12 @@ public final class Engines {
     }
 
     /**
-     * @param name   names the threads, e.g. the web application's context path
-     * @param loader the web application's class loader (bus providers and hooks are looked up there)
+     * @param context the web application's context path ({@code ""} for the root): names the threads, the
+     *                MBeans and the meters' {@code context} tag
+     * @param loader  the web application's class loader (bus providers and hooks are looked up there)
      */
-    public static Engine start(Settings settings, String name, ClassLoader loader) {
+    public static Engine start(Settings settings, String context, ClassLoader loader) {
+        String name = context.isEmpty() ? "" : context.replace('/', '-');
         List<Thread> started = new CopyOnWriteArrayList<>();
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads("realtime-timer" + name, started));
         scheduler.setRemoveOnCancelPolicy(true);
@@ -37,10 +39,12 @@ public final class Engines {
         try {
             BusLoader.Choice choice = BusLoader.choose(settings.raw(Settings.BUS).orElse(null), loader);
             MessageBus bus = choice.provider().create(context(settings, clock, scheduler));
-            LOG.log(System.Logger.Level.INFO, "realtime" + name + ": message bus '" + choice.provider().name()
+            LOG.log(System.Logger.Level.DEBUG, "realtime" + name + ": message bus '" + choice.provider().name()
                     + "' (" + choice.reason() + "), epoch " + bus.epoch());
             Engine engine = new Engine(settings, bus, clock, scheduler, executor, true);
             engine.joinOnClose(started);
+            engine.busName(choice.provider().name(), choice.reason());
+            engine.exposure().start(context.isEmpty() ? "/" : context);
             settings.raw(Settings.PUBLISH_HOOK).ifPresent(hook -> engine.addPublishHook(create(Settings.PUBLISH_HOOK, hook, PublishHook.class, loader)));
             settings.raw(Settings.AUTHORIZER).ifPresent(a -> engine.setAuthorizer(create(Settings.AUTHORIZER, a, Authorizer.class, loader)));
             return engine;

@@ -10,9 +10,10 @@ public sealed interface Outbound {
 
     /**
      * A message, with the connection's cursor as it stands right after this message; an ephemeral
-     * message (protocol 1.1) has none, since it moves no cursor.
+     * message (protocol 1.1) has none, since it moves no cursor. {@code live}: it came from the bus as
+     * published, not read from history (only those count in the delivery lag).
      */
-    record Delivery(Message message, String cursor) implements Outbound {
+    record Delivery(Message message, String cursor, boolean live) implements Outbound {
         @Override
         public int weight() {
             return message.weight() + (cursor == null ? 0 : cursor.length());

@@ -15,8 +15,11 @@ final class OutboundQueue {
     private final long maxBytes;
     private final Settings.QueuePolicy policy;
     private long bytes;
+    /** Told of each message dropped under the drop-oldest policy (the meters). */
+    private final Runnable onDropped;
 
-    OutboundQueue(int maxMessages, long maxBytes, Settings.QueuePolicy policy) {
+    OutboundQueue(int maxMessages, long maxBytes, Settings.QueuePolicy policy, Runnable onDropped) {
+        this.onDropped = onDropped;
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
         this.policy = policy;
@@ -120,6 +123,7 @@ final class OutboundQueue {
         }
         Outbound.Delivery dropped = (Outbound.Delivery) items.pollFirst();
         if (dropped != null) {
+            onDropped.run();
             bytes -= dropped.weight();
             String channel = dropped.message().channel();
             Outbound.Gap gap = new Outbound.Gap(channel);

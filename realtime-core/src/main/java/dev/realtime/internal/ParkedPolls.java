@@ -1,6 +1,7 @@
 package dev.realtime.internal;
 
 import dev.realtime.ChannelAccess;
+import dev.realtime.internal.metrics.Transport;
 
 import java.util.HashSet;
 import java.util.Iterator;
@@ -160,6 +161,11 @@ public final class ParkedPolls {
         @Override
         public void terminate(Session.CloseCause cause) {
             byCursor.remove(cursor, this); // the session closes right after; the next poll takes the full path
+        }
+
+        @Override
+        public Transport transport() {
+            return Transport.LONGPOLL; // only long-polls are parked
         }
     }
 }

@@ -242,7 +242,7 @@ final class Replay {
                                 suspend(state); // history still holds the rest: continue once the reader caught up
                                 return;
                             }
-                            session.deliver(state, m);
+                            session.deliver(state, m, false);
                             session.spendReplayBudget();
                         }
                     }
@@ -339,25 +339,43 @@ final class Replay {
         state.replaying = false;
     }
 
-    /** A live message from the bus: held while the channel replays, else delivered if new. */
+    /**
+     * A live message from the bus: held while the channel replays, else delivered if new. Positions
+     * are consecutive, so one that skips some means the bus missed live deliveries (a pub/sub
+     * connection delivering again before the bus's resync came): delivering it would move the
+     * channel past them for good, so they are read from history first (issue 13).
+     */
     void onLive(ChannelState state, Message m) {
         synchronized (session) {
             if (state.gone || session.ended()) {
                 return;
             }
             if (state.replaying) {
-                if (state.heldOverflow) {
-                    return; // the replay reads it from history
-                }
-                if (state.held.size() >= session.queue().maxMessages()) { // bounded like the queue; beyond, they are read from history
-                    state.held.clear();
-                    state.heldOverflow = true;
-                    return;
-                }
-                state.held.add(m);
-            } else if (m.position() > state.lastPosition()) {
-                session.deliver(state, m);
+                hold(state, m);
+                return;
             }
+            if (m.position() <= state.lastPosition() + 1) {
+                if (m.position() > state.lastPosition()) {
+                    session.deliver(state, m);
+                }
+                return;
+            }
+            state.replaying = true;
+            hold(state, m);
         }
+        later(state, 0);
+    }
+
+    /** Under the session lock: keep a live message until the channel's replay finishes. */
+    private void hold(ChannelState state, Message m) {
+        if (state.heldOverflow) {
+            return; // the replay reads it from history
+        }
+        if (state.held.size() >= session.queue().maxMessages()) { // bounded like the queue; beyond, they are read from history
+            state.held.clear();
+            state.heldOverflow = true;
+            return;
+        }
+        state.held.add(m);
     }
 }

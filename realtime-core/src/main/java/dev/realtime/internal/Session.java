@@ -6,6 +6,7 @@ import dev.realtime.Message;
 import dev.realtime.RealtimeException;
 import dev.realtime.internal.presence.SessionLive;
 import dev.realtime.spi.BusSubscription;
+import dev.realtime.internal.metrics.Transport;
 import dev.realtime.spi.BusUnavailableException;
 
 import java.util.ArrayList;
@@ -34,6 +35,11 @@ public final class Session {
 
         /** The session is over: close the connection the way the transport does for this cause. */
         void terminate(CloseCause cause);
+
+        /** The transport, for the meters. */
+        default Transport transport() {
+            return Transport.LOCAL;
+        }
     }
 
     public enum CloseCause {
@@ -82,7 +88,7 @@ public final class Session {
         this.epoch = engine.bus().epoch();
         this.replayBudget = replayBudget;
         Settings s = engine.settings();
-        this.queue = new OutboundQueue(s.queueMaxMessages, s.queueMaxBytes, s.queuePolicy);
+        this.queue = new OutboundQueue(s.queueMaxMessages, s.queueMaxBytes, s.queuePolicy, engine.metrics()::droppedOldest);
         this.replay = new Replay(this, engine);
         this.patterns = new Patterns(this, engine, replay, access);
     }
@@ -394,12 +400,17 @@ public final class Session {
 
     /** Closes the session and tells the transport to close its connection. */
     void terminate(CloseCause cause) {
+        engine.metrics().disconnected(cause);
         output.terminate(cause); // first: a long-poll answers with what is queued and the cursor that covers it
         close();
     }
 
     String address() {
         return address;
+    }
+
+    Transport transport() {
+        return output.transport();
     }
 
     public ChannelAccess access() {
@@ -469,9 +480,15 @@ public final class Session {
         cursorText.setPosition(slot, position);
     }
 
+    /** A live message (or one held while its channel replayed). */
     void deliver(ChannelState state, Message m) {
+        deliver(state, m, true);
+    }
+
+    /** {@code live} is false for a message read from history. */
+    void deliver(ChannelState state, Message m, boolean live) {
         setPosition(state, m.position());
-        enqueue(new Outbound.Delivery(m, cursor()));
+        enqueue(new Outbound.Delivery(m, cursor(), live));
     }
 
     /** Queues an item, applies the slow-consumer policy, wakes the transport. */

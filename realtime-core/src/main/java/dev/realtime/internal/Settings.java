@@ -49,6 +49,8 @@ public final class Settings {
     public static final String PRESENCE_MAX_INFO_SIZE = "realtime.presence.maxInfoSize";
     public static final String PRESENCE_POLL_GRACE = "realtime.presence.pollGrace";
     public static final String PATTERNS_MAX_CHANNELS = "realtime.patterns.maxChannels";
+    public static final String METRICS_ENABLED = "realtime.metrics.enabled";
+    public static final String HEALTH_ENABLED = "realtime.health.enabled";
 
     /** Every option this class knows, for checking typos in web.xml. */
     public static final List<String> ALL = List.of(BASE_PATH, AUTO_REGISTER, BUS, HISTORY_SIZE, HISTORY_MAX_AGE,
@@ -56,7 +58,8 @@ public final class Settings {
             WS_MAX_FRAME_SIZE, MESSAGE_MAX_SIZE, CHANNELS_MAX, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_POLICY,
             ALLOWED_ORIGINS, PUBLISH_HOOK, IO_THREADS, AUTHORIZER, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS,
             PUBLISH_RATE, QUERY_MAX_LENGTH, PUBLISH_BODY_TIMEOUT, HISTORY_MAX_BYTES, IDEMPOTENCY_MAX_KEYS,
-            IDEMPOTENCY_MAX_BYTES, PRESENCE_MAX_MEMBERS, PRESENCE_MAX_INFO_SIZE, PRESENCE_POLL_GRACE, PATTERNS_MAX_CHANNELS);
+            IDEMPOTENCY_MAX_BYTES, PRESENCE_MAX_MEMBERS, PRESENCE_MAX_INFO_SIZE, PRESENCE_POLL_GRACE, PATTERNS_MAX_CHANNELS,
+            METRICS_ENABLED, HEALTH_ENABLED);
 
     public enum QueuePolicy { DISCONNECT, DROP_OLDEST }
 
@@ -101,6 +104,10 @@ public final class Settings {
     public final Duration presencePollGrace;
     /** Matched channels a wildcard subscription keeps in the connection's cursor. */
     public final int patternsMaxChannels;
+    /** Per-message counts, MBeans and Micrometer meters; connections are counted either way. */
+    public final boolean metricsEnabled;
+    /** {@code {base}/health} answers; off, it is {@code 404}. */
+    public final boolean healthEnabled;
 
     /** @param source parameter lookup, e.g. {@code servletContext::getInitParameter}; returns null when unset */
     public Settings(Function<String, String> source) {
@@ -143,6 +150,8 @@ public final class Settings {
         presenceMaxInfoSize = integer(PRESENCE_MAX_INFO_SIZE, 1024, 4, 64 * 1024);
         presencePollGrace = duration(PRESENCE_POLL_GRACE, Duration.ofSeconds(15));
         patternsMaxChannels = integer(PATTERNS_MAX_CHANNELS, 64, 1, 10_000);
+        metricsEnabled = bool(METRICS_ENABLED, true);
+        healthEnabled = bool(HEALTH_ENABLED, true);
     }
 
     /** The raw value of any parameter, including those of bus implementations (e.g. {@code realtime.redis.uri}). */

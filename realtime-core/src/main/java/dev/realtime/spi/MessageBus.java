@@ -9,8 +9,10 @@ import java.util.List;
  *
  * <p>Contract (checked by the compatibility kit {@code MessageBusContract} in the core test jar):
  * <ul>
- *   <li>positions are positive and increase in publish order within a channel; every subscriber
- *       sees a channel's messages in that order, and {@link #read} returns them in that order;</li>
+ *   <li>positions are positive and increase by one in publish order within a channel; every
+ *       subscriber sees a channel's messages in that order, and {@link #read} returns them in that
+ *       order. A live message whose position skips some tells a subscriber that deliveries were
+ *       missed (a connection that came back): it reads them from history before going on;</li>
  *   <li>history keeps at most the configured number of messages and age per channel;</li>
  *   <li>{@link #epoch()} names the history: a bus that lost history (restart, data store flushed)
  *       has a new epoch, so positions from the old one are never taken for new ones;</li>
@@ -75,6 +77,16 @@ public interface MessageBus extends AutoCloseable {
      */
     default LiveBus live() {
         return null;
+    }
+
+    /**
+     * Checks that the bus can carry messages right now, for the health endpoint (which calls it at most
+     * once a second): a bus that talks to a server asks it, within its command timeout. An in-process bus
+     * has nothing to check: the default does nothing.
+     *
+     * @throws BusUnavailableException when the bus cannot carry messages
+     */
+    default void checkAvailable() {
     }
 
     /** Stops the bus and releases its threads and connections. */

@@ -36,4 +36,24 @@ class LayeringTest {
             assertThat(pool).as(f.toString()).doesNotContain("jakarta/servlet", "jakarta/websocket");
         }
     }
+
+    /** Micrometer is optional: only the one package loaded after checking that it is there names its types. */
+    @Test
+    void onlyTheMicrometerPackageNamesMicrometer() throws IOException, URISyntaxException {
+        Path classes = Path.of(Engine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path allowed = classes.resolve("dev/realtime/internal/metrics/micrometer");
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(classes)) {
+            files = walk.filter(p -> p.toString().endsWith(".class")).toList();
+        }
+        assertThat(files).anyMatch(f -> f.startsWith(allowed));
+        for (Path f : files) {
+            String pool = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+            if (f.startsWith(allowed)) {
+                assertThat(pool).as(f.toString()).contains("io/micrometer");
+            } else {
+                assertThat(pool).as(f.toString()).doesNotContain("io/micrometer");
+            }
+        }
+    }
 }

@@ -82,6 +82,7 @@ final class RedisBus implements MessageBus {
     private final String publishSha;
     private final String readSha;
     private final String epochSha;
+    private final ConnectionHealth health;
 
     /** Ephemeral messages, presence and the pub/sub side of wildcard subscriptions (protocol 1.1). */
     private RedisLive live;
@@ -107,7 +108,9 @@ final class RedisBus implements MessageBus {
         this.scheduler = context.scheduler();
         this.epochKey = settings.prefix() + "epoch";
         this.epochRunKey = settings.prefix() + "epoch:run";
+        this.health = new ConnectionHealth(settings.timeout(), settings.displayUri());
         this.resources = DefaultClientResources.builder()
+                .nettyCustomizer(health)
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
@@ -178,6 +181,7 @@ final class RedisBus implements MessageBus {
                 }
             }
         });
+        health.watch(scheduler, this::ping);
     }
 
     @Override
@@ -235,6 +239,22 @@ final class RedisBus implements MessageBus {
             throw unavailable(e);
         } finally {
             releaseNettyThreadLocals();
+        }
+    }
+
+    /** PING on the command connection, and the pub/sub connection open: both are needed to carry messages. */
+    @Override
+    public void checkAvailable() {
+        ensureOpen();
+        try {
+            commands.ping();
+        } catch (RedisException e) {
+            throw unavailable(e);
+        } finally {
+            releaseNettyThreadLocals();
+        }
+        if (!pubsub.isOpen()) {
+            throw new BusUnavailableException("Redis at " + settings.displayUri() + " is unavailable: the pub/sub connection is down");
         }
     }
 
@@ -322,6 +342,7 @@ final class RedisBus implements MessageBus {
                 recovery.cancel(false);
             }
         }
+        health.close();
         channels.clear();
         try {
             if (pubsub != null) {
@@ -450,6 +471,19 @@ final class RedisBus implements MessageBus {
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
             LOG.log(System.Logger.Level.DEBUG, "Redis bus recovery failed, retrying", e);
             scheduleRecovery(RECOVERY_RETRY_MILLIS);
+        }
+    }
+
+    /** Keeps both connections talking, so that one gone silent shows ({@link ConnectionHealth}); never blocks. */
+    private void ping() {
+        if (closed) {
+            return;
+        }
+        try {
+            connection.async().ping();
+            pubsub.async().ping();
+        } finally {
+            releaseNettyThreadLocals();
         }
     }
 

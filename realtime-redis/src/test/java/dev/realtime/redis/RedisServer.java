@@ -26,11 +26,14 @@ public final class RedisServer implements AutoCloseable {
     private final String binary;
     private final int port;
     private final Path dir;
+    /** Keeps every write in an append-only file, synced before the reply, so a kill loses nothing. */
+    private final boolean persistent;
     private Process process;
 
-    private RedisServer(String binary, int port) throws IOException {
+    private RedisServer(String binary, int port, boolean persistent) throws IOException {
         this.binary = binary;
         this.port = port;
+        this.persistent = persistent;
         this.dir = Files.createTempDirectory("realtime-redis-test");
     }
 
@@ -46,6 +49,20 @@ public final class RedisServer implements AutoCloseable {
      * {@code REALTIME_REQUIRE_REDIS=true} (as CI sets it) a missing redis-server fails instead.
      */
     public static RedisServer startIfInstalled() {
+        return startIfInstalled(false);
+    }
+
+    /**
+     * As {@link #startIfInstalled()}, with persistence: every write is appended to a file and synced
+     * before Redis answers ({@code appendfsync always}), so a {@link #kill()} and {@link #start()}
+     * keeps all the data, as a Redis run for durability does. {@link #deleteData()} makes the next
+     * start an empty one.
+     */
+    public static RedisServer startPersistentIfInstalled() {
+        return startIfInstalled(true);
+    }
+
+    private static RedisServer startIfInstalled(boolean persistent) {
         String binary = findOnPath("redis-server");
         if (binary == null && "true".equalsIgnoreCase(System.getenv("REALTIME_REQUIRE_REDIS"))) {
             throw new AssertionError("REALTIME_REQUIRE_REDIS=true, but redis-server is not on PATH; install Debian's redis-server");
@@ -58,7 +75,7 @@ public final class RedisServer implements AutoCloseable {
             return null;
         }
         try {
-            RedisServer server = new RedisServer(binary, freePort());
+            RedisServer server = new RedisServer(binary, freePort(), persistent);
             server.start();
             return server;
         } catch (IOException e) {
@@ -76,13 +93,27 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts the server on its port (again, after {@link #kill()}) and waits until it accepts connections. */
     public synchronized void start() throws IOException {
+        start(new String[0]);
+    }
+
+    /**
+     * Starts the server with extra {@code redis-server} options, e.g. {@code "--key-load-delay", "200"}
+     * (microseconds per key: a restart of a persistent server then answers LOADING for a while), and
+     * waits until it answers, whether PONG or LOADING.
+     */
+    public synchronized void start(String... options) throws IOException {
         if (process != null && process.isAlive()) {
             return;
         }
-        process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no")
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(binary, "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--dir", dir.toString(), "--protected-mode", "no"));
+        command.addAll(persistent
+                ? java.util.List.of("--appendonly", "yes", "--appendfsync", "always")
+                : java.util.List.of("--appendonly", "no"));
+        command.addAll(java.util.List.of(options));
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("redis.log").toFile())
+                .redirectOutput(java.lang.ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
                 .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
@@ -110,15 +141,30 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Deletes what a persistent server has written, while it is stopped: its next start is an empty one. */
+    public synchronized void deleteData() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("kill the server first");
+        }
+        File[] files = dir.toFile().listFiles();
+        for (File f : files == null ? new File[0] : files) {
+            if (!f.getName().equals("redis.log")) {
+                try (java.util.stream.Stream<Path> walk = Files.walk(f.toPath())) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+                }
+            }
+        }
+    }
+
     @Override
     public void close() {
         kill();
-        File[] files = dir.toFile().listFiles();
-        if (files != null) {
-            for (File f : files) {
-                f.delete();
-            }
+        try {
+            deleteData();
+        } catch (IOException e) {
+            // best effort: a temporary directory
         }
+        dir.resolve("redis.log").toFile().delete();
         dir.toFile().delete();
     }
 
@@ -153,9 +199,11 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** PONG, or LOADING from a server still reading its data: either way it is up. */
     private boolean ping() {
         try {
-            return "+PONG".equals(send("PING"));
+            String reply = send("PING");
+            return "+PONG".equals(reply) || reply.startsWith("-LOADING");
         } catch (IOException e) {
             return false;
         }

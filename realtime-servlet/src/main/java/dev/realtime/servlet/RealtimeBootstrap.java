@@ -1,9 +1,11 @@
 package dev.realtime.servlet;
 
 import dev.realtime.Realtime;
+import dev.realtime.internal.ConfigurationException;
 import dev.realtime.internal.Engine;
 import dev.realtime.internal.Engines;
 import dev.realtime.internal.Settings;
+import dev.realtime.servlet.internal.StartupSummary;
 import dev.realtime.servlet.internal.WebSockets;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -42,8 +44,13 @@ public class RealtimeBootstrap implements ServletContextListener {
         started = true;
         Settings settings = new Settings(ctx::getInitParameter);
         warnAboutUnknownParameters(ctx);
-        String name = ctx.getContextPath().isEmpty() ? "" : ctx.getContextPath().replace('/', '-');
-        Engine engine = Engines.start(settings, name, ctx.getClassLoader());
+        Engine engine = Engines.start(settings, ctx.getContextPath(), ctx.getClassLoader());
+        try {
+            bindMeterRegistry(ctx, engine);
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
         ctx.setAttribute(Realtime.ATTRIBUTE, engine);
         if (settings.autoRegister) {
             ServletRegistration.Dynamic reg = ctx.addServlet("realtime", RealtimeServlet.class);
@@ -53,11 +60,24 @@ public class RealtimeBootstrap implements ServletContextListener {
                 reg.setAsyncSupported(true);
                 reg.setLoadOnStartup(1);
                 reg.addMapping(settings.basePath + "/*");
-                LOG.log(System.Logger.Level.INFO, "realtime endpoints at " + ctx.getContextPath() + settings.basePath
-                        + "/{poll,sse,ws,publish}");
             }
         }
         installWebSocket(ctx);
+        LOG.log(System.Logger.Level.INFO, StartupSummary.of(ctx, engine));
+    }
+
+    /** The application's registry from the context attribute, else Micrometer's global one (when Micrometer is there). */
+    private static void bindMeterRegistry(ServletContext ctx, Engine engine) {
+        Object registry = ctx.getAttribute(Realtime.METER_REGISTRY_ATTRIBUTE);
+        if (registry == null) {
+            engine.exposure().bindGlobalRegistry();
+            return;
+        }
+        try {
+            engine.bindMeterRegistry(registry);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigurationException("the context attribute " + Realtime.METER_REGISTRY_ATTRIBUTE + ": " + e.getMessage());
+        }
     }
 
     /** WebSocket at {@code /ws} under every mapping of the servlet, ours or the application's. */

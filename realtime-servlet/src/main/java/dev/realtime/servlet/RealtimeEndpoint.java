@@ -87,6 +87,7 @@ public class RealtimeEndpoint extends Endpoint {
             try {
                 return WsHandshake.prepare(engine, req);
             } catch (RealtimeException e) {
+                engine.metrics().refused(e.code());
                 return e;
             }
         }

@@ -13,6 +13,7 @@ import dev.realtime.servlet.internal.PresenceSnapshot;
 import dev.realtime.servlet.internal.PublishRequest;
 import dev.realtime.servlet.internal.SseStream;
 import dev.realtime.servlet.internal.WsUpgrade;
+import dev.realtime.servlet.internal.health.HealthEndpoint;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,7 +23,7 @@ import java.io.IOException;
 
 /**
  * The HTTP side of realtime, mapped at {@code <base>/*}: {@code poll}, {@code sse}, {@code ws}
- * (WebSocket upgrade), {@code publish}, {@code presence} (protocol 1.1), and the JavaScript client. Must be async-supported. Map it
+ * (WebSocket upgrade), {@code publish}, {@code health}, {@code presence} (protocol 1.1), and the JavaScript client. Must be async-supported. Map it
  * yourself in web.xml (with {@code realtime.autoRegister=false}) to put the endpoints elsewhere.
  */
 public class RealtimeServlet extends HttpServlet {
@@ -85,10 +86,11 @@ public class RealtimeServlet extends HttpServlet {
                         WsUpgrade.upgrade(engine, req, resp);
                     }
                 }
+                case "/health" -> HealthEndpoint.answer(engine, req, resp);
                 default -> {
                     if (!ClientScript.serve(path, req, resp)) {
                         throw new RealtimeException(ErrorCode.NOT_FOUND, "no realtime endpoint at " + path
-                                + "; the endpoints are poll, sse, ws, publish and presence");
+                                + "; the endpoints are poll, sse, ws, publish, presence and health");
                     }
                 }
             }

@@ -11,15 +11,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /** A MemoryBus as the engine makes it (history 1,000 messages, 10 minutes), with its own scheduler. */
-final class BenchBus implements AutoCloseable {
-    final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+public final class BenchBus implements AutoCloseable {
+    public final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bench-bus-sweeper");
         t.setDaemon(true);
         return t;
     });
-    final MessageBus bus;
+    public final MessageBus bus;
 
-    BenchBus(int historySize) {
+    public BenchBus(int historySize) {
         bus = new MemoryBusProvider().create(new BusContext() {
             @Override
             public int historySize() {

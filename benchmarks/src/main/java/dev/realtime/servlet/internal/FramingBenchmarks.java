@@ -39,7 +39,7 @@ public class FramingBenchmarks {
         cursor = new Cursor("k3j5h2g7f1", Map.of(Cursor.hash("room:42"), 1234L)).encode();
         Message m = new Message("room:42", 1234, "message", DATA, 1764300000123L);
         m.jsonFields();
-        delivery = new Outbound.Delivery(m, cursor);
+        delivery = new Outbound.Delivery(m, cursor, true);
     }
 
     /** Once per published message: a new Message and its JSON fields. */

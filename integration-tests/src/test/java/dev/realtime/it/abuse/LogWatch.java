@@ -12,11 +12,11 @@ import java.util.stream.Collectors;
  * Embedded Tomcat and the library log through java.util.logging in this JVM: collects every record
  * that would alarm an operator (SEVERE, or a WARNING with a stack trace) while it is attached.
  */
-final class LogWatch extends Handler implements AutoCloseable {
-    final List<LogRecord> alarming = new CopyOnWriteArrayList<>();
-    final List<LogRecord> all = new CopyOnWriteArrayList<>();
+public final class LogWatch extends Handler implements AutoCloseable {
+    public final List<LogRecord> alarming = new CopyOnWriteArrayList<>();
+    public final List<LogRecord> all = new CopyOnWriteArrayList<>();
 
-    static LogWatch attach() {
+    public static LogWatch attach() {
         LogWatch w = new LogWatch();
         Logger.getLogger("").addHandler(w);
         return w;
@@ -31,7 +31,7 @@ final class LogWatch extends Handler implements AutoCloseable {
         }
     }
 
-    static String describe(List<LogRecord> records) {
+    public static String describe(List<LogRecord> records) {
         return records.stream().map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage()
                 + (r.getParameters() == null ? "" : " " + java.util.Arrays.toString(r.getParameters()))
                 + (r.getThrown() == null ? "" : "\n  " + stack(r.getThrown())))

@@ -42,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Deploys and undeploys a realtime WAR again and again in one Tomcat while a WebSocket, an SSE stream
  * and a held long-poll are open: every client is told, and nothing of the application stays behind
- * (threads, class loaders), as Tomcat's own leak detection sees it.
+ * (threads, class loaders, MBeans, meters in Micrometer's global registry, which the test class path
+ * shares with the application), as Tomcat's own leak detection sees it.
  */
 @ExtendWith(ArquillianExtension.class)
 class RedeployIT {
@@ -92,7 +93,12 @@ class RedeployIT {
                         HttpResponse.BodyHandlers.ofString());
                 awaitSessions(http, 3);
 
+                assertThat(server().queryNames(new ObjectName("dev.realtime:context=/redeploy,*"), null))
+                        .as("round " + round + ": the application's MBeans").hasSize(4);
+
                 deployer.undeploy("redeploy");
+                assertThat(server().queryNames(new ObjectName("dev.realtime:context=/redeploy,*"), null))
+                        .as("round " + round + ": MBeans left after undeploy").isEmpty();
 
                 assertThat(ws.closeCode.get(10, TimeUnit.SECONDS)).as("round " + round + ": WebSocket close code").isEqualTo(1001);
                 sseSocket.setSoTimeout(10_000);
@@ -145,6 +151,10 @@ class RedeployIT {
     static boolean tomcatsOwnBackgroundThread(java.util.logging.LogRecord r) {
         String m = String.valueOf(r.getMessage());
         return m.contains("a thread named [Catalina-utility-") && m.contains("org.apache.catalina.core.StandardContext.backgroundProcess");
+    }
+
+    static MBeanServer server() {
+        return ManagementFactory.getPlatformMBeanServer();
     }
 
     /** Asks the Host MBean, as the Manager application does, after full collections. */

@@ -17,63 +17,103 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 /**
  * Application nodes for the two-node tests: each is its own embedded Tomcat on its own port, running
- * the same exploded WAR (realtime jars, the Redis bus and Lettuce in WEB-INF/lib, as a user's WAR has
- * them) with {@code realtime.bus=redis}, all pointing at one Redis. The Arquillian adapter manages a
- * single container per class, so these tests start Tomcat themselves.
+ * the same WAR (realtime jars, the Redis bus and Lettuce in WEB-INF/lib, as a user's WAR has them)
+ * with {@code realtime.bus=redis}, pointing at one Redis (or each at its own fault proxy in front of
+ * it). The Arquillian adapter manages a single container per class, so these tests start Tomcat
+ * themselves; a node that a test kills with SIGKILL runs in a JVM of its own ({@link NodeProcess}).
  */
 final class RedisNodes implements AutoCloseable {
     /** Lettuce and what it needs at run time, taken from the test class path into WEB-INF/lib. */
+    /** {@code realtime.redis.timeout} of every node: a command (publish, read) fails after this long. */
+    static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
     private static final List<String> CLIENT_JARS = List.of("lettuce-core-", "netty-", "reactor-core-",
             "reactive-streams-", "redis-authx-core-", "slf4j-api-");
 
     private final Path work;
-    private final File webapp;
+    private final String defaultRedisUri;
+    private final String prefix;
+    /** One packed WAR per Redis URI (a node behind a fault proxy has its own). */
+    private final Map<String, File> wars = new ConcurrentHashMap<>();
+    private final List<NodeProcess> processes = new CopyOnWriteArrayList<>();
     /** Tomcat sets these JVM-wide on start; restored on close so later tests in this JVM do not inherit our directories. */
     private final String catalinaBase = System.getProperty("catalina.base");
     private final String catalinaHome = System.getProperty("catalina.home");
+
+    /** Further context parameters of every node's application (e.g. {@code realtime.redis.nodeTimeout}). */
+    private final Map<String, String> extra;
 
     RedisNodes(String redisUri, String prefix) {
         this(redisUri, prefix, Map.of());
     }
 
-    /** With further context parameters for the application (e.g. {@code realtime.redis.nodeTimeout}). */
     RedisNodes(String redisUri, String prefix, Map<String, String> extra) {
+        this.defaultRedisUri = redisUri;
+        this.prefix = prefix;
+        this.extra = Map.copyOf(extra);
         try {
             work = Files.createTempDirectory("realtime-two-nodes");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, String> params = new java.util.HashMap<>(Map.of(
-                "realtime.bus", "redis",
-                "realtime.redis.uri", redisUri,
-                "realtime.redis.prefix", prefix,
-                "realtime.redis.timeout", "2000",
-                "realtime.history.size", "1000"));
-        params.putAll(extra);
-        WebArchive war = Deployments.war("app", params)
-                .addAsLibraries(Deployments.library(RedisBusProvider.class));
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            String name = new File(entry).getName();
-            if (name.endsWith(".jar") && CLIENT_JARS.stream().anyMatch(name::startsWith)) {
-                war.addAsLibraries(new File(entry));
-            }
-        }
-        // a packed WAR: the exploded exporter would also explode the jars inside WEB-INF/lib
-        webapp = work.resolve("app.war").toFile();
-        war.as(ZipExporter.class).exportTo(webapp, true);
     }
 
-    /** Starts a node (Tomcat unpacks the WAR into the node's own directory); its URL is {@code http://127.0.0.1:<port>/app/}. */
+    /** The application as a packed WAR (the exploded exporter would also explode the jars inside WEB-INF/lib). */
+    private File war(String redisUri) {
+        return wars.computeIfAbsent(redisUri, uri -> {
+            Map<String, String> params = new java.util.HashMap<>(Map.of(
+                    "realtime.bus", "redis",
+                    "realtime.redis.uri", uri,
+                    "realtime.redis.prefix", prefix,
+                    "realtime.redis.timeout", Long.toString(REDIS_TIMEOUT.toMillis()),
+                    "realtime.history.size", "1000"));
+            params.putAll(extra);
+            WebArchive war = Deployments.war("app", params)
+                    .addAsLibraries(Deployments.library(RedisBusProvider.class));
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                String name = new File(entry).getName();
+                if (name.endsWith(".jar") && CLIENT_JARS.stream().anyMatch(name::startsWith)) {
+                    war.addAsLibraries(new File(entry));
+                }
+            }
+            File file = work.resolve("app-" + wars.size() + ".war").toFile();
+            war.as(ZipExporter.class).exportTo(file, true);
+            return file;
+        });
+    }
+
+    /** Starts a node on the Redis given at construction. */
     Node start(String name) {
-        Tomcat tomcat = new Tomcat();
+        return start(name, defaultRedisUri);
+    }
+
+    /** Starts a node in this JVM (Tomcat unpacks the WAR into the node's own directory); its URL is {@code http://127.0.0.1:<port>/app/}. */
+    Node start(String name, String redisUri) {
         Path base = work.resolve(name + "-" + System.nanoTime());
+        Tomcat tomcat = startTomcat(name, base, war(redisUri));
+        return new Node(name, tomcat, tomcat.getConnector().getLocalPort());
+    }
+
+    /** Starts a node in a JVM of its own, so that a test can kill it as {@code kill -9} would. */
+    NodeProcess startProcess(String name, String redisUri) {
+        Path base = work.resolve(name + "-" + System.nanoTime());
+        NodeProcess node = NodeProcess.start(name, base, war(redisUri));
+        processes.add(node);
+        return node;
+    }
+
+    /** Tomcat on a free loopback port with {@code war} at {@code /app}, started; fails when the application did not start. */
+    static Tomcat startTomcat(String name, Path base, File war) {
+        Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
         try {
             Files.createDirectories(base.resolve("webapps"));
@@ -85,7 +125,7 @@ final class RedisNodes implements AutoCloseable {
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
-        Context context = tomcat.addWebapp("/app", webapp.getAbsolutePath());
+        Context context = tomcat.addWebapp("/app", war.getAbsolutePath());
         try {
             tomcat.start();
         } catch (LifecycleException e) {
@@ -96,64 +136,12 @@ final class RedisNodes implements AutoCloseable {
             throw new IllegalStateException("node " + name + ": the web application did not start (" + context.getState()
                     + "); see the log above");
         }
-        return new Node(name, tomcat, connector.getLocalPort());
-    }
-
-    /**
-     * Starts a node in a JVM of its own ({@link NodeMain}), so a test can kill it as a crash kills a
-     * server: no shutdown hook, no sign-off, connections dropped by the operating system.
-     */
-    ProcessNode startProcess(String name) {
-        Path base = work.resolve(name + "-" + System.nanoTime());
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
-                base.toString(), webapp.getAbsolutePath()).redirectErrorStream(true);
-        try {
-            Process process = pb.start();
-            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8));
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith(NodeMain.READY)) {
-                    int port = Integer.parseInt(line.substring(NodeMain.READY.length()).trim());
-                    Thread drain = new Thread(() -> {
-                        try {
-                            while (out.readLine() != null) {
-                                // the node's log: read so the pipe never fills
-                            }
-                        } catch (IOException e) {
-                            // the node is gone
-                        }
-                    }, "node-" + name + "-output");
-                    drain.setDaemon(true);
-                    drain.start();
-                    return new ProcessNode(name, process, new URL("http://127.0.0.1:" + port + "/app/"));
-                }
-            }
-            throw new IllegalStateException("node " + name + " ended before it was ready (exit " + process.waitFor() + ")");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A node in its own JVM. {@link #kill()} is SIGKILL; {@link #close()} kills it too if still running. */
-    record ProcessNode(String name, Process process, URL base) implements AutoCloseable {
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            kill();
-        }
+        return tomcat;
     }
 
     @Override
     public void close() {
+        processes.forEach(NodeProcess::kill);
         restore("catalina.base", catalinaBase);
         restore("catalina.home", catalinaHome);
         try (Stream<Path> files = Files.walk(work)) {
@@ -171,7 +159,7 @@ final class RedisNodes implements AutoCloseable {
         }
     }
 
-    private static void stopQuietly(Tomcat tomcat) {
+    static void stopQuietly(Tomcat tomcat) {
         try {
             tomcat.stop();
             tomcat.destroy();

@@ -36,7 +36,7 @@ class TwoNodePresenceIT {
     private static RedisNodes nodes;
     private static RedisNodes.Node a;
     /** A node in its own JVM, shared by the tests that do not kill it (starting one takes a while). */
-    private static RedisNodes.ProcessNode b;
+    private static NodeProcess b;
 
     private final List<AutoCloseable> closing = new ArrayList<>();
     private String room;
@@ -48,12 +48,12 @@ class TwoNodePresenceIT {
             nodes = new RedisNodes(redis.uri(), "p" + Long.toString(System.nanoTime(), 36) + ":",
                     Map.of("realtime.redis.nodeTimeout", Long.toString(NODE_TIMEOUT)));
             a = nodes.start("a");
-            b = nodes.startProcess("b");
+            b = nodes.startProcess("b", redis.uri());
         }
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() {
         if (b != null) {
             b.kill();
         }
@@ -98,11 +98,11 @@ class TwoNodePresenceIT {
     @Test
     void aMemberOnTwoNodesIsAnnouncedOnceOnBothAndLeavesWithItsLastConnection() throws Exception {
         WsClient watchA = ws(a.base, "?v=1.1&presence=" + enc(room));
-        WsClient watchB = ws(b.base(), "?v=1.1&presence=" + enc(room));
+        WsClient watchB = ws(b.base, "?v=1.1&presence=" + enc(room));
         assertThat(watchA.next("presence").getString("action")).isEqualTo("sync");
         assertThat(watchB.next("presence").getString("action")).isEqualTo("sync");
 
-        WsClient onB = ws(b.base(), "?v=1.1&join=" + enc(room) + "&member=ann&info=" + enc("{\"nick\":\"Ann\"}"));
+        WsClient onB = ws(b.base, "?v=1.1&join=" + enc(room) + "&member=ann&info=" + enc("{\"nick\":\"Ann\"}"));
         WsClient onA = ws(a.base, "?v=1.1&join=" + enc(room) + "&member=ann&info=" + enc("{\"nick\":\"Ann\"}"));
         for (WsClient w : List.of(watchA, watchB)) {
             JsonObject join = w.next("presence");
@@ -110,7 +110,7 @@ class TwoNodePresenceIT {
             assertThat(join.getJsonObject("info").getString("nick")).isEqualTo("Ann");
         }
         assertThat(members(a.base, room)).containsExactly("ann");
-        assertThat(members(b.base(), room)).containsExactly("ann");
+        assertThat(members(b.base, room)).containsExactly("ann");
 
         onB.close();
         onA.send("{\"type\":\"ping\"}");
@@ -128,7 +128,7 @@ class TwoNodePresenceIT {
         String family = "fam" + UUID.randomUUID().toString().substring(0, 8);
         WsClient onA = ws(a.base, "?v=1.1&channel=" + enc(family + ":*"));
         onA.next("subscribed");
-        Http httpB = new Http(b.base());
+        Http httpB = new Http(b.base);
         httpB.send(HttpRequest.newBuilder(httpB.uri("/realtime/publish?channel=" + enc(family + ":1") + "&event=typing&ephemeral=true"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("true")).build());
         httpB.publish(family + ":2", "2");
@@ -150,11 +150,11 @@ class TwoNodePresenceIT {
 
     @Test
     void theMembersOfAKilledNodeLeaveWithinFourThirdsOfTheNodeTimeout() throws Exception {
-        RedisNodes.ProcessNode c = nodes.startProcess("c");
+        NodeProcess c = nodes.startProcess("c", redis.uri());
         try {
             WsClient watcher = ws(a.base, "?v=1.1&presence=" + enc(room));
             watcher.next("presence");
-            ws(c.base(), "?v=1.1&join=" + enc(room) + "&member=bob");
+            ws(c.base, "?v=1.1&join=" + enc(room) + "&member=bob");
             ws(a.base, "?v=1.1&join=" + enc(room) + "&member=cy");
             assertThat(List.of(watcher.next("presence"), watcher.next("presence")))
                     .extracting(e -> e.getString("member")).containsExactlyInAnyOrder("bob", "cy");

@@ -288,7 +288,7 @@ public final class SessionLive {
         @Override
         public void onEphemeral(Message message) {
             if (messages && (allowed == null || allowed.test(message.channel())) && deliversEphemeral(this, message.channel())) {
-                sink.accept(new Outbound.Delivery(message, null));
+                sink.accept(new Outbound.Delivery(message, null, true));
             }
         }
 

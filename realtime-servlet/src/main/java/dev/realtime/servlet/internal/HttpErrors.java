@@ -1,7 +1,9 @@
 package dev.realtime.servlet.internal;
 
 import dev.realtime.ErrorCode;
+import dev.realtime.Realtime;
 import dev.realtime.RealtimeException;
+import dev.realtime.internal.Engine;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -24,6 +26,9 @@ public final class HttpErrors {
     }
 
     public static void send(HttpServletRequest req, HttpServletResponse resp, RealtimeException e) throws IOException {
+        if (req.getServletContext().getAttribute(Realtime.ATTRIBUTE) instanceof Engine engine) {
+            engine.metrics().refused(e.code());
+        }
         if (resp.isCommitted()) {
             return;
         }
@@ -35,12 +40,14 @@ public final class HttpErrors {
         writeJson(resp, e.toJson());
     }
 
-    public static void writeJson(HttpServletResponse resp, String json) throws IOException {
+    /** Writes the body; returns its length in bytes. */
+    public static int writeJson(HttpServletResponse resp, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         resp.setContentType("application/json;charset=utf-8");
         resp.setHeader("Cache-Control", "no-store");
         resp.setHeader("X-Content-Type-Options", "nosniff"); // an error body is never to be read as HTML or script
         resp.setContentLength(body.length);
         resp.getOutputStream().write(body);
+        return body.length;
     }
 }

@@ -8,6 +8,7 @@ import dev.realtime.internal.JsonText;
 import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
+import dev.realtime.internal.metrics.Transport;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -116,6 +117,11 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     }
 
     @Override
+    public Transport transport() {
+        return Transport.LONGPOLL;
+    }
+
+    @Override
     public void terminate(Session.CloseCause cause) {
         ending = true;
         closeConnection = cause == Session.CloseCause.DROPPED;
@@ -152,6 +158,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
         StringBuilder gaps = new StringBuilder();
         StringBuilder presence = new StringBuilder();
         for (Outbound o : batch.items()) {
+            engine.metrics().sent(Transport.LONGPOLL, o);
             if (o instanceof Outbound.Delivery d) {
                 messages.append(messages.isEmpty() ? "" : ",").append('{').append(d.message().jsonFields()).append('}');
             } else if (o instanceof Outbound.Gap g) {
@@ -167,7 +174,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
             if (closeConnection) {
                 resp.setHeader("Connection", "close");
             }
-            HttpErrors.writeJson(resp, body);
+            engine.metrics().wrote(Transport.LONGPOLL, HttpErrors.writeJson(resp, body));
             async.complete();
         } catch (IOException | IllegalStateException e) {
             LOG.log(System.Logger.Level.DEBUG, "a long-poll client went away before its answer", e);

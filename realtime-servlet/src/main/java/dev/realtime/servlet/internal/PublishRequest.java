@@ -143,6 +143,7 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
     }
 
     private void finish(RealtimeException e) {
+        engine.metrics().refused(e.code());
         finish(e.code().status(), e.toJson());
     }
 

@@ -6,6 +6,7 @@ import dev.realtime.internal.JsonText;
 import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
+import dev.realtime.internal.metrics.Transport;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -108,6 +109,11 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
     }
 
     @Override
+    public Transport transport() {
+        return Transport.SSE;
+    }
+
+    @Override
     public void terminate(Session.CloseCause cause) {
         synchronized (this) {
             ending = true;
@@ -133,6 +139,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
                 byte[] next = next();
                 if (next != null) {
                     out.write(next);
+                    engine.metrics().wrote(Transport.SSE, next.length);
                     unflushed = true;
                     lastBytes = System.nanoTime();
                     if (next != PROBE) {
@@ -171,6 +178,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
         }
         Outbound o = session.poll();
         if (o != null) {
+            engine.metrics().sent(Transport.SSE, o);
             return encode(o);
         }
         if (heartbeatDue) {

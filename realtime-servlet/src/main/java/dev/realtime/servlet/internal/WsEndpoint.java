@@ -10,6 +10,7 @@ import dev.realtime.internal.Names;
 import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
 import dev.realtime.internal.Since;
+import dev.realtime.internal.metrics.Transport;
 import dev.realtime.spi.Published;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -94,6 +95,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
                         tooBig();
                         return;
                     }
+                    engine.metrics().refused(ErrorCode.INVALID_FRAME);
                     session.enqueueControl(Frames.error(ErrorCode.INVALID_FRAME, "binary frames are not part of the protocol; send JSON text frames", null, null));
                 }
             });
@@ -217,10 +219,12 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
                         + "'; use subscribe, unsubscribe, publish or ping" + (live.v11() ? ", join, leave or members" : ""));
             }
         } catch (RealtimeException e) {
+            engine.metrics().refused(e.code());
             session.enqueueControl(Frames.error(e.code(), e.getMessage(), ref, channel));
         } catch (RuntimeException e) {
             // a frame we failed to foresee must not end the connection: answer it and carry on
             LOG.log(System.Logger.Level.DEBUG, "refused a frame", e);
+            engine.metrics().refused(ErrorCode.INVALID_FRAME);
             session.enqueueControl(Frames.error(ErrorCode.INVALID_FRAME, "the frame could not be handled", ref, channel));
         }
     }
@@ -262,6 +266,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
             if (++refusedInARow >= MAX_REFUSED_IN_A_ROW) {
                 // acks already queued go out first, then the reason, then the close
                 RealtimeException e = engine.rateLimited();
+                engine.metrics().refused(e.code());
                 session.enqueueControl(Frames.error(e.code(), e.getMessage() + "; closing the connection", ref, channel));
                 closeAfterQueued(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "publishing far over the rate limit"));
                 return;
@@ -293,6 +298,11 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         engine.drain(pumpTask);
     }
 
+    @Override
+    public Transport transport() {
+        return Transport.WEBSOCKET;
+    }
+
     /** Sends the next queued frame unless one is already on its way; the send's completion continues. */
     private void pump() {
         jakarta.websocket.Session w = ws;
@@ -313,7 +323,10 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
             return;
         }
         try {
-            w.getAsyncRemote().sendText(Frames.encode(o), result -> {
+            String frame = Frames.encode(o);
+            engine.metrics().sent(Transport.WEBSOCKET, o);
+            engine.metrics().wroteFrame(Transport.WEBSOCKET, o, frame);
+            w.getAsyncRemote().sendText(frame, result -> {
                 sending.set(false);
                 if (!result.isOK()) {
                     LOG.log(System.Logger.Level.DEBUG, "a WebSocket send failed", result.getException());
