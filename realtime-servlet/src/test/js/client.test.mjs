@@ -2,7 +2,7 @@
 // Run: node --test realtime-servlet/src/test/js/
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from '../../main/resources/dev/realtime/servlet/client/realtime.js';
+import { connect } from '../../main/js/realtime.js';
 import { makeFakeWebSocket, makeFakeFetch, SseStream, sseResponse, json, msg, held, tick, until } from './fakes.mjs';
 
 const BASE = { baseHref: 'http://h:8080/index.html', reconnectDelay: 1, jitter: 0, connectTimeout: 500 };

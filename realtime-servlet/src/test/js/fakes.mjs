@@ -19,9 +19,10 @@ export async function until(predicate, timeout = 2000, what = 'condition') {
 
 export function makeFakeWebSocket({ refuse = false } = {}) {
   const sockets = [];
+  const control = { refuse }; // set control.refuse to refuse or allow later sockets
   class FakeWebSocket {
     constructor(url) {
-      if (refuse) throw new Error('WebSocket refused');
+      if (control.refuse) throw new Error('WebSocket refused');
       this.url = url;
       this.readyState = 0;
       this.sent = [];
@@ -58,7 +59,7 @@ export function makeFakeWebSocket({ refuse = false } = {}) {
       return this.sent.filter((f) => f.type === type);
     }
   }
-  return { FakeWebSocket, sockets };
+  return { FakeWebSocket, sockets, control };
 }
 
 /** A controllable SSE response body. */
@@ -146,4 +147,83 @@ export function msg(channel, id, data, extra = {}) {
 /** Never-settling promise that rejects when the request is aborted (a held poll). */
 export function held() {
   return new Promise(() => {});
+}
+
+/**
+ * An in-memory Web Locks manager (`navigator.locks`): exclusive locks granted
+ * in request order, held until the callback's promise settles; a request can
+ * be withdrawn through its `signal` while it waits.
+ */
+export function makeFakeLocks() {
+  const queues = new Map(); // name -> waiting requests
+  const held = new Set();
+  function grantNext(name) {
+    const queue = queues.get(name);
+    if (held.has(name) || !queue || queue.length === 0) return;
+    const req = queue.shift();
+    held.add(name);
+    Promise.resolve()
+      .then(() => req.callback({ name, mode: 'exclusive' }))
+      .then(
+        (value) => {
+          held.delete(name);
+          req.resolve(value);
+          grantNext(name);
+        },
+        (error) => {
+          held.delete(name);
+          req.reject(error);
+          grantNext(name);
+        },
+      );
+  }
+  return {
+    held,
+    request(name, options, callback) {
+      if (typeof options === 'function') {
+        callback = options;
+        options = {};
+      }
+      return new Promise((resolve, reject) => {
+        const req = { callback, resolve, reject };
+        const signal = options && options.signal;
+        if (signal) {
+          if (signal.aborted) {
+            reject(new DOMException('aborted', 'AbortError'));
+            return;
+          }
+          signal.addEventListener('abort', () => {
+            const queue = queues.get(name) || [];
+            const i = queue.indexOf(req);
+            if (i >= 0) {
+              queue.splice(i, 1);
+              reject(new DOMException('aborted', 'AbortError'));
+            }
+          });
+        }
+        if (!queues.has(name)) queues.set(name, []);
+        queues.get(name).push(req);
+        grantNext(name);
+      });
+    },
+  };
+}
+
+/** A page's `window` for the client's page-life hooks: events, `navigator.onLine`, `document.visibilityState`. */
+export function makeFakeWindow() {
+  const win = new EventTarget();
+  win.navigator = { onLine: true };
+  win.document = new EventTarget();
+  win.document.visibilityState = 'visible';
+  win.setOnline = (online) => {
+    win.navigator.onLine = online;
+    win.dispatchEvent(new Event(online ? 'online' : 'offline'));
+  };
+  win.setVisible = (visible) => {
+    win.document.visibilityState = visible ? 'visible' : 'hidden';
+    win.document.dispatchEvent(new Event('visibilitychange'));
+  };
+  win.pageHide = () => win.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: true }));
+  win.pageShow = () => win.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+  return win;
 }

@@ -11,7 +11,7 @@ import {
   isValidEvent,
   newIdempotencyKey,
   RealtimeError,
-} from '../../main/resources/dev/realtime/servlet/client/realtime.js';
+} from '../../main/js/realtime.js';
 
 test('backoff grows exponentially from the base and is capped', () => {
   const noJitter = { base: 1000, max: 30000, jitter: 0 };

@@ -21,6 +21,8 @@ const ui = {
   state: $('state'),
   stateText: $('state-text'),
   transport: $('transport'),
+  share: $('share'),
+  climb: $('climb'),
   transportSelect: $('transport-select'),
   nick: $('nick'),
   rooms: $('rooms'),
@@ -75,9 +77,23 @@ function startClient() {
   if (TRANSPORT_CHOICES[choice]) options.transports = TRANSPORT_CHOICES[choice];
   client = connect('realtime', options);
   window.realtimeChat.client = client;
-  client.on('transport', ({ transport }) => {
+  client.on('transport', ({ transport, previous, reason }) => {
     ui.transport.dataset.transport = transport;
     ui.transport.textContent = TRANSPORT_LABELS[transport] || transport;
+    // after a fallback the client keeps trying WebSocket in the background and moves back up when it works
+    if (reason === 'climb') {
+      console.info(`realtime: back on ${transport} (was ${previous})`);
+      showClimb(`back on ${TRANSPORT_LABELS[transport]} (was ${TRANSPORT_LABELS[previous] || previous})`);
+    }
+  });
+  // the tabs of this browser share one connection: in a SharedWorker, or held by one of them (the leader)
+  client.on('share', ({ mode, tabs, leader }) => {
+    ui.share.dataset.mode = mode;
+    ui.share.dataset.tabs = String(tabs);
+    if (mode === 'none') ui.share.textContent = "this tab's own connection";
+    else if (tabs <= 1) ui.share.textContent = 'shared connection, this tab only';
+    else if (mode === 'leader' && leader) ui.share.textContent = `shared by ${tabs} tabs, held by this one`;
+    else ui.share.textContent = `shared by ${tabs} tabs`;
   });
   client.on('state', ({ state, transport }) => {
     console.info(`realtime: ${state} (${transport})`);
@@ -245,6 +261,16 @@ function showNotice(text, room) {
   close.addEventListener('click', () => div.remove());
   div.append(span, close);
   if (room === active) ui.notices.append(div);
+}
+
+let climbTimer;
+function showClimb(text) {
+  ui.climb.textContent = text;
+  ui.climb.hidden = false;
+  clearTimeout(climbTimer);
+  climbTimer = setTimeout(() => {
+    ui.climb.hidden = true;
+  }, 15000);
 }
 
 function showError(element, text) {

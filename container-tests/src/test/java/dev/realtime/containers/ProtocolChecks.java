@@ -10,13 +10,15 @@ import org.junit.jupiter.api.TestInstance;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +31,10 @@ abstract class ProtocolChecks {
     private static final String EVIL = "http://evil.example";
     private final Server server;
     private final AtomicInteger channels = new AtomicInteger();
+    /** The sample, at the root. */
     Wire wire;
+    /** {@link TestApps#endpointApp()}, at /app. */
+    Wire app;
 
     ProtocolChecks(Server server) {
         this.server = server;
@@ -47,8 +52,9 @@ abstract class ProtocolChecks {
     @BeforeAll
     void start() throws Exception {
         Assumptions.assumeTrue(selected(server.name), server.name + " is not in containers=" + System.getProperty("containers"));
-        server.start(Path.of(System.getProperty("sample.war", "../sample-war/target/sample.war")).toAbsolutePath());
-        wire = new Wire(server.base());
+        server.start(List.of(new App("", TestApps.SAMPLE), TestApps.endpointApp()));
+        wire = new Wire(server.base(), "");
+        app = new Wire(server.base(), "/app");
     }
 
     /** Stops the server, then reads everything it logged: no stack trace or warning caused by the library. */
@@ -58,19 +64,13 @@ abstract class ProtocolChecks {
         if (!selected(server.name)) {
             return;
         }
-        List<String> lines = server.logLines();
-        List<String> bad = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (LIBRARY_TROUBLE.matcher(lines.get(i)).find()) {
-                bad.add(lines.get(Math.max(0, i - 1)) + "\n" + lines.get(i));
-            }
-        }
-        assertThat(bad).as("library stack traces or warnings in " + server.name + "'s log (" + server.logFiles() + ")").isEmpty();
+        assertThat(server.libraryTrouble()).as("library stack traces or warnings in " + server.name + "'s log (" + server.logFiles() + ")").isEmpty();
+        // started three times over, the application ran one engine, and that one was stopped
+        assertThat(server.logCount("realtime-app: message bus ")).as("engines started in /app").isEqualTo(1);
+        Path stopped = server.reports().resolve("app-stopped.txt");
+        assertThat(stopped).as("/app's listener reports as the server stops it").exists();
+        assertThat(Files.readString(stopped)).as("/app's realtime threads left once it was stopped").isEqualTo("threads=0");
     }
-
-    /** A stack frame in library code, a warning or error naming it, or the known container complaints about it. */
-    private static final Pattern LIBRARY_TROUBLE = Pattern.compile(
-            "^\\s+at dev\\.realtime\\.|(WARN|SEVERE|ERROR|WARNING).*dev\\.realtime|UT005088|WFLYEE0007");
 
     String channel() {
         return server.name + "-" + System.nanoTime() % 1_000_000 + "-" + channels.incrementAndGet();
@@ -250,6 +250,121 @@ abstract class ProtocolChecks {
             assertThat(sockets.get(3).next("message").getJsonObject("data").getInt("only")).isEqualTo(3);
         } finally {
             sockets.forEach(Wire.Ws::close);
+        }
+    }
+
+    @Test
+    void anApplicationsOwnServerEndpointServesTheProtocol() throws Exception {
+        String a = channel();
+        try (Wire.Ws ws = Wire.wsAt(app.app("/live?ticket=open-sesame&channel=" + a), null)) {
+            assertThat(ws.refusal).as("handshake answer").isNull();
+            assertThat(ws.next("subscribed").getString("channel")).isEqualTo(a);
+            assertThat(app.publish(a, "{\"text\":\"to my endpoint\"}", null).statusCode()).isEqualTo(202);
+            assertThat(ws.next("message").getJsonObject("data").getString("text")).isEqualTo("to my endpoint");
+            ws.send("{\"type\":\"publish\",\"channel\":\"" + a + "\",\"data\":{\"n\":2},\"ref\":\"r\"}");
+            // the ack and the message itself, in either order: both are queued as the publish completes
+            Map<String, JsonObject> byType = new HashMap<>();
+            for (int i = 0; i < 2; i++) {
+                JsonObject f = ws.next();
+                byType.put(f.getString("type"), f);
+            }
+            assertThat(byType.keySet()).containsExactlyInAnyOrder("ack", "message");
+            assertThat(byType.get("ack").getString("ref")).isEqualTo("r");
+            assertThat(byType.get("message").getJsonObject("data").getInt("n")).isEqualTo(2);
+            assertThat(byType.get("message").getString("id")).isEqualTo(byType.get("ack").getString("id"));
+        }
+    }
+
+    @Test
+    void theEndpointsOwnCheckRefusesWithTheProtocolsErrorFrame() throws Exception {
+        try (Wire.Ws ws = Wire.wsAt(app.app("/live?channel=" + channel()), null)) {
+            JsonObject error = ws.next("error");
+            assertThat(error.getString("code")).isEqualTo("forbidden");
+            assertThat(error.getString("message")).isEqualTo("show your ticket");
+            assertThat(ws.awaitClose()).isEqualTo(1008);
+        }
+    }
+
+    @Test
+    void theLibrarysChecksStillRunBehindTheEndpointsOwn() throws Exception {
+        try (Wire.Ws ws = Wire.wsAt(app.app("/live?ticket=open-sesame&channel=" + Wire.enc("no spaces")), null)) {
+            assertThat(ws.next("error").getString("code")).isEqualTo("invalid_channel");
+            assertThat(ws.awaitClose()).isEqualTo(1008);
+        }
+        try (Wire.Ws ws = Wire.wsAt(app.app("/live?ticket=open-sesame&channel=" + channel()), EVIL)) {
+            assertThat(ws.next("error").getString("code")).isEqualTo("forbidden");
+            assertThat(ws.awaitClose()).isEqualTo(1008);
+        }
+    }
+
+    /** web.xml's RealtimeBootstrap, the jar's web-fragment and the application's own listener: one engine, ready at start-up. */
+    @Test
+    void realtimeStartedThreeTimesOverRunsOneEngine() throws Exception {
+        HttpResponse<String> probe = app.send(HttpRequest.newBuilder(app.app("/probe/engines")));
+        assertThat(probe.statusCode()).as(probe.body()).isEqualTo(200);
+        assertThat(Wire.json(probe.body()).getInt("engines")).isEqualTo(1);
+        assertThat(Wire.json(probe.body()).getBoolean("realtimeAtInit")).isTrue();
+        assertThat(server.logCount("realtime is already started in this application")).as("a second bootstrap said it did nothing")
+                .isGreaterThanOrEqualTo(1);
+        String a = "app-" + channel();
+        try (Wire.Ws ws = app.ws("?channel=" + a, null)) {
+            assertThat(ws.next("subscribed").getString("channel")).isEqualTo(a);
+            assertThat(app.publish(a, "{\"once\":true}", null).statusCode()).isEqualTo(202);
+            assertThat(ws.next("message").getJsonObject("data").getBoolean("once")).isTrue();
+        }
+    }
+
+    /**
+     * The outbound queue bound holds whatever the container buffers: a WebSocket and an SSE reader
+     * that stop reading while 24 MiB are published (the queue holds 1 MiB at /app, the sockets a few)
+     * are dropped after an unbroken prefix, never buffered whole, and every publish is accepted.
+     */
+    @Test
+    void readersThatStopReadingAreDroppedNotBufferedWithoutBound() throws Exception {
+        String a = channel();
+        String pad = "x".repeat(60 * 1024);
+        int count = 400;
+        try (SlowWs ws = new SlowWs(app.uri("/ws?channel=" + a)); Wire.Sse sse = app.sse("?channel=" + a)) {
+            assertThat(Wire.json(ws.read().text()).getString("type")).isEqualTo("subscribed");
+            assertThat(sse.nextLine()).startsWith("retry:");
+            sse.hold();
+            for (int i = 0; i < count; i++) {
+                HttpResponse<String> r = app.publish(a, "{\"i\":" + i + ",\"pad\":\"" + pad + "\"}", null);
+                assertThat(r.statusCode()).as("publish " + i + ": " + r.body()).isEqualTo(202);
+            }
+            List<Integer> seen = new ArrayList<>();
+            Integer closeCode = null;
+            try {
+                for (SlowWs.Frame f = ws.read(); ; f = ws.read()) {
+                    if (f.opcode() == SlowWs.CLOSE) {
+                        closeCode = f.closeCode();
+                        break;
+                    }
+                    if (f.opcode() == SlowWs.TEXT) {
+                        JsonObject m = Wire.json(f.text());
+                        assertThat(m.getString("type")).isEqualTo("message");
+                        seen.add(m.getJsonObject("data").getInt("i"));
+                    }
+                }
+            } catch (java.io.EOFException e) {
+                // closed without a close frame: allowed when the socket was wedged
+            }
+            assertThat(seen).as("the slow WebSocket's unbroken prefix").isEqualTo(java.util.stream.IntStream.range(0, seen.size()).boxed().toList());
+            assertThat(seen.size()).as("messages the slow WebSocket got of " + count).isLessThan(count);
+            if (closeCode != null) {
+                assertThat(closeCode).as("slow consumer close code").isEqualTo(1008);
+            }
+
+            sse.resume();
+            List<Integer> sseSeen = new ArrayList<>();
+            for (String line = sse.nextLine(); !line.equals(Wire.Sse.END); line = sse.nextLine()) {
+                if (line.startsWith("data: ")) {
+                    sseSeen.add(Wire.json(line.substring(6)).getJsonObject("data").getInt("i"));
+                }
+            }
+            assertThat(sseSeen).as("the slow SSE reader's unbroken prefix").isEqualTo(java.util.stream.IntStream.range(0, sseSeen.size()).boxed().toList());
+            assertThat(sseSeen.size()).as("events the slow SSE reader got of " + count).isLessThan(count);
+            assertThat(sse.ended()).as("the slow SSE stream was ended by the server").isTrue();
         }
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
 
 /**
@@ -36,12 +37,17 @@ abstract class Server {
         this.home = Path.of("target", "servers", name).toAbsolutePath();
     }
 
-    /** Unpacks the distribution (once), deploys the WAR, and returns the command that runs the server in the foreground. */
-    abstract List<String> prepare(Path war) throws IOException, InterruptedException;
+    /** Unpacks the distribution (once), deploys the WARs, and returns the command that runs the server in the foreground. */
+    abstract List<String> prepare(List<App> apps) throws IOException, InterruptedException;
 
     /** How long start-up may take on a loaded 2-core machine. */
     Duration startTimeout() {
         return Duration.ofSeconds(180);
+    }
+
+    /** Where the test applications write what they saw as the server stopped. */
+    Path reports() {
+        return home.resolve("reports");
     }
 
     Path log() {
@@ -52,30 +58,38 @@ abstract class Server {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    void start(Path war) throws IOException, InterruptedException {
-        if (!Files.isRegularFile(war)) {
-            throw new IllegalStateException("the sample WAR is missing: " + war + " (build it: ./mvnw -B package -pl sample-war -am)");
+    void start(List<App> apps) throws IOException, InterruptedException {
+        for (App app : apps) {
+            if (!Files.isRegularFile(app.war())) {
+                throw new IllegalStateException("the WAR is missing: " + app.war() + " (build it: ./mvnw -B package -pl sample-war -am)");
+            }
         }
         Files.createDirectories(home);
         port = freePort();
-        List<String> command = prepare(war);
+        List<String> command = prepare(apps);
         ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(log().toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        deleteTree(reports());
+        Files.createDirectories(reports());
+        pb.environment().put("REALTIME_TEST_REPORTS", reports().toString());
         process = pb.start();
-        awaitReady();
+        long end = System.nanoTime() + startTimeout().toNanos();
+        for (App app : apps) {
+            awaitReady(app, end);
+        }
     }
 
-    /** Ready when the sample's JavaScript client is served: the application and realtime are up. */
-    private void awaitReady() throws IOException, InterruptedException {
+    /** Ready when the application's JavaScript client is served: the application and realtime are up. */
+    private void awaitReady(App app, long end) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long end = System.nanoTime() + startTimeout().toNanos();
+        URI script = base().resolve(app.context() + "/realtime/realtime.js");
         while (System.nanoTime() < end) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start-up; its log:\n" + tail());
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base().resolve("/realtime/realtime.js"))
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(script)
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
@@ -85,21 +99,29 @@ abstract class Server {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(name + " did not serve /realtime/realtime.js within " + startTimeout().toSeconds()
+        throw new IllegalStateException(name + " did not serve " + script.getPath() + " within " + startTimeout().toSeconds()
                 + " s; its log:\n" + tail());
     }
 
-    /** Stops the server the way an operator would (SIGTERM), then waits for it. */
+    /**
+     * Stops the server the way an operator would (SIGTERM), then waits for it: for the script and for
+     * the JVM it started (WildFly's script may end while its JVM still shuts the applications down).
+     */
     void stop() throws InterruptedException {
         if (process == null) {
             return;
         }
-        process.toHandle().descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly().waitFor();
-            throw new IllegalStateException(name + " did not stop within 60 s of SIGTERM");
+        List<ProcessHandle> processes = new ArrayList<>(process.toHandle().descendants().toList());
+        processes.add(process.toHandle());
+        processes.forEach(ProcessHandle::destroy);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (ProcessHandle p : processes) {
+            try {
+                p.onExit().get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                processes.forEach(ProcessHandle::destroyForcibly);
+                throw new IllegalStateException(name + " did not stop within 60 s of SIGTERM");
+            }
         }
     }
 
@@ -121,6 +143,59 @@ abstract class Server {
             }
         }
         return lines;
+    }
+
+    /**
+     * Log entries through library code that are the container's own choice. Tyrus (Payara) logs a
+     * WARNING with the stack whenever a WebSocket is closed while a write is still pending, which is
+     * what closing a reader that stopped reading (a slow consumer) is; README, "Supported servers".
+     */
+    private static final List<String> TOLERATED = List.of("TyrusServletWriter.onError");
+
+    /**
+     * A stack frame in library code, a warning naming it, the known container complaints about it, an
+     * exception no one caught on a server thread, or any error the server logged: while the checks run,
+     * the only traffic is theirs (SEVERE for Tomcat and Payara, ERROR for Jetty and WildFly, message
+     * ids ending in E for Liberty).
+     */
+    private static final Pattern LIBRARY_TROUBLE = Pattern.compile(
+            "^\\s+at dev\\.realtime\\.|(WARN|WARNING).*dev\\.realtime|UT005088|WFLYEE0007|^Exception in thread "
+                    + "|SEVERE|\\bERROR\\b|\\b[A-Z]{4,5}\\d{4}E\\b");
+
+    /** What the server logged that the library may have caused: stack traces through it, warnings naming it, errors (each with the line above). */
+    List<String> libraryTrouble() throws IOException {
+        List<String> lines = logLines();
+        List<String> bad = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (LIBRARY_TROUBLE.matcher(lines.get(i)).find() && TOLERATED.stream().noneMatch(headOfTrace(lines, i)::contains)) {
+                bad.add(lines.get(Math.max(0, i - 1)) + "\n" + lines.get(i));
+            }
+        }
+        return bad;
+    }
+
+    /** The three lines above the stack trace that line {@code i} is part of (its message and exception). */
+    private static String headOfTrace(List<String> lines, int i) {
+        int first = i;
+        while (first > 0 && lines.get(first - 1).matches("^\\s+(at |\\.\\.\\. ).*|^Caused by: .*")) {
+            first--;
+        }
+        return String.join("\n", lines.subList(Math.max(0, first - 3), first));
+    }
+
+    /**
+     * How many lines contain {@code text} in the log file that has most of them: a server may write
+     * the same line to its console and to its own log file.
+     */
+    long logCount(String text) throws IOException {
+        long most = 0;
+        for (Path p : logFiles()) {
+            if (Files.isRegularFile(p)) {
+                most = Math.max(most, Files.readAllLines(p, java.nio.charset.StandardCharsets.ISO_8859_1).stream()
+                        .filter(l -> l.contains(text)).count());
+            }
+        }
+        return most;
     }
 
     List<Path> logFiles() {

@@ -18,7 +18,7 @@ final class Servers {
     static Server tomcat(String name, String folder) {
         return new Server(name) {
             @Override
-            List<String> prepare(Path war) throws IOException {
+            List<String> prepare(List<App> apps) throws IOException {
                 deleteTree(home.resolve(folder));
                 unzip(artifact(name + ".zip"), folder + "/bin");
                 Path tomcat = home.resolve(folder);
@@ -27,7 +27,7 @@ final class Servers {
                 Path webapps = tomcat.resolve("webapps");
                 deleteTree(webapps);
                 Files.createDirectories(webapps);
-                Files.copy(war, webapps.resolve("ROOT.war"));
+                copy(apps, webapps);
                 return List.of(tomcat.resolve("bin/catalina.sh").toString(), "run");
             }
 
@@ -40,34 +40,48 @@ final class Servers {
 
     /** jetty-home with a fresh base holding the ee10 deploy, WebSocket and annotation modules. */
     static Server jetty(String name, String folder) {
+        return jetty(name, name, folder, "http,ee10-deploy,ee10-websocket-jakarta,ee10-annotations");
+    }
+
+    /** jetty-home (the artifact {@code distribution}.zip) with a fresh base holding the given modules. */
+    static Server jetty(String name, String distribution, String folder, String modules) {
         return new Server(name) {
             @Override
-            List<String> prepare(Path war) throws IOException, InterruptedException {
-                unzip(artifact(name + ".zip"), folder + "/start.jar");
+            List<String> prepare(List<App> apps) throws IOException, InterruptedException {
+                unzip(artifact(distribution + ".zip"), folder + "/start.jar");
                 Path jettyHome = home.resolve(folder);
                 Path base = home.resolve("base");
                 deleteTree(base);
                 Files.createDirectories(base);
                 run(List.of(java(), "-jar", jettyHome.resolve("start.jar").toString(), "jetty.home=" + jettyHome,
-                        "jetty.base=" + base, "--add-modules=http,ee10-deploy,ee10-websocket-jakarta,ee10-annotations"));
-                Files.copy(war, base.resolve("webapps/ROOT.war"));
+                        "jetty.base=" + base, "--add-modules=" + modules));
+                copy(apps, base.resolve("webapps"));
                 return List.of(java(), "-jar", jettyHome.resolve("start.jar").toString(), "jetty.home=" + jettyHome,
                         "jetty.base=" + base, "jetty.http.host=127.0.0.1", "jetty.http.port=" + port);
             }
         };
     }
 
-    /** Payara Micro's jar. Even with --nocluster its Hazelcast binds a port (6900 by default): a free one is given. */
+    /**
+     * Payara Micro's jar, each WAR given as {@code --deploy file:context}. Even with --nocluster its
+     * Hazelcast binds a port (6900 by default): a free one is given.
+     */
     static Server payaraMicro(String name) {
         return new Server(name) {
             @Override
-            List<String> prepare(Path war) throws IOException {
+            List<String> prepare(List<App> apps) throws IOException {
                 Path root = home.resolve("root");
                 deleteTree(root);
-                Path app = home.resolve("ROOT.war");
-                Files.copy(war, app, StandardCopyOption.REPLACE_EXISTING);
-                return List.of(java(), "-jar", artifact(name + ".jar").toString(), "--nocluster", "--startport", String.valueOf(freePort()),
-                        "--rootdir", root.toString(), "--port", String.valueOf(port), "--deploy", app.toString(), "--contextroot", "/");
+                Path wars = home.resolve("wars");
+                deleteTree(wars);
+                Files.createDirectories(wars);
+                copy(apps, wars);
+                List<String> command = new ArrayList<>(List.of(java(), "-jar", artifact(name + ".jar").toString(), "--nocluster",
+                        "--startport", String.valueOf(freePort()), "--rootdir", root.toString(), "--port", String.valueOf(port)));
+                for (App app : apps) {
+                    command.addAll(List.of("--deploy", wars.resolve(app.fileName()) + ":" + (app.context().isEmpty() ? "/" : app.context())));
+                }
+                return command;
             }
         };
     }
@@ -76,14 +90,14 @@ final class Servers {
     static Server wildFly(String name, String folder) {
         return new Server(name) {
             @Override
-            List<String> prepare(Path war) throws IOException, InterruptedException {
+            List<String> prepare(List<App> apps) throws IOException, InterruptedException {
                 untar(artifact(name + ".tar.gz"), folder + "/bin/standalone.sh");
                 Path standalone = home.resolve(folder).resolve("standalone");
                 for (String dir : List.of("deployments", "data", "tmp", "log")) {
                     deleteTree(standalone.resolve(dir));
                 }
                 Files.createDirectories(standalone.resolve("deployments"));
-                Files.copy(war, standalone.resolve("deployments/ROOT.war"));
+                copy(apps, standalone.resolve("deployments"));
                 int offset = freeOffset();
                 port = 8080 + offset;
                 return List.of(home.resolve(folder).resolve("bin/standalone.sh").toString(), "-b", "127.0.0.1",
@@ -113,12 +127,17 @@ final class Servers {
     static Server openLiberty(String name) {
         return new Server(name) {
             @Override
-            List<String> prepare(Path war) throws IOException {
+            List<String> prepare(List<App> apps) throws IOException {
                 unzip(artifact(name + ".zip"), "wlp/bin/server");
                 Path server = home.resolve("wlp/usr/servers/matrix");
                 deleteTree(server);
                 Files.createDirectories(server.resolve("apps"));
-                Files.copy(war, server.resolve("apps/sample.war"));
+                copy(apps, server.resolve("apps"));
+                StringBuilder webApplications = new StringBuilder();
+                for (App app : apps) {
+                    webApplications.append("  <webApplication location=\"").append(app.fileName()).append("\" contextRoot=\"")
+                            .append(app.context().isEmpty() ? "/" : app.context()).append("\"/>\n");
+                }
                 Files.writeString(server.resolve("server.xml"), """
                         <server>
                           <featureManager>
@@ -126,9 +145,8 @@ final class Servers {
                             <feature>websocket-2.1</feature>
                           </featureManager>
                           <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%d" httpsPort="-1"/>
-                          <webApplication location="sample.war" contextRoot="/"/>
-                        </server>
-                        """.formatted(port));
+                        %s</server>
+                        """.formatted(port, webApplications));
                 return List.of(home.resolve("wlp/bin/server").toString(), "run", "matrix");
             }
 
@@ -142,6 +160,13 @@ final class Servers {
                 return Duration.ofSeconds(240);
             }
         };
+    }
+
+    /** Each WAR under the name that gives it its context. */
+    private static void copy(List<App> apps, Path dir) throws IOException {
+        for (App app : apps) {
+            Files.copy(app.war(), dir.resolve(app.fileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static List<Path> withDirectory(Path console, Path dir) {

@@ -28,10 +28,18 @@ import java.util.concurrent.TimeUnit;
 final class Wire {
     static final Duration WAIT = Duration.ofSeconds(10);
     final URI base;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The application's context path, {@code ""} at the root. */
+    final String context;
+    /**
+     * HTTP/1.1, as browsers speak over http:// and as the library's Java client does. The JDK's default
+     * would try a cleartext HTTP/2 upgrade (h2c) on each new connection, which Payara Micro's Grizzly
+     * sometimes fails on a POST (README, "Supported servers").
+     */
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
-    Wire(URI base) {
+    Wire(URI base, String context) {
         this.base = base;
+        this.context = context;
     }
 
     static String enc(String s) {
@@ -43,7 +51,12 @@ final class Wire {
     }
 
     URI uri(String pathAndQuery) {
-        return base.resolve("/realtime" + pathAndQuery);
+        return base.resolve(context + "/realtime" + pathAndQuery);
+    }
+
+    /** A path of the application outside realtime's, e.g. its own endpoint. */
+    URI app(String pathAndQuery) {
+        return base.resolve(context + pathAndQuery);
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
@@ -65,7 +78,11 @@ final class Wire {
 
     /** A WebSocket that records frames and the close; {@link Ws#refusal} holds a refused handshake's answer. */
     Ws ws(String query, String origin) {
-        return new Ws(URI.create(uri("/ws" + query).toString().replaceFirst("^http", "ws")), origin);
+        return wsAt(uri("/ws" + query), origin);
+    }
+
+    static Ws wsAt(URI http, String origin) {
+        return new Ws(URI.create(http.toString().replaceFirst("^http", "ws")), origin);
     }
 
     Sse sse(String query) throws IOException, InterruptedException {
@@ -157,22 +174,49 @@ final class Wire {
 
     /** An event stream read line by line on its own thread. */
     static final class Sse implements AutoCloseable {
+        /** Put in {@link #lines} when the stream has ended. */
+        static final String END = "\u0000end of stream";
         final HttpResponse<InputStream> response;
         final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        /** Taken before each line is read: {@link #hold()} drains it, so the reader stops reading. */
+        private final java.util.concurrent.Semaphore reading = new java.util.concurrent.Semaphore(Integer.MAX_VALUE);
+        private volatile boolean ended;
 
         Sse(HttpResponse<InputStream> response) {
             this.response = response;
             Thread reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) {
+                    while (true) {
+                        reading.acquireUninterruptibly();
+                        reading.release();
+                        String l = r.readLine();
+                        if (l == null) {
+                            ended = true;
+                            break;
+                        }
                         lines.add(l);
                     }
                 } catch (IOException e) {
                     // closed
                 }
+                lines.add(END);
             }, "sse-reader");
             reader.setDaemon(true);
             reader.start();
+        }
+
+        /** Stops reading after the current line (the client's buffers, then the server's, fill up). */
+        void hold() {
+            reading.drainPermits();
+        }
+
+        void resume() {
+            reading.release(Integer.MAX_VALUE - reading.availablePermits());
+        }
+
+        /** Whether the server ended the stream (not this client closing it). */
+        boolean ended() {
+            return ended;
         }
 
         String nextLine() throws InterruptedException {

@@ -532,7 +532,9 @@ final class RedisBus implements MessageBus {
                 result = commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
             } catch (RedisNoScriptException e) {
                 String[] checked = args.clone();
-                checked[0] = "!" + checked[0];
+                if (!settings.durable()) {
+                    checked[0] = "!" + checked[0]; // check that this Redis process vouches for the epoch
+                }
                 result = commands.eval(script, ScriptOutputType.MULTI, keys, checked);
             }
             if (result instanceof List<?> list) {

@@ -7,10 +7,17 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 
 /** The Redis bus's configuration, read once from the context; bad values name their parameter. */
-record RedisSettings(RedisURI uri, String displayUri, String prefix, Duration timeout, Duration nodeTimeout) {
+record RedisSettings(RedisURI uri, String displayUri, String prefix, Duration timeout, boolean durable, Duration nodeTimeout) {
     static final String URI = "realtime.redis.uri";
     static final String PREFIX = "realtime.redis.prefix";
     static final String TIMEOUT = "realtime.redis.timeout";
+    /**
+     * {@code true} when Redis keeps every acknowledged write across restarts ({@code appendonly yes},
+     * {@code appendfsync always}) and no failover can promote a replica that lags: a restart then keeps
+     * the epoch instead of starting a new one (clients get no gap). The default, {@code false}, treats
+     * every restart or failover as possibly older data.
+     */
+    static final String DURABLE = "realtime.redis.durable";
     /** Presence (protocol 1.1): a node that has not renewed its liveness for this long has its members leave. */
     static final String NODE_TIMEOUT = "realtime.redis.nodeTimeout";
     static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofSeconds(15);
@@ -51,7 +58,11 @@ record RedisSettings(RedisURI uri, String displayUri, String prefix, Duration ti
         }
         // the connection handshake may take longer than a command (a cold start of the client): give it at least 10 s
         uri.setTimeout(timeout.compareTo(HANDSHAKE_TIMEOUT) < 0 ? HANDSHAKE_TIMEOUT : timeout);
-        return new RedisSettings(uri, display, prefix, timeout, nodeTimeout);
+        String durableText = context.parameter(DURABLE).map(String::trim).orElse("false");
+        if (!durableText.equals("true") && !durableText.equals("false")) {
+            throw new IllegalArgumentException(DURABLE + " must be true or false: '" + durableText + "'");
+        }
+        return new RedisSettings(uri, display, prefix, timeout, Boolean.parseBoolean(durableText), nodeTimeout);
     }
 
     private static Duration duration(String parameter, String text) {

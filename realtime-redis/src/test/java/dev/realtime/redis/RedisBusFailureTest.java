@@ -212,6 +212,29 @@ class RedisBusFailureTest {
     }
 
     @Test
+    void aDurableRedisRestartedWithAllItsDataKeepsTheEpochWhenConfiguredSo() throws Exception {
+        redis.close();
+        redis = RedisServer.startPersistentIfInstalled();
+        org.junit.jupiter.api.Assumptions.assumeTrue(redis != null, RedisServer.SKIP_MESSAGE);
+        TestBusContext context = new TestBusContext(100, Duration.ofMinutes(10), Map.of(
+                RedisSettings.URI, redis.uri(), RedisSettings.TIMEOUT, Long.toString(TIMEOUT.toMillis()),
+                RedisSettings.DURABLE, "true"));
+        toClose.add(context);
+        MessageBus bus = new RedisBusProvider().create(context);
+        toClose.add(bus);
+        Published before = bus.publish("kept", "message", "1", null);
+        String epoch = bus.epoch();
+        redis.kill();
+        redis.start(); // appendfsync always: everything acknowledged is back
+        Published after = publishWhenBack(bus, "kept", "2");
+        assertThat(bus.epoch()).as("realtime.redis.durable=true: a restart keeps the epoch").isEqualTo(epoch);
+        assertThat(after.position()).isEqualTo(before.position() + 1);
+        HistoryPage page = bus.read("kept", epoch, before.position(), 10);
+        assertThat(page.gap()).isFalse();
+        assertThat(page.messages()).extracting(Message::data).containsExactly("2");
+    }
+
+    @Test
     void aFlushedScriptCacheOnTheSameRedisKeepsTheEpoch() throws Exception {
         MessageBus a = node();
         a.publish("keep", "message", "1", null);

@@ -27,6 +27,8 @@ import java.util.List;
  */
 public class RealtimeBootstrap implements ServletContextListener {
     private static final System.Logger LOG = System.getLogger(RealtimeBootstrap.class.getName());
+    /** The context attribute that holds the WebSocket container (WebSocket 2.1, section 6.4). */
+    private static final String SERVER_CONTAINER = "jakarta.websocket.server.ServerContainer";
 
     /** Whether this listener started the engine: only that one stops it. */
     private boolean started;
@@ -88,12 +90,20 @@ public class RealtimeBootstrap implements ServletContextListener {
                 mappings.addAll(r.getMappings());
             }
         }
-        try {
+        if (offersWebSocket(ctx)) {
             WebSockets.install(ctx, mappings);
-        } catch (NoClassDefFoundError e) {
-            LOG.log(System.Logger.Level.INFO, "this container has no WebSocket API: realtime serves SSE and long-polling,"
-                    + " and its clients fall back to them");
+        } else {
+            LOG.log(System.Logger.Level.INFO, "this container offers no WebSocket (no " + SERVER_CONTAINER
+                    + " attribute): realtime serves SSE and long-polling, and its clients fall back to them");
         }
+    }
+
+    /**
+     * Whether the container offers WebSocket 2.1, asked by the attribute's name so that no WebSocket
+     * class is loaded where the API is missing.
+     */
+    static boolean offersWebSocket(ServletContext ctx) {
+        return ctx.getAttribute(SERVER_CONTAINER) != null;
     }
 
     @Override
@@ -107,7 +117,13 @@ public class RealtimeBootstrap implements ServletContextListener {
         ctx.removeAttribute(Realtime.ATTRIBUTE);
         if (engine instanceof Engine e) {
             e.close();
+            LOG.log(System.Logger.Level.INFO, "realtime" + engineName(ctx) + ": stopped");
         }
+    }
+
+    /** Names the engine's threads and log lines after the context path: {@code /shop} gives {@code -shop}. */
+    private static String engineName(ServletContext ctx) {
+        return ctx.getContextPath().replace('/', '-');
     }
 
     /** A mistyped parameter would silently keep its default: say so. Bus parameters are left to the bus. */

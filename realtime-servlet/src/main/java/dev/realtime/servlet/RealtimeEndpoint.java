@@ -17,6 +17,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * The realtime WebSocket protocol on an endpoint the application deploys itself, at its own path.
@@ -44,9 +45,13 @@ public class RealtimeEndpoint extends Endpoint {
             connection = c;
             c.onOpen(session, config);
         } else {
-            WsEndpoint.refuse(session, prepared instanceof RealtimeException e ? e
+            RealtimeException reason = prepared instanceof RealtimeException e ? e
                     : new RealtimeException(ErrorCode.NOT_FOUND, "the endpoint's configurator is not "
-                    + Configurator.class.getName() + " (or a subclass): realtime cannot serve this connection"));
+                    + Configurator.class.getName() + " (or a subclass): realtime cannot serve this connection");
+            // not on this thread: Tyrus (Payara) runs onOpen inside the upgrade request, and a close there
+            // recycles the response under the container (a SEVERE in its log) and may lose the error frame.
+            // The JDK's shared pool, since a refusal may come where realtime has no engine (and no threads)
+            ForkJoinPool.commonPool().execute(() -> WsEndpoint.refuse(session, reason));
         }
     }
 
@@ -73,6 +78,16 @@ public class RealtimeEndpoint extends Endpoint {
         @Override
         public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, jakarta.websocket.HandshakeResponse response) {
             config.getUserProperties().put(PREPARED, prepare(request));
+        }
+
+        /**
+         * For a subclass's own check: refuses this handshake instead of calling
+         * {@code super.modifyHandshake}. The connection is answered with an {@code error} frame
+         * carrying the reason's code and message, then closed (1008; 1013 for {@code rate_limited}
+         * and {@code overloaded}, 1001 for {@code shutting_down}), as the library's own refusals are.
+         */
+        protected final void refuse(ServerEndpointConfig config, RealtimeException reason) {
+            config.getUserProperties().put(PREPARED, reason);
         }
 
         private static Object prepare(HandshakeRequest request) {

@@ -31,6 +31,8 @@ public class RealtimeServlet extends HttpServlet {
 
     private transient Engine engine;
     private transient Origins origins;
+    /** Whether the container offers WebSocket: without it {@code /ws} is answered before any WebSocket class loads. */
+    private transient boolean webSocket;
 
     @Override
     public void init() throws ServletException {
@@ -41,6 +43,7 @@ public class RealtimeServlet extends HttpServlet {
         }
         engine = (Engine) e;
         origins = new Origins(engine.settings().allowedOrigins);
+        webSocket = RealtimeBootstrap.offersWebSocket(getServletContext());
     }
 
     @Override
@@ -82,6 +85,9 @@ public class RealtimeServlet extends HttpServlet {
                     }
                 }
                 case "/ws" -> {
+                    if (!webSocket) {
+                        throw new RealtimeException(ErrorCode.NOT_FOUND, "this container offers no WebSocket support; use sse or poll");
+                    }
                     if (allow(req, "GET")) {
                         WsUpgrade.upgrade(engine, req, resp);
                     }

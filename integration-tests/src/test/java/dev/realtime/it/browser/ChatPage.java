@@ -18,19 +18,24 @@ final class ChatPage {
 
     final WebDriver driver;
     final String name;
+    /** The page's tab: several pages may be tabs of one browser. */
+    final String handle;
 
     private ChatPage(WebDriver driver, String name) {
         this.driver = driver;
         this.name = name;
+        this.handle = driver.getWindowHandle();
     }
 
-    /** Opens the sample in {@code room} as {@code nick} with the transport selector set to {@code transport}. */
+    /** Opens the sample, in the browser's current tab, in {@code room} as {@code nick} with the transport selector set to {@code transport}. */
     static ChatPage open(WebDriver driver, URL base, String room, String nick, String transport) {
         driver.get(base + "?room=" + enc(room) + "&nick=" + enc(nick) + "&transport=" + enc(transport));
         ChatPage page = new ChatPage(driver, nick + "/" + transport);
         page.waitFor("the page script", () -> Boolean.TRUE.equals(page.js("return !!(window.realtimeChat && window.realtimeChat.client)")));
         // every state change from now on, to check that reconnects really happened
-        page.js("window.__states = []; window.realtimeChat.client.on('state', d => window.__states.push(d.state));");
+        page.js("window.__states = []; window.realtimeChat.client.on('state', d => window.__states.push(d.state));"
+                // what the client delivered, before the page's own display logic
+                + "window.__delivered = []; window.realtimeChat.client.on('message', m => window.__delivered.push(m.channel + '#' + m.id));");
         return page;
     }
 
@@ -39,7 +44,21 @@ final class ChatPage {
     }
 
     Object js(String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
+        return ((JavascriptExecutor) tab()).executeScript(script, args);
+    }
+
+    /** The driver, switched to this page's tab. */
+    private WebDriver tab() {
+        String current;
+        try {
+            current = driver.getWindowHandle();
+        } catch (org.openqa.selenium.NoSuchWindowException closed) {
+            current = null; // the tab the driver was on has been closed
+        }
+        if (!handle.equals(current)) {
+            driver.switchTo().window(handle);
+        }
+        return driver;
     }
 
     void waitFor(String what, java.util.function.BooleanSupplier condition) {
@@ -58,15 +77,36 @@ final class ChatPage {
     }
 
     String state() {
-        return driver.findElement(By.id("state")).getDomAttribute("data-state");
+        return tab().findElement(By.id("state")).getDomAttribute("data-state");
     }
 
     String transport() {
-        return driver.findElement(By.id("transport")).getDomAttribute("data-transport");
+        return tab().findElement(By.id("transport")).getDomAttribute("data-transport");
+    }
+
+    /** The share indicator: its mode ({@code worker}, {@code leader}, {@code none}) and text. */
+    String shareMode() {
+        return tab().findElement(By.id("share")).getDomAttribute("data-mode");
+    }
+
+    String shareText() {
+        return tab().findElement(By.id("share")).getText();
+    }
+
+    /** The "back on WebSocket" note, or an empty string while it is hidden. */
+    String climbNote() {
+        WebElement note = tab().findElement(By.id("climb"));
+        return note.isDisplayed() ? note.getText() : "";
+    }
+
+    /** channel#id of every message the client delivered since the page opened. */
+    @SuppressWarnings("unchecked")
+    List<String> delivered() {
+        return (List<String>) js("return window.__delivered.slice()");
     }
 
     String transportLabel() {
-        return driver.findElement(By.id("transport")).getText();
+        return tab().findElement(By.id("transport")).getText();
     }
 
     @SuppressWarnings("unchecked")
@@ -76,13 +116,13 @@ final class ChatPage {
 
     /** Types {@code text} and presses Send; returns once the server acknowledged it (the box is cleared). */
     void send(String text) {
-        WebElement box = driver.findElement(By.id("text"));
+        WebElement box = tab().findElement(By.id("text"));
         box.clear();
         box.sendKeys(text);
-        driver.findElement(By.id("send")).click();
+        tab().findElement(By.id("send")).click();
         waitFor("the ack of \"" + text + "\"", () -> box.getDomProperty("value").isEmpty()
-                && driver.findElement(By.id("send")).isEnabled());
-        String error = driver.findElement(By.id("send-error")).getText();
+                && tab().findElement(By.id("send")).isEnabled());
+        String error = tab().findElement(By.id("send-error")).getText();
         if (!error.isEmpty()) {
             throw new AssertionError(name + ": sending \"" + text + "\" failed: " + error);
         }
@@ -108,7 +148,7 @@ final class ChatPage {
     }
 
     int gapNotices() {
-        return driver.findElements(By.cssSelector("#messages .gap-notice, #notices .notice")).size();
+        return tab().findElements(By.cssSelector("#messages .gap-notice, #notices .notice")).size();
     }
 
     /** Waits until the page shows at least every text in {@code expected}. */

@@ -7,6 +7,7 @@ import dev.realtime.client.RealtimeClient;
 import dev.realtime.client.StartPosition;
 import dev.realtime.client.Transport;
 import dev.realtime.it.support.Deployments;
+import dev.realtime.it.support.WebSocketGate;
 import dev.realtime.it.support.Http;
 import java.net.URI;
 import java.net.URL;

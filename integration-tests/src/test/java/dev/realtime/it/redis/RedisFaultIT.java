@@ -45,7 +45,9 @@ class RedisFaultIT {
         if (redis != null) {
             proxyA = FaultProxy.start("a", "127.0.0.1", redis.port());
             proxyB = FaultProxy.start("b", "127.0.0.1", redis.port());
-            nodes = new RedisNodes(redis.uri(), "faults" + Long.toString(System.nanoTime(), 36) + ":");
+            // this Redis keeps every acknowledged write (appendfsync always) and has no replica: a restart keeps the epoch
+            nodes = new RedisNodes(redis.uri(), "faults" + Long.toString(System.nanoTime(), 36) + ":",
+                    java.util.Map.of("realtime.redis.durable", "true"));
             a = nodes.start("a", "redis://127.0.0.1:" + proxyA.port());
             b = nodes.start("b", "redis://127.0.0.1:" + proxyB.port());
         }

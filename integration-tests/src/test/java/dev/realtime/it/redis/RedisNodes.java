@@ -42,15 +42,14 @@ final class RedisNodes implements AutoCloseable {
     private final Path work;
     private final String defaultRedisUri;
     private final String prefix;
+    /** Further context parameters of every node. */
+    private final Map<String, String> extra;
     /** One packed WAR per Redis URI (a node behind a fault proxy has its own). */
     private final Map<String, File> wars = new ConcurrentHashMap<>();
     private final List<NodeProcess> processes = new CopyOnWriteArrayList<>();
     /** Tomcat sets these JVM-wide on start; restored on close so later tests in this JVM do not inherit our directories. */
     private final String catalinaBase = System.getProperty("catalina.base");
     private final String catalinaHome = System.getProperty("catalina.home");
-
-    /** Further context parameters of every node's application (e.g. {@code realtime.redis.nodeTimeout}). */
-    private final Map<String, String> extra;
 
     RedisNodes(String redisUri, String prefix) {
         this(redisUri, prefix, Map.of());
@@ -59,7 +58,7 @@ final class RedisNodes implements AutoCloseable {
     RedisNodes(String redisUri, String prefix, Map<String, String> extra) {
         this.defaultRedisUri = redisUri;
         this.prefix = prefix;
-        this.extra = Map.copyOf(extra);
+        this.extra = extra;
         try {
             work = Files.createTempDirectory("realtime-two-nodes");
         } catch (IOException e) {
@@ -70,13 +69,13 @@ final class RedisNodes implements AutoCloseable {
     /** The application as a packed WAR (the exploded exporter would also explode the jars inside WEB-INF/lib). */
     private File war(String redisUri) {
         return wars.computeIfAbsent(redisUri, uri -> {
-            Map<String, String> params = new java.util.HashMap<>(Map.of(
+            Map<String, String> params = new java.util.HashMap<>(extra);
+            params.putAll(Map.of(
                     "realtime.bus", "redis",
                     "realtime.redis.uri", uri,
                     "realtime.redis.prefix", prefix,
                     "realtime.redis.timeout", Long.toString(REDIS_TIMEOUT.toMillis()),
                     "realtime.history.size", "1000"));
-            params.putAll(extra);
             WebArchive war = Deployments.war("app", params)
                     .addAsLibraries(Deployments.library(RedisBusProvider.class));
             for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {

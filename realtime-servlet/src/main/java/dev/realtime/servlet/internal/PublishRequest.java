@@ -45,6 +45,8 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private final byte[] buffer = new byte[8192];
     private final AtomicBoolean finished = new AtomicBoolean();
+    /** The body was read whole and is being published: once, whether the container or we noticed the end. */
+    private final AtomicBoolean bodyRead = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
 
     private PublishRequest(Engine engine, HttpServletRequest req, String channel, String event, String key, boolean ephemeral)
@@ -102,13 +104,20 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
                 return;
             }
             body.write(buffer, 0, n);
+            if (in.isFinished() && in.available() == 0) {
+                // the whole body has arrived and been read: answer now instead of asking isReady once more,
+                // which on Payara registers a read callback that runs after the request has completed and
+                // dies there (an uncaught NullPointerException in its log)
+                onAllDataRead();
+                return;
+            }
         }
     }
 
     @Override
     public void onAllDataRead() {
-        if (finished.get()) {
-            return;
+        if (finished.get() || !bodyRead.compareAndSet(false, true)) {
+            return; // answered already (from onDataAvailable, or the body was refused)
         }
         try {
             String data = engine.validData(utf8(body.toByteArray()));

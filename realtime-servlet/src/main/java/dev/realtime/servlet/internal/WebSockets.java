@@ -29,17 +29,9 @@ public final class WebSockets {
         return ctx.getAttribute(ServerContainer.class.getName()) instanceof ServerContainer c ? c : null;
     }
 
-    /**
-     * Sets WebSocket up for the servlet mappings given ({@code /realtime/*} and the like). Says once
-     * when the container has no WebSocket: the clients then fall back to SSE and long-polling.
-     */
+    /** Sets WebSocket up for the servlet mappings given ({@code /realtime/*} and the like) in a container that offers it. */
     public static void install(ServletContext ctx, Collection<String> mappings) {
         ServerContainer container = container(ctx);
-        if (container == null) {
-            LOG.log(System.Logger.Level.INFO, "this container offers no WebSocket (no " + ServerContainer.class.getName()
-                    + "): realtime serves SSE and long-polling, and its clients fall back to them");
-            return;
-        }
         ctx.addListener(UpgradeRequests.class); // the configurators' view of the upgrade request
         if (servletUpgradeWorks(container)) {
             return;

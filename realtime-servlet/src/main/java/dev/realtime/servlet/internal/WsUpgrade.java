@@ -27,10 +27,7 @@ public final class WsUpgrade {
         if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
             throw new RealtimeException(ErrorCode.UPGRADE_REQUIRED, "this is the WebSocket endpoint: connect with a WebSocket client");
         }
-        ServerContainer container = WebSockets.container(req.getServletContext());
-        if (container == null) {
-            throw new RealtimeException(ErrorCode.NOT_FOUND, "this container offers no WebSocket support; use sse or poll");
-        }
+        ServerContainer container = WebSockets.container(req.getServletContext()); // there is one: RealtimeServlet checked
         WsHandshake.checkHeaders(req);
         WsEndpoint endpoint = WsHandshake.prepare(engine, req); // refusals are HTTP errors, before the handshake
         ServerEndpointConfig config = ServerEndpointConfig.Builder

@@ -2,6 +2,11 @@
 
 export type TransportName = 'websocket' | 'sse' | 'longpoll';
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/** How this client's connection is held: `worker` (a SharedWorker), `leader` (a leader tab), `none` (its own). */
+export type ShareMode = 'worker' | 'leader' | 'none';
+
+/** The library version this client belongs to. */
+export const VERSION: string;
 
 /** A published message, the same object on every transport. */
 export interface RealtimeMessage<T = unknown> {
@@ -44,10 +49,19 @@ export interface ConnectOptions {
   pollGrace?: number;
   /** Backoff base in milliseconds (an SSE `retry:` value replaces it). Default 1000. */
   reconnectDelay?: number;
-  /** Backoff cap. Default 30000. */
+  /** Backoff cap; also the slow retry while the browser says it is offline. Default 30000. */
   maxReconnectDelay?: number;
   /** Random fraction of every delay, 0..1. Default 0.5. */
   jitter?: number;
+  /**
+   * After falling back from WebSocket to SSE or long-polling, try a WebSocket again in the background
+   * and move back to it once the server answered over it, without loss or duplicates. Default true.
+   */
+  climbBack?: boolean;
+  /** First climb-back try after this many ms on a lower transport, doubling after each failed try. Default 5000. */
+  climbBackDelay?: number;
+  /** Cap of the climb-back delay. Default 120000. */
+  maxClimbBackDelay?: number;
   /** WebSocket publish without an ack fails with code `timeout` after this. Default 10000. */
   publishTimeout?: number;
   /** HTTP publish retries (same Idempotency-Key) on network errors, 429 and 5xx. Default 3. */
@@ -67,13 +81,33 @@ export interface ConnectOptions {
   anchor?: boolean;
   /** Send cookies with cross-origin HTTP requests. Default false. */
   withCredentials?: boolean;
+  /**
+   * One connection for all tabs of this origin that use the same base URL and the same connection
+   * options. `true` (default): a SharedWorker where the browser has one, else a leader tab elected with
+   * a Web Lock that holds the connection for the others over a BroadcastChannel, else a connection of
+   * this tab's own. `'worker'` or `'leader'` start with that mode; `false` keeps a connection of its own.
+   * A client given its own `fetch` or `WebSocket` does not share unless a mode is named.
+   */
+  share?: boolean | 'worker' | 'leader';
+  /**
+   * The shared worker's script: a module that is this client (it serves the tabs when it finds itself in
+   * a SharedWorker). Default `{url}/realtime.js`, as the server serves it; it must be same-origin.
+   */
+  workerUrl?: string;
   /** Overrides for tests or non-browser hosts. */
   fetch?: typeof fetch;
   WebSocket?: typeof WebSocket;
   baseHref?: string;
-  /** Where `online` events come from (reconnect at once when the network returns). Default: `window`. */
+  /**
+   * The page: its `online` event reconnects at once (and `navigator.onLine === false` holds reconnects
+   * back), `pagehide` closes the connection (a leader tab hands it over), `pageshow` from the
+   * back/forward cache resumes, and its `document` becoming visible reconnects at once. Default: `window`.
+   */
   window?: EventTarget;
   random?: () => number;
+  SharedWorker?: typeof SharedWorker;
+  BroadcastChannel?: typeof BroadcastChannel;
+  locks?: LockManager;
 }
 
 export interface SubscribeOptions {
@@ -94,8 +128,28 @@ export interface PublishOptions {
   event?: string;
 }
 
+/** How the connection is held, as the `share` event and `client.shared` tell it. */
+export interface ShareInfo {
+  mode: ShareMode;
+  /** Tabs sharing the connection (1 when it is this tab's own). */
+  tabs: number;
+  /** In `leader` mode: this tab holds the connection for the others. */
+  leader: boolean;
+}
+
+export interface TransportChange {
+  transport: TransportName;
+  previous: TransportName | undefined;
+  /**
+   * `connect` (the first), `fallback` (the previous one failed or stalled), `climb` (back to WebSocket
+   * once it worked again), `retry` (a new round after every transport failed, or the network came back).
+   */
+  reason: 'connect' | 'fallback' | 'climb' | 'retry';
+}
+
 export interface RealtimeEventMap {
-  transport: { transport: TransportName };
+  transport: TransportChange;
+  share: ShareInfo;
   state: { state: ConnectionState; transport: TransportName | undefined };
   gap: { channel: string };
   error: { code: string; message: string; channel?: string; error: RealtimeError };
@@ -123,6 +177,8 @@ export class RealtimeClient extends EventTarget {
   /** The latest connection cursor (opaque). */
   readonly cursor: string | undefined;
   readonly channels: string[];
+  /** How the connection is held: a SharedWorker, a leader tab (maybe this one), or this tab's own. */
+  readonly shared: ShareInfo;
   subscribe<T = unknown>(channel: string, handler: (message: RealtimeMessage<T>) => void, options?: SubscribeOptions): Subscription;
   unsubscribe(channel: string): void;
   /**
@@ -141,7 +197,9 @@ export function connect(url: string, options?: ConnectOptions): RealtimeClient;
 export default connect;
 
 export const DEFAULT_TRANSPORTS: readonly TransportName[];
-export const DEFAULT_OPTIONS: Readonly<Required<Omit<ConnectOptions, 'fetch' | 'WebSocket' | 'baseHref' | 'random' | 'sseStallTimeout'>>> & { sseStallTimeout: number | undefined };
+export const DEFAULT_OPTIONS: Readonly<
+  Required<Omit<ConnectOptions, 'fetch' | 'WebSocket' | 'baseHref' | 'random' | 'window' | 'SharedWorker' | 'BroadcastChannel' | 'locks' | 'sseStallTimeout' | 'workerUrl'>>
+> & { sseStallTimeout: number | undefined; workerUrl: string | undefined };
 
 export function isValidChannel(name: unknown): boolean;
 export function isValidEvent(name: unknown): boolean;

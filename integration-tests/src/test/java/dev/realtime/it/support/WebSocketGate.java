@@ -1,4 +1,4 @@
-package dev.realtime.it.client;
+package dev.realtime.it.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,20 +10,23 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy in front of the container that answers WebSocket handshakes with 404 while closed
  * and forwards everything else byte for byte: "WebSocket refused, then allowed", as behind a
- * proxy that did not pass upgrades for a while.
+ * proxy that did not pass upgrades for a while. A browser that loads its page through the gate
+ * (its port) sends everything through it, its shared worker included.
  */
-final class WebSocketGate implements AutoCloseable {
+public final class WebSocketGate implements AutoCloseable {
 
     private final ServerSocket server;
     private final int target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger refused = new AtomicInteger();
     private volatile boolean open;
 
-    WebSocketGate(int target) throws IOException {
+    public WebSocketGate(int target) throws IOException {
         this.target = target;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(this::accept, "websocket-gate");
@@ -31,12 +34,18 @@ final class WebSocketGate implements AutoCloseable {
         t.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
-    void open() {
+    /** From now on, WebSocket handshakes pass. */
+    public void open() {
         open = true;
+    }
+
+    /** WebSocket handshakes refused so far. */
+    public int refused() {
+        return refused.get();
     }
 
     private void accept() {
@@ -59,6 +68,7 @@ final class WebSocketGate implements AutoCloseable {
             byte[] head = readHead(in);
             String text = new String(head, StandardCharsets.ISO_8859_1).toLowerCase();
             if (!open && text.contains("upgrade: websocket")) {
+                refused.incrementAndGet();
                 client.getOutputStream().write(("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
                 return;
