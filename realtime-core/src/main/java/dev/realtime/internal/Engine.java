@@ -346,6 +346,7 @@ public final class Engine implements Realtime, AutoCloseable {
         for (Session s : List.copyOf(sessions)) {
             s.terminate(Session.CloseCause.DROPPED);
         }
+        parkedPolls.closeAll(); // long-polls between two requests: their next poll takes the full path from its cursor
     }
 
     @Override
