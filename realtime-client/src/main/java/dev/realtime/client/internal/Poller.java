@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
 final class Poller {
 
     /** One answer: {@code {"messages":[...],"cursor":"...","gaps":[...]}}. */
-    record Result(List<Message> messages, String cursor, List<String> gaps) {}
+    record Result(List<Message> messages, String cursor, List<String> gaps, List<JsonObject> presence) {}
 
     private final HttpClient http;
     private final URI base;
@@ -49,10 +49,16 @@ final class Poller {
 
     /** The raw request; cancelling this future aborts the exchange. */
     CompletableFuture<HttpResponse<String>> send(Collection<String> channels, String since, long timeoutMillis) {
+        return send(channels, since, timeoutMillis, List.of());
+    }
+
+    /** With the presence parameters of protocol 1.1 ({@code live}). */
+    CompletableFuture<HttpResponse<String>> send(Collection<String> channels, String since, long timeoutMillis,
+                                                 List<Map.Entry<String, String>> live) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("since", since);
         params.put("timeout", Long.toString(timeoutMillis));
-        HttpRequest request = Http.withHeaders(HttpRequest.newBuilder(Http.uri(base, "poll", channels, params)), headers)
+        HttpRequest request = Http.withHeaders(HttpRequest.newBuilder(Http.uri(base, "poll", channels, params, live)), headers)
                 .header("Accept", "application/json")
                 .timeout(readTimeout.plusMillis(timeoutMillis))
                 .GET()
@@ -80,7 +86,14 @@ final class Poller {
                     gaps.add(gs.getString(i));
                 }
             }
-            return new Result(messages, Json.string(o, "cursor"), gaps);
+            List<JsonObject> presence = new ArrayList<>();
+            JsonArray ps = o.getJsonArray("presence");
+            if (ps != null) {
+                for (JsonValue v : ps) {
+                    presence.add(v.asJsonObject());
+                }
+            }
+            return new Result(messages, Json.string(o, "cursor"), gaps, presence);
         } catch (RuntimeException e) {
             throw new java.io.UncheckedIOException(new IOException("unreadable poll answer: " + response.body(), e));
         }

@@ -37,10 +37,16 @@ final class SseConnection implements TransportConnection {
 
     static SseConnection open(HttpClient http, URI base, List<String> channels, String since,
             Map<String, String> headers, Duration headersTimeout, TransportEvents events) {
+        return open(http, base, channels, since, List.of(), headers, headersTimeout, events);
+    }
+
+    /** With the presence parameters of protocol 1.1 ({@code live}). */
+    static SseConnection open(HttpClient http, URI base, List<String> channels, String since, List<Map.Entry<String, String>> live,
+            Map<String, String> headers, Duration headersTimeout, TransportEvents events) {
         SseConnection c = new SseConnection(events);
         Map<String, String> params = new LinkedHashMap<>();
         params.put("since", since);
-        HttpRequest request = Http.withHeaders(HttpRequest.newBuilder(Http.uri(base, "sse", channels, params)), headers)
+        HttpRequest request = Http.withHeaders(HttpRequest.newBuilder(Http.uri(base, "sse", channels, params, live)), headers)
                 .header("Accept", EVENT_STREAM)
                 .timeout(headersTimeout)
                 .GET()
@@ -184,6 +190,8 @@ final class SseConnection implements TransportConnection {
                 if (type.equals("gap")) {
                     JsonObject o = Json.object(data);
                     events.gap(Json.string(o, "channel"));
+                } else if (type.equals("$presence")) {
+                    events.presence(Json.object(data));
                 } else {
                     events.message(Json.message(Json.object(data)), cursor);
                 }

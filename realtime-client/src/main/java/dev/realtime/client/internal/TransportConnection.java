@@ -24,6 +24,11 @@ interface TransportConnection {
         return false;
     }
 
+    /** Sends a protocol frame where the transport can (WebSocket); false elsewhere. */
+    default boolean sendFrame(String frame) {
+        return false;
+    }
+
     /** Asks the server for a sign of life, where the transport has a way to. */
     default void ping() {}
 

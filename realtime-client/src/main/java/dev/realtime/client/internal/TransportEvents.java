@@ -33,6 +33,9 @@ interface TransportEvents {
     /** WebSocket {@code error} frame. */
     void frameError(String ref, String channel, String code, String message);
 
+    /** A presence event (protocol 1.1) of a channel the client watches. */
+    default void presence(jakarta.json.JsonObject event) {}
+
     /** Bytes arrived (heartbeats, pings). */
     void activity();
 
