@@ -259,7 +259,8 @@ class HttpTransport {
     // channels the cursor does not cover but that have a position of their
     // own are replayed by polling them alone once the stream is live
     for (const o of others) if (o.since !== undefined) this.catchingUp.set(o.channel, []);
-    return this.channels.length > 0 || c._live.watches.length > 0; // presence alone is a request too (1.1)
+    // presence alone is a request too (1.1): a watch, or a join
+    return this.channels.length > 0 || c._live.watches.length > 0 || Object.keys(c._live.joins).length > 0;
   }
 
   _liveChannels() {

@@ -57,7 +57,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
 
     public static void start(Engine engine, HttpServletRequest req, HttpServletResponse resp) {
         LiveParams live = LiveParams.of(req);
-        List<String> channels = Requests.channels(req, live.presence().isEmpty(), engine.settings().channelsMax, live.v11());
+        List<String> channels = Requests.channels(req, live.presence().isEmpty() && live.join().isEmpty(), engine.settings().channelsMax, live.v11());
         live.checkLimit(channels, engine.settings().channelsMax);
         Since since = Requests.since(req.getParameter("since"));
         long timeout = timeout(engine, req.getParameter("timeout"));

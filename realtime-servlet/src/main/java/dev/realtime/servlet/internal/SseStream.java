@@ -70,7 +70,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
 
     public static void start(Engine engine, HttpServletRequest req, HttpServletResponse resp) throws IOException {
         LiveParams live = LiveParams.of(req);
-        List<String> channels = Requests.channels(req, live.presence().isEmpty(), engine.settings().channelsMax, live.v11());
+        List<String> channels = Requests.channels(req, live.presence().isEmpty() && live.join().isEmpty(), engine.settings().channelsMax, live.v11());
         live.checkLimit(channels, engine.settings().channelsMax);
         String lastEventId = req.getHeader("Last-Event-ID");
         Since since = Requests.since(lastEventId != null && !lastEventId.isEmpty() ? lastEventId : req.getParameter("since"));
