@@ -2,6 +2,7 @@ package dev.realtime.internal;
 
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
+import dev.realtime.spi.ChannelPattern;
 
 import java.util.Set;
 
@@ -21,6 +22,56 @@ public final class Names {
                     "invalid channel name '" + printable(name) + "': use 1-128 characters of A-Z a-z 0-9 _ . : @ / -");
         }
         return name;
+    }
+
+    /**
+     * A wildcard pattern (protocol 1.1: {@code room:*}, {@code room:**}), or null when the name holds
+     * no {@code *} (then it is a channel name, to be validated by {@link #channel}). A {@code *}
+     * anywhere but a whole last segment after a channel name is {@code invalid_channel}.
+     */
+    public static ChannelPattern pattern(String name) {
+        if (name == null || name.indexOf('*') < 0) {
+            return null;
+        }
+        boolean anyDepth = name.endsWith(":**");
+        int fixed = name.length() - (anyDepth ? 2 : 1);
+        if (name.length() > 128 || !(anyDepth || name.endsWith(":*")) || name.lastIndexOf('*', fixed - 1) >= 0
+                || fixed < 2 || !allMatch(name.substring(0, fixed), "_.:@/-")) {
+            throw new RealtimeException(ErrorCode.INVALID_CHANNEL, "invalid pattern '" + printable(name)
+                    + "': a channel name followed by :* (one more segment) or :** (any more), e.g. room:*");
+        }
+        return new ChannelPattern(name.substring(0, fixed), anyDepth);
+    }
+
+    /**
+     * Validates what a connection subscribes to: a channel name or, when {@code patterns} (a protocol
+     * 1.1 connection), also a wildcard pattern.
+     */
+    public static String subscription(String name, boolean patterns) {
+        if (patterns && pattern(name) != null) {
+            return name;
+        }
+        if (!patterns && name != null && name.indexOf('*') >= 0 && name.length() <= 128) {
+            pattern(name); // a malformed pattern says so; a good one is still no channel name in 1.0
+            throw new RealtimeException(ErrorCode.INVALID_CHANNEL, "'" + printable(name)
+                    + "' is a wildcard pattern: patterns need protocol 1.1 (add v=1.1)");
+        }
+        return channel(name);
+    }
+
+    /**
+     * Validates a presence member id (protocol 1.1): 1-128 characters, no control characters;
+     * {@code null} or empty is {@code invalid_member} ("name a member").
+     */
+    public static String member(String id) {
+        if (id == null || id.isEmpty()) {
+            throw new RealtimeException(ErrorCode.INVALID_MEMBER, "name a presence member (the member parameter or field), or sign in");
+        }
+        if (id.length() > 128 || id.codePoints().anyMatch(Character::isISOControl)) {
+            throw new RealtimeException(ErrorCode.INVALID_MEMBER,
+                    "invalid member id '" + printable(id) + "': use 1-128 characters without control characters");
+        }
+        return id;
     }
 
     /** Validates a publisher's event name; {@code null} or empty means {@code message}. */

@@ -5,7 +5,9 @@ import dev.realtime.spi.BusContext;
 import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusSubscription;
 import dev.realtime.spi.BusUnavailableException;
+import dev.realtime.spi.ChannelPattern;
 import dev.realtime.spi.Claim;
+import dev.realtime.spi.LiveBus;
 import dev.realtime.spi.HistoryPage;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.Published;
@@ -71,6 +73,11 @@ final class RedisBus implements MessageBus {
     private final ConnectionHealth health;
     private final RedisClaims claims;
     private RedisLink<?> link;
+    /**
+     * Ephemeral messages, presence and the pub/sub side of wildcard subscriptions (protocol 1.1), on one
+     * server only; null on a cluster, where the engine keeps them on each node (README, "Redis Cluster").
+     */
+    private RedisLive live;
 
     /** Guards {@link #channels} changes and the SUBSCRIBE/UNSUBSCRIBE commands they send, so those stay in order. */
     private final Object subscriptionLock = new Object();
@@ -112,6 +119,15 @@ final class RedisBus implements MessageBus {
                         + RedisSettings.URI + "): " + rootMessage(e), e);
             }
             throw e;
+        }
+        try {
+            if (bus.link instanceof StandaloneLink one) {
+                bus.live = new RedisLive(settings, one.client(), one.commands(), context, bus::decodeLive);
+            }
+        } catch (RuntimeException e) {
+            releaseNettyThreadLocals();
+            bus.close();
+            throw e instanceof RedisException ? bus.unavailable(e) : e;
         }
         releaseNettyThreadLocals();
         LOG.log(System.Logger.Level.INFO, "Redis bus connected to {0}, key prefix {1}, epoch {2}",
@@ -280,7 +296,33 @@ final class RedisBus implements MessageBus {
     }
 
     @Override
+    public LiveBus live() {
+        return live;
+    }
+
+    @Override
+    public BusSubscription subscribe(ChannelPattern pattern, BusListener listener) {
+        ensureOpen();
+        if (live == null) {
+            return MessageBus.super.subscribe(pattern, listener); // a cluster's sharded pub/sub has no patterns
+        }
+        return live.subscribe(pattern, listener);
+    }
+
+    @Override
+    public List<String> channelsActiveSince(ChannelPattern pattern, long sinceMillis, int limit) {
+        ensureOpen();
+        if (live == null) {
+            return MessageBus.super.channelsActiveSince(pattern, sinceMillis, limit);
+        }
+        return live.channelsActiveSince(pattern, sinceMillis, limit);
+    }
+
+    @Override
     public void close() {
+        if (live != null) {
+            live.close(); // first: it signs this node's presence off on the command connection
+        }
         synchronized (recoveryLock) {
             if (closed) {
                 return;
@@ -314,17 +356,10 @@ final class RedisBus implements MessageBus {
         if (local == null || closed) {
             return;
         }
-        int nl = payload.indexOf('\n');
-        int nl2 = payload.indexOf('\n', nl + 1);
-        String messageEpoch = payload.substring(0, nl);
-        if (!messageEpoch.equals(epoch)) {
-            // Redis lost its data and another node already started the new epoch: every channel resyncs
-            // and reads this message from history. (A late message of a retired epoch is dropped: the
-            // resync that retired it reported the gap that covers it.)
-            noticeEpoch(messageEpoch);
+        Message message = decodeLive(channel, payload);
+        if (message == null) {
             return;
         }
-        Message message = decode(channel, Long.parseLong(payload.substring(nl + 1, nl2)), payload.substring(nl2 + 1));
         for (BusListener listener : local.listeners) {
             try {
                 listener.onMessage(message);
@@ -332,6 +367,23 @@ final class RedisBus implements MessageBus {
                 LOG.log(System.Logger.Level.WARNING, "a bus listener failed on " + channel, e);
             }
         }
+    }
+
+    /**
+     * A message as pub/sub carried it ({@code epoch\nposition\nts\nevent\ndata}), or null when it is of
+     * another epoch: Redis lost its data and another node already started the new epoch, so every
+     * channel resyncs and reads this message from history. (A late message of a retired epoch is
+     * dropped: the resync that retired it reported the gap that covers it.)
+     */
+    Message decodeLive(String channel, String payload) {
+        int nl = payload.indexOf('\n');
+        int nl2 = payload.indexOf('\n', nl + 1);
+        String messageEpoch = payload.substring(0, nl);
+        if (!messageEpoch.equals(epoch)) {
+            noticeEpoch(messageEpoch);
+            return null;
+        }
+        return decode(channel, Long.parseLong(payload.substring(nl + 1, nl2)), payload.substring(nl2 + 1));
     }
 
     /** Records the epoch Redis reported; when it changed, every listener resyncs. */

@@ -21,6 +21,33 @@ public final class Names {
         return channel;
     }
 
+    /**
+     * What a client may subscribe to: a channel name or (protocol 1.1) a wildcard pattern, a channel
+     * name followed by {@code :*} (one more segment) or {@code :**} (any more).
+     */
+    public static String subscription(String name) {
+        if (name != null && name.length() <= 128 && (name.endsWith(":*") || name.endsWith(":**"))) {
+            String prefix = name.substring(0, name.length() - (name.endsWith(":**") ? 2 : 1));
+            if (prefix.length() >= 2 && CHANNEL.matcher(prefix).matches()) {
+                return name;
+            }
+        }
+        return channel(name);
+    }
+
+    /** Whether {@code channel} is one the subscription stands for: itself, or a match of its pattern (the server's rule). */
+    public static boolean covers(String subscription, String channel) {
+        if (subscription.equals(channel)) {
+            return true;
+        }
+        boolean anyDepth = subscription.endsWith(":**");
+        if (!anyDepth && !subscription.endsWith(":*")) {
+            return false;
+        }
+        String prefix = subscription.substring(0, subscription.length() - (anyDepth ? 2 : 1));
+        return channel.length() > prefix.length() && channel.startsWith(prefix) && (anyDepth || channel.indexOf(':', prefix.length()) < 0);
+    }
+
     /** Checks an event name; {@code null} stands for the default {@code message}. */
     public static String event(String event) {
         if (event == null) {

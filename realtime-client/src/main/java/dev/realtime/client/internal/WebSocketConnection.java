@@ -86,6 +86,15 @@ final class WebSocketConnection implements TransportConnection, WebSocket.Listen
     }
 
     @Override
+    public boolean sendFrame(String frame) {
+        if (socket == null || closed) {
+            return false;
+        }
+        send(frame);
+        return true;
+    }
+
+    @Override
     public boolean publish(String ref, String channel, String event, String idempotencyKey, String json) {
         if (socket == null || closed) {
             return false;
@@ -168,6 +177,7 @@ final class WebSocketConnection implements TransportConnection, WebSocket.Listen
             case "authenticated" -> events.authenticated(Json.string(o, "token"), o.getJsonNumber("expiresIn").longValue());
             case "subscribed" -> events.subscribed(Json.string(o, "channel"), Json.string(o, "cursor"));
             case "gap" -> events.gap(Json.string(o, "channel"));
+            case "presence" -> events.presence(o);
             case "ack" -> events.ack(Json.string(o, "ref"), Json.string(o, "channel"), Json.string(o, "id"));
             case "error" -> events.frameError(Json.string(o, "ref"), Json.string(o, "channel"),
                     Json.string(o, "code"), Json.string(o, "message"));

@@ -17,6 +17,14 @@ final class Requests {
 
     /** The distinct {@code channel} parameters, validated; at least one when {@code required}. */
     static List<String> channels(HttpServletRequest req, boolean required, int max) {
+        return channels(req, required, max, false);
+    }
+
+    /**
+     * The distinct {@code channel} parameters, validated, wildcard patterns included when
+     * {@code patterns} (protocol 1.1); at least one when {@code required}.
+     */
+    static List<String> channels(HttpServletRequest req, boolean required, int max, boolean patterns) {
         String[] values = req.getParameterValues("channel");
         if (values == null || values.length == 0) {
             if (required) {
@@ -27,7 +35,7 @@ final class Requests {
         // a loop, not a stream: this runs for every long-poll (the benchmark's profile)
         Set<String> channels = new LinkedHashSet<>();
         for (String value : values) {
-            channels.add(Names.channel(value));
+            channels.add(Names.subscription(value, patterns));
             if (channels.size() > max) {
                 throw new RealtimeException(ErrorCode.TOO_MANY_CHANNELS, "a connection may subscribe to at most " + max + " channels");
             }
