@@ -114,6 +114,12 @@ public final class Session {
         return l;
     }
 
+    /** The channels whose presence this session joined; none for a 1.0 session. */
+    public List<String> joinedChannels() {
+        SessionLive l = live;
+        return l == null ? List.of() : l.joinedChannels();
+    }
+
     /** Sends the channel's member list, then its presence changes (protocol 1.1). */
     public void watchPresence(String channel) {
         SessionLive l = live();
