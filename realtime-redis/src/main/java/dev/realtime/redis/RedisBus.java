@@ -35,7 +35,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -61,7 +60,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class RedisBus implements MessageBus {
     private static final System.Logger LOG = System.getLogger(RedisBus.class.getName());
-    private static final long RECOVERY_RETRY_MILLIS = 200;
 
     private final RedisSettings settings;
     private final int maxSize;
@@ -83,7 +81,7 @@ final class RedisBus implements MessageBus {
     private final Object subscriptionLock = new Object();
     private final Map<String, LocalChannel> channels = new ConcurrentHashMap<>();
     private final Object recoveryLock = new Object();
-    private ScheduledFuture<?> recovery;
+    private final Recovery recovery;
     private volatile String epoch;
     /** Epochs this bus has seen replaced (guarded by {@link #recoveryLock}); a handful at most. */
     private final Set<String> retiredEpochs = new HashSet<>();
@@ -103,6 +101,7 @@ final class RedisBus implements MessageBus {
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
                 .build();
+        this.recovery = new Recovery(scheduler, this::recover, "Redis bus recovery");
         this.claims = new RedisClaims(() -> link.commands(), settings.prefix(), this::unavailable);
     }
 
@@ -144,7 +143,7 @@ final class RedisBus implements MessageBus {
 
             @Override
             public void reconnected() {
-                scheduleRecovery(0);
+                recovery.schedule(0);
             }
 
             @Override
@@ -328,10 +327,8 @@ final class RedisBus implements MessageBus {
                 return;
             }
             closed = true;
-            if (recovery != null) {
-                recovery.cancel(false);
-            }
         }
+        recovery.close();
         health.close();
         channels.clear();
         if (link != null) {
@@ -411,22 +408,6 @@ final class RedisBus implements MessageBus {
         }
     }
 
-    private void scheduleRecovery(long delayMillis) {
-        synchronized (recoveryLock) {
-            if (closed) {
-                return;
-            }
-            if (recovery != null) {
-                recovery.cancel(false);
-            }
-            try {
-                recovery = scheduler.schedule(this::recover, delayMillis, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                LOG.log(System.Logger.Level.DEBUG, "scheduler refused Redis recovery", e);
-            }
-        }
-    }
-
     /**
      * After the pub/sub connection (re)connected: make sure every local channel is subscribed again,
      * re-read the epoch, then tell every listener to resync, so whatever was published while the
@@ -450,8 +431,7 @@ final class RedisBus implements MessageBus {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
-            LOG.log(System.Logger.Level.DEBUG, "Redis bus recovery failed, retrying", e);
-            scheduleRecovery(RECOVERY_RETRY_MILLIS);
+            recovery.retry(e);
         }
     }
 

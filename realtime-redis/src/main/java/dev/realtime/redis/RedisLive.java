@@ -39,7 +39,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +65,6 @@ import java.util.function.BiFunction;
 final class RedisLive implements LiveBus {
     private static final System.Logger LOG = System.getLogger(RedisLive.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final long RECOVERY_RETRY_MILLIS = 200;
 
     private final RedisSettings settings;
     private final String prefix;
@@ -89,7 +87,7 @@ final class RedisLive implements LiveBus {
     /** By Redis pattern ({@code p}e:prefix* or {@code p}m:prefix*). */
     private final Map<String, Local<PatternListener>> patterns = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> heartbeat;
-    private ScheduledFuture<?> recovery;
+    private final Recovery recovery;
     private volatile String node;
     private volatile boolean closed;
 
@@ -103,6 +101,7 @@ final class RedisLive implements LiveBus {
         this.nodeTimeoutMillis = settings.nodeTimeout().toMillis();
         this.decodeStored = decodeStored;
         this.node = newNodeId();
+        this.recovery = new Recovery(scheduler, this::recover, "Redis live recovery");
         this.pubsub = client.connectPubSub(StringCodec.UTF8);
         pubsub.setTimeout(settings.timeout());
         pubsub.addListener(new RedisPubSubAdapter<>() {
@@ -119,7 +118,7 @@ final class RedisLive implements LiveBus {
         pubsub.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
-                scheduleRecovery(0);
+                recovery.schedule(0);
             }
         });
         announceAlive();
@@ -415,22 +414,6 @@ final class RedisLive implements LiveBus {
 
     // ---------------------------------------------------------------- recovery and closing
 
-    private void scheduleRecovery(long delayMillis) {
-        synchronized (subscriptionLock) {
-            if (closed) {
-                return;
-            }
-            if (recovery != null) {
-                recovery.cancel(false);
-            }
-            try {
-                recovery = scheduler.schedule(this::recover, delayMillis, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                LOG.log(System.Logger.Level.DEBUG, "scheduler refused Redis live recovery", e);
-            }
-        }
-    }
-
     /**
      * After the pub/sub connection (re)connected: subscribe everything again, then tell the listeners
      * that changes may have been missed (presence listeners take a fresh member list, wildcard
@@ -467,8 +450,7 @@ final class RedisLive implements LiveBus {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
-            LOG.log(System.Logger.Level.DEBUG, "Redis live recovery failed, retrying", e);
-            scheduleRecovery(RECOVERY_RETRY_MILLIS);
+            recovery.retry(e);
         } finally {
             RedisBus.releaseNettyThreadLocals();
         }
@@ -481,10 +463,8 @@ final class RedisLive implements LiveBus {
                 return;
             }
             closed = true;
-            if (recovery != null) {
-                recovery.cancel(false);
-            }
         }
+        recovery.close();
         heartbeat.cancel(false);
         String id = node;
         try {
