@@ -7,6 +7,7 @@ import {
   RealtimeError,
   buildUrl,
   computeBackoff,
+  errorFrom,
   isValidChannel,
   isValidEvent,
   newIdempotencyKey,
@@ -15,6 +16,7 @@ import {
   usableTransports,
 } from './realtime-protocol.js';
 import { DuplicateFilter } from './realtime-resume.js';
+import { PresenceView, isValidPattern, subscriptionsFor } from './realtime-live.js';
 import { ShareLink, shareEnv, shareModes } from './realtime-share.js';
 
 /**
@@ -22,7 +24,8 @@ import { ShareLink, shareEnv, shareModes } from './realtime-share.js';
  * the other tabs of the browser (`options.share`). Events (also through `on`):
  * `transport` {transport, previous, reason}, `state` {state, transport},
  * `gap` {channel}, `error` {code, message, channel, error}, `share` {mode,
- * tabs, leader}, `message` (every delivered message).
+ * tabs, leader}, `message` (every delivered message), `presence` (every
+ * presence event of a watched channel, protocol 1.1).
  */
 export class RealtimeClient extends EventTarget {
   constructor(url, options = {}) {
@@ -33,7 +36,9 @@ export class RealtimeClient extends EventTarget {
     this._fetch = options.fetch || (globalThis.fetch && globalThis.fetch.bind(globalThis));
     this._baseHref = options.baseHref !== undefined ? options.baseHref : globalThis.location && globalThis.location.href;
     usableTransports(this.options.transports || DEFAULT_TRANSPORTS, { fetch: this._fetch, WebSocket: options.WebSocket || globalThis.WebSocket });
-    this._subs = new Map(); // channel -> { handlers: Set, ready, live, buffer }
+    this._subs = new Map(); // channel or pattern -> { handlers: Set, ready, live, buffer }
+    this._joins = new Map(); // channel -> { member, info } (protocol 1.1)
+    this._watches = new Map(); // channel -> { view: PresenceView, listeners: Set }
     this._dedup = new DuplicateFilter(this.options.dedupWindow);
     this._state = undefined;
     this._transportName = undefined;
@@ -47,6 +52,7 @@ export class RealtimeClient extends EventTarget {
       error: (e) => this._onError(e),
       refused: (channel, e) => this._onRefused(channel, e),
       share: (d) => this._onShare(d),
+      presence: (e) => this._onPresence(e),
     };
     const env = shareEnv(options);
     const workerUrl = this.options.workerUrl || buildUrl(url, '/realtime.js', {}, { baseHref: this._baseHref });
@@ -87,7 +93,7 @@ export class RealtimeClient extends EventTarget {
   }
 
   subscribe(channel, handler, options = {}) {
-    if (!isValidChannel(channel)) throw new RealtimeError('invalid_channel', `invalid channel name: ${channel}`);
+    if (!isValidChannel(channel) && !isValidPattern(channel)) throw new RealtimeError('invalid_channel', `invalid channel name or pattern: ${channel}`);
     if (typeof handler !== 'function') throw new TypeError('subscribe(channel, handler): handler must be a function');
     if (this._closed) throw new RealtimeError('closed', 'the client was closed');
     let sub = this._subs.get(channel);
@@ -113,13 +119,108 @@ export class RealtimeClient extends EventTarget {
     this._link.unsubscribe(channel);
   }
 
+  /**
+   * Publishes; with `{ephemeral: true}` (protocol 1.1) the message reaches the
+   * current subscribers live and is never stored: no id, no replay.
+   */
   publish(channel, data, options = {}) {
     if (!isValidChannel(channel)) return Promise.reject(new RealtimeError('invalid_channel', `invalid channel name: ${channel}`));
     const event = options.event;
     if (event !== undefined && !isValidEvent(event)) return Promise.reject(new RealtimeError('invalid_event', `invalid event name: ${event}`));
     if (this._closed) return Promise.reject(new RealtimeError('closed', 'the client was closed'));
     // one key for every attempt of this publish, whichever way (and through whichever tab) it goes
-    return this._link.publish(channel, event, data === undefined ? null : data, newIdempotencyKey());
+    return this._link.publish(channel, event, data === undefined ? null : data, newIdempotencyKey(), options.ephemeral === true);
+  }
+
+  // ------------------------------------------------- presence (protocol 1.1)
+
+  /**
+   * Joins the channel's presence as `member` (the signed-in user's name when
+   * the server knows one) with `info` (small JSON). Stays joined across
+   * reconnects until `leave()`. Over SSE and long-polling every join of a
+   * connection carries the member and info of its first join.
+   */
+  join(channel, { member, info } = {}) {
+    if (!isValidChannel(channel)) throw new RealtimeError('invalid_channel', `invalid channel name: ${channel}`);
+    if (this._closed) throw new RealtimeError('closed', 'the client was closed');
+    const entry = { member, info };
+    this._joins.set(channel, entry);
+    this._pushLive();
+    return {
+      channel,
+      leave: () => {
+        if (this._joins.get(channel) !== entry) return;
+        this._joins.delete(channel);
+        this._pushLive();
+      },
+    };
+  }
+
+  /**
+   * Watches the channel's presence: `listener(event, members)` gets every
+   * event (`sync`, `join`, `update`, `leave`) with the member list after it
+   * (`[{member, info}]`). The returned handle's `members` is that list now.
+   */
+  presence(channel, listener) {
+    if (!isValidChannel(channel)) throw new RealtimeError('invalid_channel', `invalid channel name: ${channel}`);
+    if (this._closed) throw new RealtimeError('closed', 'the client was closed');
+    let w = this._watches.get(channel);
+    const fresh = !w;
+    if (fresh) {
+      w = { view: new PresenceView(channel), listeners: new Set() };
+      this._watches.set(channel, w);
+    }
+    if (typeof listener === 'function') w.listeners.add(listener);
+    if (fresh) this._pushLive();
+    const watch = w;
+    return {
+      channel,
+      get members() {
+        return watch.view.list();
+      },
+      stop: () => {
+        watch.listeners.delete(listener);
+        if (watch.listeners.size === 0 && this._watches.get(channel) === watch) {
+          this._watches.delete(channel);
+          this._pushLive();
+        }
+      },
+    };
+  }
+
+  /** The channel's members now, over plain HTTP (`GET {base}/presence`). */
+  async members(channel) {
+    if (!isValidChannel(channel)) throw new RealtimeError('invalid_channel', `invalid channel name: ${channel}`);
+    const url = buildUrl(this.url, '/presence', { channel }, { baseHref: this._baseHref });
+    // a private connection's fetch presents its ticket (shared connections have none)
+    const fetch = this._link instanceof Connection ? this._link._fetch : this._fetch;
+    const response = await fetch(url, {
+      headers: { Accept: 'application/json' },
+      cache: 'no-store',
+      credentials: this.options.withCredentials ? 'include' : 'same-origin',
+    });
+    if (!response.ok) throw await errorFrom(response);
+    return (await response.json()).members;
+  }
+
+  _pushLive() {
+    const joins = {};
+    for (const [channel, j] of this._joins) joins[channel] = j;
+    this._link.setLive({ joins, watches: [...this._watches.keys()] });
+  }
+
+  _onPresence(event) {
+    const w = this._watches.get(event.channel);
+    if (!w || !w.view.apply(event)) return;
+    const members = w.view.list();
+    for (const listener of [...w.listeners]) {
+      try {
+        listener(event, members);
+      } catch (e) {
+        this._emitError(new RealtimeError('handler_error', e && e.message ? e.message : String(e), { channel: event.channel, cause: e }));
+      }
+    }
+    this._emit('presence', event);
   }
 
   close() {
@@ -187,6 +288,7 @@ export class RealtimeClient extends EventTarget {
 
   /** After `pageshow` from the back/forward cache: every channel again, from the last cursor seen. */
   _rejoin() {
+    this._pushLive();
     const since = this._link.cursor;
     for (const [channel, sub] of this._subs) {
       sub.live = false;
@@ -204,14 +306,22 @@ export class RealtimeClient extends EventTarget {
 
   _onMessage(message, cursor) {
     if (!message || typeof message !== 'object' || typeof message.channel !== 'string') return;
-    const sub = this._subs.get(message.channel);
-    if (!sub || !sub.live) return;
-    if (sub.buffer) sub.buffer.push(message);
-    else this._deliver(message.channel, sub, message);
+    // its channel's subscription and every pattern that matches it (protocol 1.1)
+    for (const name of subscriptionsFor(this._subs.keys(), message.channel)) {
+      const sub = this._subs.get(name);
+      if (!sub || !sub.live) continue;
+      if (sub.buffer) sub.buffer.push(message);
+      else this._deliver(name, sub, message);
+    }
+  }
+
+  /** Ids are unique per channel: a pattern's subscription remembers them per matched channel. */
+  static _dedupKey(name, message) {
+    return name === message.channel ? name : `${name}\n${message.channel}`;
   }
 
   _deliver(channel, sub, message) {
-    if (this._dedup.isDuplicate(channel, message.id)) return;
+    if (this._dedup.isDuplicate(RealtimeClient._dedupKey(channel, message), message.id)) return;
     for (const handler of [...sub.handlers]) {
       try {
         handler(message);
@@ -224,9 +334,12 @@ export class RealtimeClient extends EventTarget {
 
   _onGap(channel) {
     // after a gap the server's ids may start again (history lost, a new
-    // epoch): ids remembered from before would drop new messages silently
+    // epoch): ids remembered from before would drop new messages silently;
+    // a pattern's own gap (1.1) stands for every channel it matched
     this._dedup.forget(channel);
-    if (this._subs.has(channel)) this._emit('gap', { channel });
+    if (channel.includes('*')) this._dedup.forgetPrefix(`${channel}\n`);
+    for (const name of subscriptionsFor(this._subs.keys(), channel)) if (name !== channel) this._dedup.forget(`${name}\n${channel}`);
+    if (this._subs.has(channel) || subscriptionsFor(this._subs.keys(), channel).length) this._emit('gap', { channel });
   }
 
   _onState({ state, transport }) {

@@ -12,6 +12,7 @@ import {
   usableTransports,
 } from './realtime-protocol.js';
 import { ResumeTracker } from './realtime-resume.js';
+import { emptyLive, liveParams, sameLive, subscriptionsFor } from './realtime-live.js';
 import { TRANSPORTS, WebSocketTransport } from './realtime-transports.js';
 import { installTickets } from './realtime-tickets.js';
 
@@ -38,7 +39,8 @@ export class Connection {
     if (typeof options.ticket === 'function') installTickets(this); // protocol 1.1: realtime-tickets.js
     this._random = options.random || Math.random;
     this._transports = usableTransports(options.transports || DEFAULT_TRANSPORTS, { fetch: this._fetch, WebSocket: this._WebSocket });
-    this._channels = new Map(); // channel -> { active, ready }
+    this._channels = new Map(); // channel (or wildcard pattern) -> { active, ready }
+    this._live = emptyLive(); // protocol 1.1: the joins and presence watches the server is to hold
     this._tracker = new ResumeTracker();
     this._index = 0;
     this._attempt = 0;
@@ -127,29 +129,69 @@ export class Connection {
   }
 
   /**
+   * Protocol 1.1: the joins and presence watches this connection holds for
+   * its owners (see realtime-live.js). A WebSocket changes them with frames;
+   * SSE and long-polling reopen their request from the cursor.
+   */
+  setLive(live) {
+    if (sameLive(live, this._live)) return;
+    const before = this._live;
+    this._live = live;
+    for (const t of [this._transport, this._candidate]) if (t) t.liveChanged(before, live);
+  }
+
+  get live() {
+    return this._live;
+  }
+
+  /** Query parameters of the 1.1 features for SSE and long-polling. */
+  _liveParams() {
+    return liveParams(this._live);
+  }
+
+  /**
+   * A request refused because of its joins (a full channel, a refused or
+   * invalid member, too large info): the joins are dropped and reported, so
+   * messages keep flowing. True when that was the cause.
+   */
+  _liveRefused(err) {
+    const codes = ['too_many_members', 'invalid_member', 'payload_too_large', 'invalid_json', 'forbidden'];
+    if (!err || !codes.includes(err.code) || Object.keys(this._live.joins).length === 0) return false;
+    this._live = { ...this._live, joins: {} };
+    this._emitError(err);
+    return true;
+  }
+
+  /** A presence event (1.1) for the owners watching its channel. */
+  _presence(event) {
+    if (event && typeof event.channel === 'string' && this.sink.presence) this.sink.presence(event);
+  }
+
+  /**
    * Over the WebSocket when it is open, else over HTTP; `key` is the
    * Idempotency-Key of every attempt, so a retry never publishes twice.
+   * An ephemeral message (1.1) is delivered live and never stored.
    */
-  publish(channel, event, data, key) {
+  publish(channel, event, data, key, ephemeral) {
     const t = this._transport;
     if (t && t.canPublish()) {
-      return t.publish(channel, event, data, key).catch((e) => {
+      return t.publish(channel, event, data, key, ephemeral).catch((e) => {
         // no ack before the socket went away (or in time): it may or may not have been
         // published, so ask again over HTTP with the same key; the server answers a
         // repeat with the first result instead of publishing twice
         if (e && (e.code === 'connection_lost' || e.code === 'timeout') && typeof this._fetch === 'function') {
-          return this._httpPublish(channel, event, data, key);
+          return this._httpPublish(channel, event, data, key, ephemeral);
         }
         throw e;
       });
     }
-    return this._httpPublish(channel, event, data, key);
+    return this._httpPublish(channel, event, data, key, ephemeral);
   }
 
-  async _httpPublish(channel, event, data, key) {
+  async _httpPublish(channel, event, data, key, ephemeral) {
     if (typeof this._fetch !== 'function') throw new RealtimeError('no_transport', 'fetch is not available');
     const o = this.options;
-    const url = buildUrl(this.url, '/publish', { channel, event }, { baseHref: this._baseHref });
+    const url = buildUrl(this.url, '/publish', { channel, event, ephemeral: ephemeral ? 'true' : undefined }, { baseHref: this._baseHref });
     const body = JSON.stringify(data);
     let lastError;
     for (let attempt = 0; attempt <= o.publishRetries; attempt++) {
@@ -168,7 +210,7 @@ export class Connection {
       }
       if (response.ok) {
         const ack = await response.json();
-        return { channel: ack.channel, id: ack.id };
+        return ack.ephemeral ? { channel: ack.channel, ephemeral: true } : { channel: ack.channel, id: ack.id };
       }
       lastError = await errorFrom(response);
       if (!isRetryableStatus(response.status)) throw lastError;
@@ -217,11 +259,12 @@ export class Connection {
 
   /** Plain data for a hub that takes this connection over in another tab (`restore`). */
   snapshot() {
-    return { tracker: this._tracker.snapshot(), index: this._index, everOpened: this._everOpened };
+    return { tracker: this._tracker.snapshot(), index: this._index, everOpened: this._everOpened, live: this._live };
   }
 
   /** Before it starts: resume where another tab's connection stood (see `snapshot`). */
-  restore({ tracker, index, everOpened }) {
+  restore({ tracker, index, everOpened, live }) {
+    if (live) this._live = live;
     this._tracker.restore(tracker);
     for (const channel of this._tracker.names()) this._channels.set(channel, { active: true, ready: Promise.resolve({ mode: 'new' }) });
     if (Number.isInteger(index) && index >= 0 && index < this._transports.length) this._index = index;
@@ -257,8 +300,8 @@ export class Connection {
     this.wake(true);
   }
 
-  _poll(channels, since, timeout, signal) {
-    return poll(this._fetch, this.url, channels, since, timeout, { baseHref: this._baseHref, withCredentials: this.options.withCredentials, signal });
+  _poll(channels, since, timeout, signal, live) {
+    return poll(this._fetch, this.url, channels, since, timeout, { baseHref: this._baseHref, withCredentials: this.options.withCredentials, signal, live });
   }
 
   _emitError(error) {
@@ -415,7 +458,7 @@ export class Connection {
 
   _deliver(message) {
     if (!message || typeof message !== 'object' || typeof message.channel !== 'string') return;
-    if (!this._channels.has(message.channel)) return;
+    if (!this._channels.has(message.channel) && subscriptionsFor(this._channels.keys(), message.channel).length === 0) return;
     this.sink.message(message, this._tracker.cursor);
   }
 

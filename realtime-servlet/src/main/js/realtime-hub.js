@@ -2,9 +2,10 @@
 
 import { Connection } from './realtime-connection.js';
 import { RealtimeError, errorToWire } from './realtime-protocol.js';
+import { emptyLive, subscriptionsFor, unionLive } from './realtime-live.js';
 
 /** Version of the messages between tabs and the hub; tabs and hubs of another version do not share. */
-export const SHARE_PROTOCOL = 1;
+export const SHARE_PROTOCOL = 2; // 2: protocol 1.1's `live` requests and `presence` events
 
 /**
  * Holds one Connection for many members (tabs), each with its own channels.
@@ -32,7 +33,7 @@ export class Hub {
     if (m) {
       m.sink = sink;
     } else {
-      this.members.set(id, { sink, channels: new Set() });
+      this.members.set(id, { sink, channels: new Set(), live: emptyLive() });
       this.version++;
     }
     this._share();
@@ -44,6 +45,7 @@ export class Hub {
     this.members.delete(id);
     this.version++;
     for (const channel of m.channels) this._release(channel);
+    this._applyLive();
     this._share();
     if (this.members.size === 0 && this.onIdle) this.onIdle();
   }
@@ -85,8 +87,21 @@ export class Hub {
     for (const channel of [...m.channels]) if (!keep.has(channel)) this.unsubscribe(id, channel);
   }
 
-  publish(id, channel, event, data, key) {
-    return this.connection.publish(channel, event, data, key);
+  publish(id, channel, event, data, key, ephemeral) {
+    return this.connection.publish(channel, event, data, key, ephemeral);
+  }
+
+  /** A member's joins and presence watches (protocol 1.1), in full; the connection holds them all. */
+  setLive(id, live) {
+    const m = this.members.get(id);
+    if (!m) return;
+    m.live = live || emptyLive();
+    this.version++;
+    this._applyLive();
+  }
+
+  _applyLive() {
+    this.connection.setLive(unionLive([...this.members.values()].map((m) => m.live)));
   }
 
   wake(check) {
@@ -103,7 +118,7 @@ export class Hub {
   snapshot() {
     return {
       connection: this.connection.snapshot(),
-      members: [...this.members].map(([id, m]) => [id, [...m.channels]]),
+      members: [...this.members].map(([id, m]) => [id, [...m.channels], m.live]),
     };
   }
 
@@ -111,9 +126,10 @@ export class Hub {
   restore(snapshot, sink, gone) {
     this.connection.restore(snapshot.connection);
     const live = new Set(this.connection.channels);
-    for (const [id, channels] of snapshot.members) {
-      if (id !== gone) this.members.set(id, { sink, channels: new Set(channels.filter((c) => live.has(c))) });
+    for (const [id, channels, memberLive] of snapshot.members) {
+      if (id !== gone) this.members.set(id, { sink, channels: new Set(channels.filter((c) => live.has(c))), live: memberLive || emptyLive() });
     }
+    this._applyLive();
     for (const channel of live) this._release(channel);
     this.version++;
   }
@@ -126,6 +142,12 @@ export class Hub {
 
   gap(channel) {
     for (const sink of this._sinks(channel)) sink.gap(channel);
+  }
+
+  presence(event) {
+    const sinks = new Set();
+    for (const m of this.members.values()) if (m.sink && m.live.watches.includes(event.channel)) sinks.add(m.sink);
+    for (const sink of sinks) if (sink.presence) sink.presence(event);
   }
 
   state(detail) {
@@ -152,7 +174,7 @@ export class Hub {
   _sinks(channel) {
     const sinks = new Set();
     for (const m of this.members.values()) {
-      if (m.sink && (channel === undefined || m.channels.has(channel))) sinks.add(m.sink);
+      if (m.sink && (channel === undefined || m.channels.has(channel) || subscriptionsFor(m.channels, channel).length)) sinks.add(m.sink);
     }
     return sinks;
   }
@@ -177,6 +199,7 @@ export function wireSink(post) {
   return {
     message: (m, cursor) => post({ t: 'msg', m, cursor }),
     gap: (channel) => post({ t: 'gap', channel }),
+    presence: (e) => post({ t: 'presence', e }),
     state: (d) => post({ t: 'state', d }),
     transport: (d) => post({ t: 'transport', d }),
     error: (e) => post({ t: 'error', e: errorToWire(e) }),
@@ -198,7 +221,10 @@ export function serveRequest(hub, msg, reply) {
       hub.unsubscribe(msg.from, msg.channel);
       break;
     case 'pub':
-      hub.publish(msg.from, msg.channel, msg.event, msg.data, msg.key).then((r) => reply(msg, r), (e) => reply(msg, undefined, e));
+      hub.publish(msg.from, msg.channel, msg.event, msg.data, msg.key, msg.ephemeral).then((r) => reply(msg, r), (e) => reply(msg, undefined, e));
+      break;
+    case 'live':
+      hub.setLive(msg.from, msg.live);
       break;
     case 'sync':
       hub.sync(msg.from, msg.channels);

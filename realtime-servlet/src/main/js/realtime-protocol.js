@@ -132,8 +132,9 @@ export function isRetryableStatus(status) {
 }
 
 /** One `GET {base}/poll`: the parsed answer, or a RealtimeError with the server's code. */
-export async function poll(fetch, base, channels, since, timeout, { baseHref, withCredentials, signal } = {}) {
-  const url = buildUrl(base, '/poll', { channel: channels, since, timeout }, { baseHref });
+export async function poll(fetch, base, channels, since, timeout, { baseHref, withCredentials, signal, live } = {}) {
+  // protocol 1.1 always (patterns need it; a 1.0 server ignores it), with the connection's presence when given
+  const url = buildUrl(base, '/poll', { channel: channels, since, timeout, ...(live || { v: '1.1' }) }, { baseHref });
   const response = await fetch(url, {
     method: 'GET',
     headers: { Accept: 'application/json' },

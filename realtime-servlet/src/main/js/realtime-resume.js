@@ -27,6 +27,11 @@ export class DuplicateFilter {
   forget(channel) {
     this.channels.delete(channel);
   }
+
+  /** Forgets every key that starts with `prefix` (a wildcard pattern's matched channels). */
+  forgetPrefix(prefix) {
+    for (const key of [...this.channels.keys()]) if (key.startsWith(prefix)) this.channels.delete(key);
+  }
 }
 
 /**

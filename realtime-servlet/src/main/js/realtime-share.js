@@ -9,6 +9,7 @@
 import { Connection } from './realtime-connection.js';
 import { Hub, SHARE_PROTOCOL, serveRequest, wireSink } from './realtime-hub.js';
 import { DEFAULT_OPTIONS, RealtimeError, buildUrl, errorFromWire, errorToWire } from './realtime-protocol.js';
+import { emptyLive } from './realtime-live.js';
 
 /** Options a tab keeps to itself; all the others must be equal for tabs to share. */
 const OWN_OPTIONS = new Set(['share', 'workerUrl', 'dedupWindow']);
@@ -93,6 +94,7 @@ export class ShareLink {
     this.pending = new Map(); // rid -> { msg, resolve, reject }
     this.rid = 0;
     this.channels = new Set(); // what this tab wants; told to a new leader so it drops the rest
+    this.live = emptyLive(); // this tab's joins and presence watches (protocol 1.1), told in full to every hub
     this.watches = new Map(); // member id -> AbortController (leader: waiting for a follower's tab lock)
     this.attempt = 0;
     this.closed = false;
@@ -126,9 +128,15 @@ export class ShareLink {
     this._send({ t: 'unsub', channel });
   }
 
-  publish(channel, event, data, key) {
-    if (this.direct) return this.direct.publish(channel, event, data, key);
-    return this._request({ t: 'pub', channel, event, data, key });
+  publish(channel, event, data, key, ephemeral) {
+    if (this.direct) return this.direct.publish(channel, event, data, key, ephemeral);
+    return this._request({ t: 'pub', channel, event, data, key, ephemeral });
+  }
+
+  setLive(live) {
+    this.live = live;
+    if (this.direct) this.direct.setLive(live);
+    else this._send({ t: 'live', live });
   }
 
   wake(check) {
@@ -188,7 +196,8 @@ export class ShareLink {
     if (!p) return;
     if (this.direct) {
       this.pending.delete(rid);
-      const run = p.msg.t === 'sub' ? this.direct.subscribe(p.msg.channel, p.msg.since) : this.direct.publish(p.msg.channel, p.msg.event, p.msg.data, p.msg.key);
+      const run = p.msg.t === 'sub' ? this.direct.subscribe(p.msg.channel, p.msg.since)
+        : this.direct.publish(p.msg.channel, p.msg.event, p.msg.data, p.msg.key, p.msg.ephemeral);
       run.then(p.resolve, p.reject);
     } else if (this.hub) {
       serveRequest(this.hub, { ...p.msg, from: this.id, rid }, (req, ok, err) => this._settle(req.rid, ok, err));
@@ -259,6 +268,7 @@ export class ShareLink {
 
   _startDirect() {
     this.direct = new Connection(this.client.url, this.client.options, this.member);
+    this.direct.setLive(this.live);
     this.member.share({ mode: 'none', leader: false, tabs: 1 });
     this._flush();
   }
@@ -343,6 +353,9 @@ export class ShareLink {
       case 'gap':
         this.member.gap(msg.channel);
         break;
+      case 'presence':
+        this.member.presence(msg.e);
+        break;
       case 'state':
         this.member.state(msg.d);
         break;
@@ -376,6 +389,7 @@ export class ShareLink {
     if (msg.state) this.member.state({ state: msg.state, transport: msg.transport });
     this.member.share({ mode: this.mode, leader: false, tabs: msg.tabs });
     this.post({ t: 'sync', from: this.id, channels: [...this.channels] });
+    this.post({ t: 'live', from: this.id, live: this.live });
     this._flush();
   }
 
@@ -392,6 +406,7 @@ export class ShareLink {
     this.connected = true;
     hub.join(this.id, this.member);
     hub.sync(this.id, [...this.channels]);
+    hub.setLive(this.id, this.live);
     for (const id of hub.members.keys()) if (id !== this.id) this._watch(id);
     this.member.share({ mode: 'leader', leader: true, tabs: hub.members.size });
     this._mirrorSent = undefined;
@@ -418,6 +433,7 @@ export class ShareLink {
       case 'sub':
       case 'unsub':
       case 'pub':
+      case 'live':
       case 'sync':
       case 'wake':
         if (!hub.members.has(msg.from)) this._admit(msg.from);

@@ -5,6 +5,7 @@
 // try next.
 
 import { RealtimeError, buildUrl, errorFrom } from './realtime-protocol.js';
+import { PROTOCOL_VERSION, emptyLive, liveFrames } from './realtime-live.js';
 import { SseParser } from './realtime-sse.js';
 import { refuseChannel, sseError } from './realtime-tickets.js';
 
@@ -31,7 +32,8 @@ export class WebSocketTransport {
     const c = this.client;
     const plan = c._tracker.plan();
     this.connectChannels = plan.cursor ? plan.covered : [];
-    const params = plan.cursor ? { channel: plan.covered, since: plan.cursor } : {};
+    // joins and presence go as frames once open: a refused join must not refuse the connection
+    const params = plan.cursor ? { channel: plan.covered, since: plan.cursor, v: PROTOCOL_VERSION } : { v: PROTOCOL_VERSION };
     const url = buildUrl(c.url, '/ws', params, { baseHref: c._baseHref, websocket: true });
     let ws;
     try {
@@ -60,6 +62,7 @@ export class WebSocketTransport {
     for (const channel of atConnect) {
       if (!c._tracker.has(channel)) this._send({ type: 'unsubscribe', channel });
     }
+    this.liveChanged(emptyLive(), c._live);
     if (!this.confirmed) {
       this._send({ type: 'ping' });
       this.idleTimer = setTimeout(() => this._fail({ opened: true, stalled: true, reason: 'no answer' }), c.options.connectTimeout);
@@ -134,8 +137,13 @@ export class WebSocketTransport {
         if (p) {
           this.pending.delete(f.ref);
           clearTimeout(p.timer);
-          p.resolve({ channel: f.channel, id: f.id });
+          p.resolve(f.ephemeral ? { channel: f.channel, ephemeral: true } : { channel: f.channel, id: f.id });
         }
+        break;
+      }
+      case 'presence': {
+        const { type, ...event } = f;
+        c._presence(event);
         break;
       }
       case 'error': {
@@ -170,21 +178,29 @@ export class WebSocketTransport {
 
   removeChannel(channel) {
     this.live.delete(channel);
-    this._send({ type: 'unsubscribe', channel });
+    // the server's unsubscribe ends the presence events too: a watched channel stays subscribed
+    if (!this.client._live.watches.includes(channel)) this._send({ type: 'unsubscribe', channel });
+  }
+
+  /** Protocol 1.1: joins, leaves and presence watches as frames. */
+  liveChanged(before, after) {
+    if (!this.opened || this.closed) return; // sent in full once open
+    for (const frame of liveFrames(before, after, new Set(this.client._tracker.names()))) this._send(frame);
   }
 
   canPublish() {
     return this.opened && !this.closed && this.ws && this.ws.readyState === 1;
   }
 
-  publish(channel, event, data, idempotencyKey) {
+  publish(channel, event, data, idempotencyKey, ephemeral) {
+    if (ephemeral) idempotencyKey = undefined; // an ephemeral message is never stored, so never repeated as one
     const ref = `p${++this.seq}`;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         if (this.pending.delete(ref)) reject(new RealtimeError('timeout', 'no ack for the publish'));
       }, this.client.options.publishTimeout);
       this.pending.set(ref, { resolve, reject, timer });
-      if (!this._send({ type: 'publish', ref, channel, event, data, idempotencyKey })) {
+      if (!this._send({ type: 'publish', ref, channel, event, data, idempotencyKey, ephemeral: ephemeral ? true : undefined })) {
         this.pending.delete(ref);
         clearTimeout(timer);
         reject(new RealtimeError('connection_lost', 'the WebSocket is not open'));
@@ -248,7 +264,8 @@ class HttpTransport {
     // channels the cursor does not cover but that have a position of their
     // own are replayed by polling them alone once the stream is live
     for (const o of others) if (o.since !== undefined) this.catchingUp.set(o.channel, []);
-    return this.channels.length > 0;
+    // presence alone is a request too (1.1): a watch, or a join
+    return this.channels.length > 0 || c._live.watches.length > 0 || Object.keys(c._live.joins).length > 0;
   }
 
   _liveChannels() {
@@ -308,6 +325,11 @@ class HttpTransport {
     this.client._scheduleRestart(this);
   }
 
+  /** Protocol 1.1: joins and presence watches are query parameters: reopen from the cursor. */
+  liveChanged() {
+    this.client._scheduleRestart(this);
+  }
+
   canPublish() {
     return false;
   }
@@ -347,7 +369,7 @@ export class SseTransport extends HttpTransport {
       return;
     }
     this.abort = new AbortController();
-    const url = buildUrl(c.url, '/sse', { channel: this.channels, since: this.firstSince }, { baseHref: c._baseHref });
+    const url = buildUrl(c.url, '/sse', { channel: this.channels, since: this.firstSince, ...c._liveParams() }, { baseHref: c._baseHref });
     this.timer = setTimeout(() => this._fail({ opened: false, reason: 'connect timeout' }), c.options.connectTimeout);
     this._run(url).catch((e) => this._fail({ opened: this.opened, error: e }));
   }
@@ -401,6 +423,10 @@ export class SseTransport extends HttpTransport {
 
   _httpError(err) {
     const c = this.client;
+    if (c._liveRefused(err)) {
+      this._fail({ opened: true }); // without the refused joins, at once
+      return;
+    }
     if (err.code === 'invalid_cursor') c._tracker.reset();
     if (err.code === 'too_many_channels' && c._tooManyChannels(this.channels.length)) {
       this._fail({ opened: true }); // reconnect at once with the channels that remain
@@ -431,6 +457,10 @@ export class SseTransport extends HttpTransport {
     }
     if (ev.type === 'error') {
       if (data) sseError(c, data); // protocol 1.1: a refused channel, or the credential's end
+      return;
+    }
+    if (ev.type === '$presence') {
+      c._presence(data);
       return;
     }
     if (ev.id) c._tracker.update(ev.id, this._liveChannels());
@@ -465,9 +495,13 @@ export class LongPollTransport extends HttpTransport {
       this.timer = setTimeout(() => this._fail({ opened, stalled: true }), limit);
       let body;
       try {
-        body = await c._poll(this.channels, since, timeout, this.abort.signal);
+        body = await c._poll(this.channels, since, timeout, this.abort.signal, c._liveParams());
       } catch (e) {
         if (this.closed) return;
+        if (c._liveRefused(e)) {
+          this._fail({ opened: true }); // without the refused joins, at once
+          return;
+        }
         if (e && e.code === 'invalid_cursor') c._tracker.reset();
         if (e && e.code === 'too_many_channels' && c._tooManyChannels(this.channels.length)) {
           this._fail({ opened: true }); // poll again at once with the channels that remain
@@ -482,6 +516,7 @@ export class LongPollTransport extends HttpTransport {
       for (const r of body.refused || []) refuseChannel(c, r.channel, new RealtimeError(r.code, r.message, { channel: r.channel, status: 403 }));
       for (const g of body.gaps || []) c._gap(g);
       for (const m of body.messages || []) this._receive(m);
+      for (const e of body.presence || []) c._presence(e);
       if (body.cursor) c._tracker.update(body.cursor, this._liveChannels());
       since = body.cursor || since;
       first = false;

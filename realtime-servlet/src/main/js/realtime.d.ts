@@ -1,4 +1,4 @@
-// Type declarations for realtime.js (wire protocol version 1).
+// Type declarations for realtime.js (wire protocol version 1.1).
 
 export type TransportName = 'websocket' | 'sse' | 'longpoll';
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -10,19 +10,59 @@ export const VERSION: string;
 
 /** A published message, the same object on every transport. */
 export interface RealtimeMessage<T = unknown> {
+  /** The real channel, also when a wildcard pattern delivered it. */
   channel: string;
-  /** Opaque, unique within its channel; compare for equality only. */
+  /** Opaque, unique within its channel; compare for equality only. Absent on an ephemeral message. */
   id: string;
   /** `message` unless the publisher named another event. */
   event: string;
   data: T;
   /** Server time of publish, epoch milliseconds. */
   ts: number;
+  /** Protocol 1.1: delivered live only, never stored or replayed; such a message has no `id`. */
+  ephemeral?: true;
 }
 
 export interface PublishAck {
   channel: string;
-  id: string;
+  /** Absent for an ephemeral publish. */
+  id?: string;
+  ephemeral?: true;
+}
+
+/** A presence member (protocol 1.1). */
+export interface PresenceMember<I = unknown> {
+  member: string;
+  info: I;
+}
+
+/** A presence event (protocol 1.1): `sync` carries the whole list, the others one member. */
+export interface PresenceEvent<I = unknown> {
+  channel: string;
+  action: 'sync' | 'join' | 'update' | 'leave';
+  member?: string;
+  info?: I;
+  members?: PresenceMember<I>[];
+  ts: number;
+}
+
+export interface JoinOptions<I = unknown> {
+  /** The member id; the server uses the signed-in user's name instead when it knows one. */
+  member?: string;
+  /** Small JSON (1 KiB by default). */
+  info?: I;
+}
+
+export interface PresenceJoin {
+  channel: string;
+  leave(): void;
+}
+
+export interface PresenceWatch<I = unknown> {
+  channel: string;
+  /** The members as the last event left them. */
+  readonly members: PresenceMember<I>[];
+  stop(): void;
 }
 
 export interface ConnectOptions {
@@ -140,6 +180,8 @@ export interface Subscription {
 export interface PublishOptions {
   /** Event name; `message` when left out. */
   event?: string;
+  /** Protocol 1.1: deliver live to the current subscribers only; nothing is stored (typing indicators). */
+  ephemeral?: boolean;
 }
 
 /** How the connection is held, as the `share` event and `client.shared` tell it. */
@@ -168,6 +210,7 @@ export interface RealtimeEventMap {
   gap: { channel: string };
   error: { code: string; message: string; channel?: string; error: RealtimeError };
   message: RealtimeMessage;
+  presence: PresenceEvent;
 }
 
 export class RealtimeError extends Error {
@@ -194,6 +237,7 @@ export class RealtimeClient extends EventTarget {
   readonly channels: string[];
   /** How the connection is held: a SharedWorker, a leader tab (maybe this one), or this tab's own. */
   readonly shared: ShareInfo;
+  /** A channel, or (protocol 1.1) a wildcard pattern: `room:*` (one more segment) or `room:**` (any more). */
   subscribe<T = unknown>(channel: string, handler: (message: RealtimeMessage<T>) => void, options?: SubscribeOptions): Subscription;
   unsubscribe(channel: string): void;
   /**
@@ -203,6 +247,15 @@ export class RealtimeClient extends EventTarget {
    * doubled. Rejects with a RealtimeError carrying the protocol `code`.
    */
   publish(channel: string, data: unknown, options?: PublishOptions): Promise<PublishAck>;
+  /**
+   * Joins the channel's presence (protocol 1.1) until `leave()`, across reconnects. Over SSE and
+   * long-polling every join of a connection carries the member and info of its first join.
+   */
+  join<I = unknown>(channel: string, options?: JoinOptions<I>): PresenceJoin;
+  /** Watches the channel's presence: a `sync` first, then every change, each with the members after it. */
+  presence<I = unknown>(channel: string, listener?: (event: PresenceEvent<I>, members: PresenceMember<I>[]) => void): PresenceWatch<I>;
+  /** The channel's members now, over plain HTTP. */
+  members<I = unknown>(channel: string): Promise<PresenceMember<I>[]>;
   /** Listens to an event; returns a function that stops listening. */
   on<K extends keyof RealtimeEventMap>(name: K, fn: (detail: RealtimeEventMap[K], event: CustomEvent<RealtimeEventMap[K]>) => void): () => void;
   close(): void;
@@ -218,6 +271,10 @@ export const DEFAULT_OPTIONS: Readonly<
 
 export function isValidChannel(name: unknown): boolean;
 export function isValidEvent(name: unknown): boolean;
+/** Protocol 1.1: `room:*` or `room:**`. */
+export function isValidPattern(name: unknown): boolean;
+/** Whether the pattern stands for the channel, as the server decides it. */
+export function matchesPattern(pattern: string, channel: string): boolean;
 export function computeBackoff(
   attempt: number,
   options?: { base?: number; max?: number; factor?: number; jitter?: number },

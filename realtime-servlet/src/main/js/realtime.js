@@ -1,4 +1,4 @@
-// realtime.js: browser client for the realtime wire protocol, version 1.
+// realtime.js: browser client for the realtime wire protocol, version 1.1.
 //
 // ES modules with no dependencies. The client speaks WebSocket, Server-Sent
 // Events (read with fetch so heartbeats are visible) and long-polling, falls
@@ -33,6 +33,7 @@ export {
   newIdempotencyKey,
 } from './realtime-protocol.js';
 export { DuplicateFilter, ResumeTracker } from './realtime-resume.js';
+export { isValidPattern, matchesPattern } from './realtime-live.js';
 export { SseParser } from './realtime-sse.js';
 export { RealtimeClient };
 

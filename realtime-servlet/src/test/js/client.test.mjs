@@ -34,7 +34,7 @@ test('WebSocket: subscribes with since, delivers messages once, reports transpor
   const got = [];
   client.subscribe('room:1', (m) => got.push(m), { since: 'earliest' });
   const ws = await until(() => sockets[0], 1000, 'socket');
-  assert.equal(ws.url, 'ws://h:8080/realtime/ws');
+  assert.equal(ws.url, 'ws://h:8080/realtime/ws?v=1.1');
   ws.accept();
   await until(() => ws.frames('subscribe').length === 1, 1000, 'subscribe frame');
   assert.deepEqual(ws.frames('subscribe')[0], { type: 'subscribe', channel: 'room:1', since: 'earliest' });
@@ -65,7 +65,7 @@ test('WebSocket: after a drop it reconnects with the channels and cursor and dro
   ws1.push({ type: 'message', cursor: 'k2', ...msg('a', 2) });
   ws1.drop(1006);
   const ws2 = await until(() => sockets[1], 1000, 'second socket');
-  assert.equal(ws2.url, 'ws://h:8080/realtime/ws?channel=a&since=k2');
+  assert.equal(ws2.url, 'ws://h:8080/realtime/ws?channel=a&since=k2&v=1.1');
   ws2.accept();
   assert.deepEqual(ws2.frames('subscribe'), [], 'connect-time channels are not subscribed again');
   ws2.push({ type: 'subscribed', channel: 'a' });
@@ -94,7 +94,7 @@ test('WebSocket: a channel added later resumes from its anchor until a cursor co
   ws1.push({ type: 'subscribed', channel: 'b' });
   ws1.drop();
   const ws2 = await until(() => sockets[1]);
-  assert.equal(ws2.url, 'ws://h:8080/realtime/ws?channel=a&since=k1', 'k1 does not cover b');
+  assert.equal(ws2.url, 'ws://h:8080/realtime/ws?channel=a&since=k1&v=1.1', 'k1 does not cover b');
   ws2.accept();
   assert.deepEqual(ws2.frames('subscribe'), [{ type: 'subscribe', channel: 'b', since: 'anchor-1' }]);
   ws2.push({ type: 'subscribed', channel: 'a' });
@@ -102,7 +102,7 @@ test('WebSocket: a channel added later resumes from its anchor until a cursor co
   ws2.push({ type: 'message', cursor: 'k9', ...msg('b', 7) });
   ws2.drop();
   const ws3 = await until(() => sockets[2]);
-  assert.equal(ws3.url, 'ws://h:8080/realtime/ws?channel=a&channel=b&since=k9');
+  assert.equal(ws3.url, 'ws://h:8080/realtime/ws?channel=a&channel=b&since=k9&v=1.1');
 });
 
 test('WebSocket: publish resolves with the ack and rejects with the error code', async (t) => {

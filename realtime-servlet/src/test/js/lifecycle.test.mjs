@@ -41,7 +41,7 @@ test('climb-back: after falling back to SSE the client tries WebSocket again and
 
   control.refuse = false;
   const ws = await until(() => sockets[0], 1000, 'a WebSocket tried in the background');
-  assert.equal(ws.url, 'ws://h:8080/realtime/ws?channel=a&since=c2');
+  assert.equal(ws.url, 'ws://h:8080/realtime/ws?channel=a&since=c2&v=1.1');
   ws.accept();
   assert.deepEqual(ws.frames('ping').length, 1, 'the candidate must get an answer before it wins');
   // the SSE stream still delivers until then
@@ -151,7 +151,7 @@ test('pagehide closes the connection at once; pageshow from the back/forward cac
   assert.equal(sockets.length, 1, 'no reconnect while the page is hidden away');
   win.pageShow();
   const ws2 = await until(() => sockets[1], 500, 'resumed');
-  assert.equal(ws2.url, 'ws://h:8080/realtime/ws?channel=a&since=k1');
+  assert.equal(ws2.url, 'ws://h:8080/realtime/ws?channel=a&since=k1&v=1.1');
   ws2.accept();
   ws2.push({ type: 'message', cursor: 'k1', ...msg('a', 1) });
   ws2.push({ type: 'message', cursor: 'k2', ...msg('a', 2) });

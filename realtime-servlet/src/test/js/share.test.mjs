@@ -151,7 +151,7 @@ test('leader tabs: when the leader closes, another tab takes over from its posit
   one.close();
   assert.equal(ws.closedWith, 4000, 'the old leader closed its connection');
   const ws2 = await until(() => b.sockets[1], 1000, 'the new leader reconnects');
-  assert.equal(ws2.url, 'ws://h:8080/realtime/ws?channel=a&since=k3', 'from the last position, for the channels the remaining tabs hold');
+  assert.equal(ws2.url, 'ws://h:8080/realtime/ws?channel=a&since=k3&v=1.1', 'from the last position, for the channels the remaining tabs hold');
   ws2.accept();
   ws2.push({ type: 'subscribed', channel: 'a' });
   ws2.push({ type: 'message', cursor: 'k3', ...msg('a', 3) });

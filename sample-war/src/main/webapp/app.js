@@ -34,6 +34,8 @@ const ui = {
   joinError: $('join-error'),
   roomName: $('room-name'),
   roomCount: $('room-count'),
+  online: $('online'),
+  typing: $('typing'),
   notices: $('notices'),
   messages: $('messages'),
   sendForm: $('send-form'),
@@ -125,6 +127,67 @@ function startClient() {
   });
   for (const room of rooms.keys()) subscribeRoom(room);
   watchLiveStats(client);
+  followPresence();
+}
+
+// ------------------------------------------------ who is here, who types
+// Presence and typing use protocol 1.1: the room's presence lists the
+// members (by nick) with their info; typing is an ephemeral message, which
+// reaches whoever is in the room now and is never stored or replayed.
+
+let presenceWatch;
+let presenceJoin;
+/** nick -> time of the last typing notice, for the active room */
+const typing = new Map();
+const TYPING_SHOWN_FOR = 4000;
+const TYPING_EVERY = 2000;
+let lastTypingSent = 0;
+
+function followPresence() {
+  if (presenceWatch) presenceWatch.stop();
+  if (presenceJoin) presenceJoin.leave();
+  presenceWatch = presenceJoin = undefined;
+  typing.clear();
+  renderTyping();
+  renderOnline([]);
+  if (!client || !active) return;
+  const channel = channelOf(active);
+  presenceWatch = client.presence(channel, (event, members) => renderOnline(members));
+  const nick = ui.nick.value.trim();
+  if (nick) presenceJoin = client.join(channel, { member: nick, info: { nick } });
+}
+
+function renderOnline(members) {
+  const nicks = members.map((m) => (m.info && typeof m.info.nick === 'string' ? m.info.nick : m.member)).sort();
+  ui.online.dataset.members = nicks.join(',');
+  const me = ui.nick.value.trim();
+  ui.online.textContent = nicks.length === 0 ? '' : `online: ${nicks.map((n) => (n === me ? `${n} (you)` : n)).join(', ')}`;
+}
+
+function onTyping(room, message) {
+  const nick = message.data && typeof message.data.nick === 'string' ? message.data.nick : undefined;
+  if (room !== active || !nick || nick === ui.nick.value.trim()) return;
+  typing.set(nick, Date.now());
+  renderTyping();
+  setTimeout(renderTyping, TYPING_SHOWN_FOR + 50);
+}
+
+function renderTyping() {
+  const now = Date.now();
+  for (const [nick, at] of typing) if (now - at > TYPING_SHOWN_FOR) typing.delete(nick);
+  const nicks = [...typing.keys()].sort();
+  ui.typing.dataset.typing = nicks.join(',');
+  ui.typing.textContent = nicks.length === 0 ? '' : nicks.length === 1 ? `${nicks[0]} is typing\u2026` : `${nicks.join(', ')} are typing\u2026`;
+}
+
+/** While the user types, a typing notice every two seconds at most. */
+function typed() {
+  const nick = ui.nick.value.trim();
+  if (!client || !nick || !ui.text.value.trim() || Date.now() - lastTypingSent < TYPING_EVERY) return;
+  lastTypingSent = Date.now();
+  client.publish(channelOf(active), { nick }, { event: 'typing', ephemeral: true }).catch(() => {
+    // a read-only room, or the connection is away: a typing notice is not worth a retry
+  });
 }
 
 async function fetchTicket() {
@@ -176,7 +239,13 @@ function subscribeRoom(room) {
 }
 
 function onMessage(room, message) {
+  if (message.event === 'typing' && message.ephemeral) {
+    onTyping(room, message);
+    return;
+  }
   if (message.event !== 'message') return;
+  const author = message.data && message.data.nick;
+  if (room === active && typing.delete(author)) renderTyping(); // the message they were typing
   const r = rooms.get(room);
   if (!r || r.ids.has(message.id)) return; // already shown (e.g. after switching transport)
   r.ids.add(message.id);
@@ -212,6 +281,7 @@ function selectRoom(room) {
   ui.notices.replaceChildren(...[...ui.notices.children].filter((n) => n.dataset.room === room));
   renderRooms();
   renderMessages();
+  followPresence();
   ui.text.focus();
 }
 
@@ -349,6 +419,7 @@ async function send(event) {
   try {
     await client.publish(channelOf(active), { nick, text }, { event: 'message' });
     ui.text.value = '';
+    lastTypingSent = 0;
   } catch (e) {
     showError(ui.sendError, e.code === 'forbidden'
       ? (active === 'announcements' ? `#${active} is read-only: only the server posts here.` : `Not sent: ${e.message}.`)
@@ -397,11 +468,13 @@ function init() {
   ui.signOut.addEventListener('click', () => signOut());
 
   ui.sendForm.addEventListener('submit', send);
+  ui.text.addEventListener('input', typed);
   ui.joinForm.addEventListener('submit', join);
   ui.nick.addEventListener('change', () => {
     remember('nick', ui.nick.value.trim());
     showError(ui.sendError, '');
     renderMessages();
+    followPresence(); // join (again) under the new name
   });
   ui.transportSelect.addEventListener('change', () => {
     remember('transport', ui.transportSelect.value);

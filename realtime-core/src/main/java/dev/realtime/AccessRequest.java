@@ -18,6 +18,6 @@ public interface AccessRequest {
     /** The client's address as the container sees it. */
     String remoteAddress();
 
-    /** {@code poll}, {@code sse}, {@code websocket} or {@code publish}. */
+    /** {@code poll}, {@code sse}, {@code websocket}, {@code publish}, or {@code presence} (the 1.1 member list). */
     String transport();
 }

@@ -11,6 +11,19 @@ public interface ChannelAccess {
 
     boolean mayPublish(String channel);
 
+    /**
+     * The member id this connection shows in the channel's presence (protocol 1.1), or null to refuse
+     * the join ({@code 403 forbidden}). By default the authenticated user's name, else the id the
+     * client asked for; override to replace it (e.g. with an id from your own session) or to refuse
+     * ids a client may not claim.
+     *
+     * @param requested the {@code member} the client named, or null
+     * @param user      the authenticated user's name, or null
+     */
+    default String presenceMember(String channel, String requested, String user) {
+        return user != null ? user : requested;
+    }
+
     static ChannelAccess of(Predicate<String> subscribe, Predicate<String> publish) {
         return new ChannelAccess() {
             @Override

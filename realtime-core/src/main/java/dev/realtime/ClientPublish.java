@@ -12,9 +12,15 @@ import java.util.Optional;
  * @param principal the authenticated user, when the container authenticated the request
  * @param transport {@code http} or {@code websocket}
  * @param remoteAddress the client's address as the container sees it
+ * @param ephemeral whether it is an ephemeral message (protocol 1.1: delivered live, never stored)
  */
 public record ClientPublish(String channel, String event, String data, Principal principal,
-                            String transport, String remoteAddress) {
+                            String transport, String remoteAddress, boolean ephemeral) {
+
+    /** A publish to history (not ephemeral). */
+    public ClientPublish(String channel, String event, String data, Principal principal, String transport, String remoteAddress) {
+        this(channel, event, data, principal, transport, remoteAddress, false);
+    }
 
     public Optional<Principal> user() {
         return Optional.ofNullable(principal);

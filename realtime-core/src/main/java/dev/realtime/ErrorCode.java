@@ -27,11 +27,17 @@ public enum ErrorCode {
     TICKET_USED,
     /** A resume token, or a connection, whose credential has expired (version 1.1). */
     CREDENTIAL_EXPIRED,
+    /** A {@code v} other than 1.0 or 1.1, or a 1.1 parameter or frame on a 1.0 connection (protocol 1.1). */
+    INVALID_VERSION,
+    /** A presence member id that is missing, too long or holds control characters (protocol 1.1). */
+    INVALID_MEMBER,
     FORBIDDEN,
     NOT_FOUND,
     METHOD_NOT_ALLOWED,
     /** An HTTP publish body that did not arrive within realtime.publish.bodyTimeout (extension, see docs/protocol.md). */
     REQUEST_TIMEOUT,
+    /** A presence join beyond realtime.presence.maxMembers (protocol 1.1). */
+    TOO_MANY_MEMBERS,
     PAYLOAD_TOO_LARGE,
     /** A plain GET on the WebSocket path (extension, see docs/protocol.md). */
     UPGRADE_REQUIRED,

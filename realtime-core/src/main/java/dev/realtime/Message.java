@@ -21,28 +21,46 @@ public final class Message {
     private volatile String json;
 
     public Message(String channel, long position, String event, String data, long timestamp) {
-        this.channel = Objects.requireNonNull(channel, "channel");
-        this.event = Objects.requireNonNull(event, "event");
-        this.data = Objects.requireNonNull(data, "data");
+        this(channel, event, data, timestamp, position);
         if (position <= 0) {
             throw new IllegalArgumentException("position must be positive: " + position);
         }
+    }
+
+    /** Any position, 0 included (ephemeral). */
+    private Message(String channel, String event, String data, long timestamp, long position) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.event = Objects.requireNonNull(event, "event");
+        this.data = Objects.requireNonNull(data, "data");
         this.position = position;
         this.timestamp = timestamp;
+    }
+
+    /**
+     * An ephemeral message (protocol 1.1): delivered live to the current subscribers, never stored,
+     * so it has no position and no {@code id}; its JSON carries {@code "ephemeral":true}.
+     */
+    public static Message ephemeral(String channel, String event, String data, long timestamp) {
+        return new Message(channel, event, data, timestamp, 0);
+    }
+
+    /** Whether this message is ephemeral: no position, no id, not in history. */
+    public boolean ephemeral() {
+        return position == 0;
     }
 
     public String channel() {
         return channel;
     }
 
-    /** Position within the channel: positive, increasing in publish order. */
+    /** Position within the channel: positive, increasing in publish order; 0 for an ephemeral message. */
     public long position() {
         return position;
     }
 
-    /** The protocol's {@code id}: the position as a decimal string. */
+    /** The protocol's {@code id}: the position as a decimal string; null for an ephemeral message. */
     public String id() {
-        return Long.toString(position);
+        return position == 0 ? null : Long.toString(position);
     }
 
     public String event() {
@@ -71,9 +89,15 @@ public final class Message {
             StringBuilder b = new StringBuilder(data.length() + channel.length() + event.length() + 64);
             b.append("\"channel\":");
             JsonStrings.append(b, channel);
-            b.append(",\"id\":\"").append(position).append("\",\"event\":");
+            if (position > 0) {
+                b.append(",\"id\":\"").append(position).append('"');
+            }
+            b.append(",\"event\":");
             JsonStrings.append(b, event);
             b.append(",\"data\":").append(data).append(",\"ts\":").append(timestamp);
+            if (position == 0) {
+                b.append(",\"ephemeral\":true");
+            }
             json = j = b.toString();
         }
         return j;

@@ -36,6 +36,17 @@ public interface Realtime {
     Message publishJson(String channel, String event, String json);
 
     /**
+     * Publishes an ephemeral message (protocol 1.1; typing indicators, live cursors): delivered live to
+     * the current 1.1 subscribers on every node, never stored, never replayed; it has no id.
+     *
+     * <pre>{@code realtime.publishEphemeral("room:42", "typing", Map.of("user", "ann"));}</pre>
+     */
+    Message publishEphemeral(String channel, String event, Object data);
+
+    /** The channel's presence members (protocol 1.1) across every node, in no particular order. */
+    java.util.List<PresenceMember> members(String channel);
+
+    /**
      * Sees every message published on the channel from now on (through this node's bus), in order.
      * The observer runs on the publishing thread and must return quickly. Close the handle to stop.
      */

@@ -10,11 +10,14 @@ import java.util.ServiceLoader;
 class MemoryBusContractTest extends MessageBusContract {
     @Override
     protected MessageBus createBus(BusContext context) {
-        MessageBusProvider memory = ServiceLoader.load(MessageBusProvider.class).stream()
+        return memory().create(context);
+    }
+
+    static MessageBusProvider memory() {
+        return ServiceLoader.load(MessageBusProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
                 .filter(p -> p.name().equals("memory"))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("realtime-core lists no 'memory' bus provider"));
-        return memory.create(context);
     }
 }

@@ -26,15 +26,32 @@ public final class Message {
 
     /** A message with the cursor that stands right after it ({@code null} if none). */
     public Message(String channel, String id, String event, String data, long ts, String cursor) {
+        this(channel, Objects.requireNonNull(id, "id"), event, data, ts, cursor, true);
+    }
+
+    private Message(String channel, String id, String event, String data, long ts, String cursor, boolean any) {
         this.cursor = cursor;
         this.channel = Objects.requireNonNull(channel, "channel");
-        this.id = Objects.requireNonNull(id, "id");
+        this.id = id;
         this.event = event == null ? "message" : event;
         this.data = data == null ? "null" : data;
         this.ts = ts;
     }
 
-    /** The channel it was published on. */
+    /**
+     * An ephemeral message (protocol 1.1): delivered live to the current subscribers, never stored or
+     * replayed; it has no id and no cursor.
+     */
+    public static Message ephemeral(String channel, String event, String data, long ts) {
+        return new Message(channel, null, event, data, ts, null, true);
+    }
+
+    /** Whether it is an ephemeral message ({@link #id()} is then {@code null}). */
+    public boolean ephemeral() {
+        return id == null;
+    }
+
+    /** The channel it was published on (also when a wildcard subscription delivered it). */
     public String channel() {
         return channel;
     }

@@ -135,6 +135,45 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     /**
+     * Subscribes to a wildcard pattern (protocol 1.1): {@code room:*} delivers the messages of every
+     * channel {@code room:<one segment>}, {@code room:**} of every longer channel; {@link Message#channel()}
+     * is the real channel. {@code subscribe} accepts patterns wherever it accepts channels.
+     */
+    public Subscription subscribePattern(String pattern, StartPosition from, MessageListener listener) {
+        return engine.subscribe(pattern, from, listener);
+    }
+
+    /**
+     * Publishes an ephemeral message (protocol 1.1; typing indicators, live cursors): delivered live
+     * to the current 1.1 subscribers, never stored or replayed; the ack's id is {@code null}. Sent over
+     * HTTP; a retry after a lost answer may deliver it twice.
+     */
+    public CompletableFuture<PublishAck> publishEphemeral(String channel, String event, Object data) {
+        return engine.publishEphemeral(channel, event, data);
+    }
+
+    /**
+     * Joins the channel's presence (protocol 1.1) as {@code member} (the server uses the
+     * authenticated user instead when it has one) with {@code infoJson} (small JSON text, or
+     * {@code null}); held across reconnects until {@link PresenceMembership#leave()}. Over SSE and
+     * long-polling all joins of a client carry the member and info of its first join. A refusal
+     * (a full channel, a refused member) reaches the connection listener's {@code onError}.
+     */
+    public PresenceMembership join(String channel, String member, String infoJson) {
+        return engine.join(channel, member, infoJson);
+    }
+
+    /** Watches the channel's presence (protocol 1.1): a {@code sync}, then every change; close the watch to stop. */
+    public PresenceWatch presence(String channel, PresenceListener listener) {
+        return engine.presence(channel, listener);
+    }
+
+    /** The channel's members now (protocol 1.1), over plain HTTP ({@code GET {base}/presence}). */
+    public CompletableFuture<java.util.List<PresenceMember>> members(String channel) {
+        return engine.members(channel);
+    }
+
+    /**
      * The latest cursor received from the server ({@code null} before the first one). It covers the
      * channels subscribed when it was issued and can be handed to {@link StartPosition#after} on
      * any client and transport. It runs ahead of the listeners (it covers what is buffered, not

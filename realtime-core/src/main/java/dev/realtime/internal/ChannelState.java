@@ -28,6 +28,13 @@ final class ChannelState implements BusListener {
     boolean gone;
     /** Set when the session moved to a new epoch before this channel's replay: the epoch its position belongs to. */
     String staleEpoch;
+    /** Subscribed by name (it has its own bus subscription); otherwise only a wildcard pattern feeds it. */
+    boolean explicit = true;
+    /**
+     * A channel a wildcard resume found (protocol 1.1): its replay passes over messages older than this
+     * time (epoch ms) without delivering them; 0 once that replay is done.
+     */
+    long skipBefore;
     private final Replay replay;
 
     ChannelState(String name, Replay replay) {

@@ -54,27 +54,41 @@ final class CursorText {
 
     /** The cursor for {@code epoch} covering {@code channels}, the session's channels in their order. */
     String render(String epoch, Collection<ChannelState> channels) {
+        return render(epoch, channels, java.util.List.of());
+    }
+
+    /**
+     * The cursor for {@code epoch} covering {@code channels} and the wildcard patterns' own entries
+     * ({@code patterns}: a pattern's "position" is the time, in seconds, up to which it is covered).
+     */
+    String render(String epoch, Collection<ChannelState> channels, Collection<Slot> patterns) {
         if (stale || renderedLayout != layoutChanges || !epoch.equals(renderedEpoch)) {
-            layOut(epoch, channels);
+            layOut(epoch, channels, patterns);
         }
         return new String(text);
     }
 
-    private void layOut(String epoch, Collection<ChannelState> channels) {
-        StringBuilder b = new StringBuilder(24 + channels.size() * 20);
+    private void layOut(String epoch, Collection<ChannelState> channels, Collection<Slot> patterns) {
+        StringBuilder b = new StringBuilder(24 + (channels.size() + patterns.size()) * 20);
         b.append("1~").append(epoch);
         for (ChannelState channel : channels) {
-            Slot s = channel.slot;
-            b.append(s.prefix);
-            s.digitsAt = b.length();
-            Cursor.appendPosition(b, s.position);
-            s.digitsLength = b.length() - s.digitsAt;
-            s.layout = layoutChanges;
+            append(b, channel.slot);
+        }
+        for (Slot s : patterns) {
+            append(b, s);
         }
         text = new char[b.length()];
         b.getChars(0, b.length(), text, 0);
         renderedLayout = layoutChanges;
         renderedEpoch = epoch;
         stale = false;
+    }
+
+    private void append(StringBuilder b, Slot s) {
+        b.append(s.prefix);
+        s.digitsAt = b.length();
+        Cursor.appendPosition(b, s.position);
+        s.digitsLength = b.length() - s.digitsAt;
+        s.layout = layoutChanges;
     }
 }

@@ -6,6 +6,7 @@ import dev.realtime.ChannelAccess;
 import dev.realtime.ClientPublish;
 import dev.realtime.ErrorCode;
 import dev.realtime.Message;
+import dev.realtime.PresenceMember;
 import dev.realtime.PublishHook;
 import dev.realtime.Realtime;
 import dev.realtime.RealtimeException;
@@ -22,6 +23,8 @@ import dev.realtime.internal.tickets.TicketKey;
 import dev.realtime.internal.tickets.Tickets;
 import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusSubscription;
+import dev.realtime.spi.LiveBus;
+import dev.realtime.internal.presence.PresenceRegistry;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.Published;
 import jakarta.json.bind.Jsonb;
@@ -63,6 +66,10 @@ public final class Engine implements Realtime, AutoCloseable {
     private final RateLimiter httpPublishRate;
     private final ScheduledFuture<?> sweeper;
     private final ParkedPolls parkedPolls;
+    /** Ephemeral messages and presence across nodes (protocol 1.1): the bus's, or this node's own. */
+    private final LiveBus live;
+    private final boolean ownsLive;
+    private final PresenceRegistry presence;
     private final Metrics metrics;
     private final MetricsExposure exposure;
     private final ScheduledFuture<?> histogramRotation;
@@ -87,6 +94,13 @@ public final class Engine implements Realtime, AutoCloseable {
         this.ownsThreads = ownsThreads;
         this.httpPublishRate = new RateLimiter(settings.publishRate);
         this.parkedPolls = new ParkedPolls(this, settings.pollLinger.toMillis(), settings.connectionsMax);
+        LiveBus offered = bus.live();
+        this.ownsLive = offered == null;
+        if (ownsLive) {
+            LOG.log(System.Logger.Level.INFO, "the message bus offers no live bus: presence and ephemeral messages stay on this node");
+        }
+        this.live = ownsLive ? new MemoryLive(clock) : offered;
+        this.presence = new PresenceRegistry(live, clock, settings.presenceMaxMembers);
         this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         this.metrics = new Metrics(settings.metricsEnabled, clock);
         this.metrics.subscriptionSource(this::countSubscriptions);
@@ -96,6 +110,16 @@ public final class Engine implements Realtime, AutoCloseable {
         this.busName = bus.getClass().getSimpleName();
         this.tickets = new Tickets(TicketKey.from(Settings.TICKET_KEY, settings.raw(Settings.TICKET_KEY), System::getenv),
                 bus, clock, settings.ticketTtl, settings.ticketCredentialTtl);
+    }
+
+    /** Ephemeral messages and presence (protocol 1.1). */
+    public LiveBus live() {
+        return live;
+    }
+
+    /** This node's presence members. */
+    public PresenceRegistry presence() {
+        return presence;
     }
 
     /** Threads that must have ended when {@link #close()} returns (a pool's termination comes slightly before). */
@@ -216,6 +240,7 @@ public final class Engine implements Realtime, AutoCloseable {
     /** Once a second: parked long-polls past their linger time; once a minute: idle publish-rate buckets. */
     private void sweep() {
         parkedPolls.sweep();
+        presence.sweep(executor);
         long now = System.nanoTime();
         if (now - lastRateSweep >= TimeUnit.MINUTES.toNanos(1)) {
             lastRateSweep = now;
@@ -351,6 +376,7 @@ public final class Engine implements Realtime, AutoCloseable {
         for (Session s : List.copyOf(sessions)) {
             s.terminate(Session.CloseCause.DROPPED);
         }
+        parkedPolls.closeAll(); // long-polls between two requests: their next poll takes the full path from its cursor
     }
 
     @Override
@@ -366,7 +392,24 @@ public final class Engine implements Realtime, AutoCloseable {
         return new Message(p.channel(), p.position(), event == null || event.isEmpty() ? "message" : event, data, clock.millis());
     }
 
-    /** A client's publish: validated, shown to the hooks, then published. */
+    @Override
+    public Message publishEphemeral(String channel, String event, Object data) {
+        return ephemeral(Names.channel(channel), Names.event(event), validData(jsonb().toJson(data)));
+    }
+
+    @Override
+    public List<PresenceMember> members(String channel) {
+        try {
+            return live.members(Names.channel(channel));
+        } catch (dev.realtime.spi.BusUnavailableException e) {
+            throw new RealtimeException(ErrorCode.BUS_UNAVAILABLE, "the message bus is unavailable; retry shortly");
+        }
+    }
+
+    /**
+     * A client's publish: validated, shown to the hooks, then published; an ephemeral one (protocol
+     * 1.1) goes to the live bus and yields a {@code Published} of position 0.
+     */
     public Published publishFromClient(ClientPublish attempt, String idempotencyKey, ChannelAccess access) {
         if (!access.mayPublish(attempt.channel())) {
             throw new RealtimeException(ErrorCode.FORBIDDEN, "you may not publish on " + attempt.channel());
@@ -374,11 +417,29 @@ public final class Engine implements Realtime, AutoCloseable {
         for (PublishHook hook : hooks) {
             hook.beforePublish(attempt);
         }
+        if (attempt.ephemeral()) {
+            ephemeral(attempt.channel(), attempt.event(), attempt.data());
+            return new Published(attempt.channel(), 0, false);
+        }
         Published p = publishChecked(attempt.channel(), attempt.event(), attempt.data(), idempotencyKey);
         if (!p.duplicate()) {
             metrics.published(Origin.ofClientTransport(attempt.transport()));
         }
         return p;
+    }
+
+    private Message ephemeral(String channel, String event, String data) {
+        if (closing) {
+            throw new RealtimeException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; retry shortly");
+        }
+        Message m = Message.ephemeral(channel, event, data, clock.millis());
+        try {
+            live.publish(m);
+        } catch (dev.realtime.spi.BusUnavailableException e) {
+            LOG.log(System.Logger.Level.WARNING, "ephemeral publish to " + channel + " failed: bus unavailable: " + e.getMessage());
+            throw new RealtimeException(ErrorCode.BUS_UNAVAILABLE, "the message bus is unavailable; retry shortly");
+        }
+        return m;
     }
 
     /** Parses and size-checks a payload; returns its compact JSON text. */
@@ -494,6 +555,10 @@ public final class Engine implements Realtime, AutoCloseable {
             }
         }
         parkedPolls.closeAll();
+        presence.leaveAll(); // before the bus goes: other nodes hear this node's members leave now
+        if (ownsLive) {
+            live.close();
+        }
         try {
             bus.close();
         } catch (RuntimeException e) {

@@ -4,6 +4,8 @@ import dev.realtime.Message;
 import dev.realtime.spi.BusContext;
 import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusSubscription;
+import dev.realtime.spi.ChannelPattern;
+import dev.realtime.spi.LiveBus;
 import dev.realtime.spi.HistoryPage;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.Published;
@@ -58,6 +60,9 @@ final class MemoryBus implements MessageBus {
     /** Highest head of a released channel, per slot of channel names: where a channel of that slot starts again. */
     private final AtomicLongArray floors = new AtomicLongArray(FLOOR_SLOTS);
     private final ScheduledFuture<?> sweeper;
+    /** Wildcard listeners (protocol 1.1). */
+    private final PatternListeners<BusListener> patterns = new PatternListeners<>();
+    private final MemoryLive live;
 
     MemoryBus(BusContext context) {
         this.maxSize = context.historySize();
@@ -68,6 +73,12 @@ final class MemoryBus implements MessageBus {
         this.clock = context.clock();
         long every = Math.max(1000, Math.min(60_000, maxAgeMillis / 4));
         this.sweeper = context.scheduler().scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+        this.live = new MemoryLive(clock);
+    }
+
+    @Override
+    public LiveBus live() {
+        return live;
     }
 
     @Override
@@ -207,10 +218,39 @@ final class MemoryBus implements MessageBus {
     }
 
     @Override
+    public BusSubscription subscribe(ChannelPattern pattern, BusListener listener) {
+        return patterns.add(pattern, listener);
+    }
+
+    @Override
+    public List<String> channelsActiveSince(ChannelPattern pattern, long sinceMillis, int limit) {
+        List<String> active = new ArrayList<>();
+        for (ChannelLog log : channels.values()) {
+            if (!pattern.matches(log.name)) {
+                continue;
+            }
+            synchronized (log) {
+                log.expire(clock.millis());
+                if (!log.history.isEmpty() && log.history.peekLast().message.timestamp() >= sinceMillis) {
+                    active.add(log.name);
+                }
+            }
+            if (active.size() > limit) {
+                break;
+            }
+        }
+        return active;
+    }
+
+    @Override
     public void close() {
         sweeper.cancel(false);
         channels.clear();
+        patterns.clear();
+        live.close();
     }
+
+
 
     /** Channels holding state (for tests and {@link #toString()}). */
     int channelCount() {
@@ -318,6 +358,8 @@ final class MemoryBus implements MessageBus {
                                 LOG.log(System.Logger.Level.WARNING, "a listener of " + next.channel() + " failed", e);
                             }
                         }
+                        Message m = next; // same thread, same order: each channel's messages stay in publish order
+                        patterns.forEachMatch(m.channel(), l -> l.onMessage(m));
                     }
                 } finally {
                     delivering.set(false);

@@ -9,13 +9,22 @@ public sealed interface Outbound {
     int weight();
 
     /**
-     * A message, with the connection's cursor as it stands right after this message. {@code live}: it
-     * came from the bus as published, not read from history (only those count in the delivery lag).
+     * A message, with the connection's cursor as it stands right after this message; an ephemeral
+     * message (protocol 1.1) has none, since it moves no cursor. {@code live}: it came from the bus as
+     * published, not read from history (only those count in the delivery lag).
      */
     record Delivery(Message message, String cursor, boolean live) implements Outbound {
         @Override
         public int weight() {
-            return message.weight() + cursor.length();
+            return message.weight() + (cursor == null ? 0 : cursor.length());
+        }
+    }
+
+    /** A presence event or member list of a channel (protocol 1.1): the event object's fields, without braces. */
+    record Presence(String channel, String fields) implements Outbound {
+        @Override
+        public int weight() {
+            return fields.length() + 32;
         }
     }
 

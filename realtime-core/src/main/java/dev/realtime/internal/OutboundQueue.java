@@ -60,11 +60,12 @@ final class OutboundQueue {
         return all;
     }
 
-    /** Withdraws the queued messages and gap notices of a channel the session left. */
+    /** Withdraws the queued messages, gap notices and presence events of a channel the session left. */
     void withdraw(String channel) {
         for (Iterator<Outbound> it = items.iterator(); it.hasNext(); ) {
             Outbound o = it.next();
-            if ((o instanceof Outbound.Delivery d && d.message().channel().equals(channel)) || isGap(o, channel)) {
+            if ((o instanceof Outbound.Delivery d && d.message().channel().equals(channel)) || isGap(o, channel)
+                    || (o instanceof Outbound.Presence p && p.channel().equals(channel))) {
                 it.remove();
                 bytes -= o.weight();
             }
@@ -111,7 +112,10 @@ final class OutboundQueue {
         return items.size() > maxMessages || bytes > maxBytes;
     }
 
-    /** drop-oldest policy: removes the oldest message and leaves a gap notice in its place. */
+    /**
+     * drop-oldest policy: removes the oldest message and leaves a gap notice in its place (none for an
+     * ephemeral message: it was never to be resumed).
+     */
     private boolean dropOldestMessage() {
         ArrayDeque<Outbound> before = new ArrayDeque<>();
         while (!items.isEmpty() && !(items.peekFirst() instanceof Outbound.Delivery)) {
@@ -125,7 +129,7 @@ final class OutboundQueue {
             Outbound.Gap gap = new Outbound.Gap(channel);
             // compares channels by hand: a record's generated equals() would leave this class in a JDK-wide cache
             // (java.lang.runtime.ObjectMethods), pinning the web application's class loader after undeploy
-            if (!isGap(before.peekLast(), channel) && !isGap(items.peekFirst(), channel)) {
+            if (!dropped.message().ephemeral() && !isGap(before.peekLast(), channel) && !isGap(items.peekFirst(), channel)) {
                 before.addLast(gap);
                 bytes += gap.weight();
             }

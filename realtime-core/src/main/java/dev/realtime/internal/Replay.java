@@ -220,7 +220,10 @@ final class Replay {
                         continue;
                     }
                     if (page.gap()) {
-                        if (reportGap) {
+                        // a wildcard resume wants only what came after its time: what history lost before it is no loss
+                        boolean lostWanted = state.skipBefore == 0 || page.messages().isEmpty()
+                                || page.messages().get(0).timestamp() >= state.skipBefore;
+                        if (reportGap && lostWanted) {
                             session.enqueue(new Outbound.Gap(state.name));
                         }
                         session.setPosition(state, page.messages().isEmpty() ? page.head() : page.messages().get(0).position() - 1);
@@ -231,6 +234,10 @@ final class Replay {
                     state.staleEpoch = null; // its position is now one of the epoch just read
                     for (Message m : page.messages()) {
                         if (m.position() > state.lastPosition()) {
+                            if (m.timestamp() < state.skipBefore) {
+                                session.setPosition(state, m.position()); // before the wildcard's time: delivered then
+                                continue;
+                            }
                             if (session.queue().halfFull()) {
                                 suspend(state); // history still holds the rest: continue once the reader caught up
                                 return;
@@ -312,8 +319,17 @@ final class Replay {
         return resume;
     }
 
+    /**
+     * Replays a channel a wildcard pattern found on resume, after {@code after} of {@code epoch},
+     * then releases what it held; in the background when it cannot go on now.
+     */
+    void resume(ChannelState state, String epoch, long after, boolean reportGap) {
+        run(state, null, epoch, after, reportGap);
+    }
+
     /** Under the session lock: release held live messages that come after the replay, in order. */
     private void finish(ChannelState state) {
+        state.skipBefore = 0;
         for (Message m : state.held) {
             if (m.position() > state.lastPosition()) {
                 session.deliver(state, m);

@@ -4,6 +4,8 @@ import dev.realtime.ChannelAccess;
 import dev.realtime.ErrorCode;
 import dev.realtime.Message;
 import dev.realtime.RealtimeException;
+import dev.realtime.internal.presence.SessionLive;
+import dev.realtime.spi.BusSubscription;
 import dev.realtime.internal.metrics.Transport;
 import dev.realtime.spi.BusUnavailableException;
 
@@ -64,6 +66,12 @@ public final class Session {
     private final OutboundQueue queue;
     private final CursorText cursorText = new CursorText();
     private final Replay replay;
+    /** Wildcard subscriptions (protocol 1.1). */
+    private final Patterns patterns;
+    /** Protocol 1.1: ephemeral messages, presence feeds and joins; null on a 1.0 connection. */
+    private volatile SessionLive live;
+    /** When the session ends, its presence members stay until then (a long-poll between polls); 0: leave at once. */
+    private volatile long presenceKeptUntil;
     private String epoch;
     /** Deliveries this session may still take from history (long-poll answers are bounded). */
     private int replayBudget;
@@ -82,6 +90,51 @@ public final class Session {
         Settings s = engine.settings();
         this.queue = new OutboundQueue(s.queueMaxMessages, s.queueMaxBytes, s.queuePolicy, engine.metrics()::droppedOldest);
         this.replay = new Replay(this, engine);
+        this.patterns = new Patterns(this, engine, replay, access);
+    }
+
+    /**
+     * Makes this a protocol 1.1 session: its subscriptions also follow the live bus (ephemeral
+     * messages), patterns may be subscribed, and it may join and watch presence. Before subscribing.
+     */
+    public void protocol11() {
+        if (live == null) {
+            Settings s = engine.settings();
+            live = new SessionLive(engine.live(), engine.presence(), engine.clock(), s.presenceMaxInfoSize, s.channelsMax, access,
+                    this::enqueueLive);
+        }
+    }
+
+    /** The session's presence and live feeds (protocol 1.1). */
+    public SessionLive live() {
+        SessionLive l = live;
+        if (l == null) {
+            throw new RealtimeException(ErrorCode.INVALID_VERSION, "presence is protocol 1.1: connect with v=1.1");
+        }
+        return l;
+    }
+
+    /** The channels whose presence this session joined; none for a 1.0 session. */
+    public List<String> joinedChannels() {
+        SessionLive l = live;
+        return l == null ? List.of() : l.joinedChannels();
+    }
+
+    /** Sends the channel's member list, then its presence changes (protocol 1.1). */
+    public void watchPresence(String channel) {
+        SessionLive l = live();
+        Names.channel(channel);
+        checkAccess(channel);
+        l.follow(channel, false, true);
+    }
+
+    /** A long-poll answered: its members stay present until then after the session ends, unless it polls again. */
+    public void keepPresenceUntil(long millis) {
+        presenceKeptUntil = millis;
+    }
+
+    private synchronized void enqueueLive(Outbound o) {
+        enqueue(o);
     }
 
     /** Subscribes several channels at once (connect-time channels); validates all before subscribing any. */
@@ -108,60 +161,146 @@ public final class Session {
      */
     public void subscribeAll(List<String> names, Since since, BiFunction<String, String, Outbound> announce) {
         // loops, not streams: every long-poll comes through here (the benchmark's profile)
+        SessionLive l = live;
         List<String> distinct = new ArrayList<>(new LinkedHashSet<>(names));
-        distinct.forEach(Names::channel);
-        distinct.forEach(this::checkAccess);
+        List<String> wildcards = new ArrayList<>();
+        for (String name : distinct) {
+            Names.subscription(name, l != null);
+            checkAccess(name);
+            if (name.indexOf('*') >= 0) {
+                wildcards.add(name);
+            }
+        }
+        distinct.removeAll(wildcards);
         List<ChannelState> fresh = new ArrayList<>(distinct.size());
         List<String> again = new ArrayList<>();
+        List<ChannelState> claimed = new ArrayList<>();
         synchronized (this) {
             if (closed) {
                 return;
             }
             int added = 0;
             for (String name : distinct) {
-                added += channels.containsKey(name) ? 0 : 1;
+                ChannelState existing = channels.get(name);
+                added += existing == null || !existing.explicit ? 1 : 0;
             }
-            checkLimit(channels.size() + added);
+            for (String name : wildcards) {
+                added += patterns.contains(name) ? 0 : 1;
+            }
+            checkLimit(subscriptionCount() + added);
             for (String name : distinct) {
-                if (channels.containsKey(name)) {
-                    again.add(name);
+                ChannelState existing = channels.get(name);
+                if (existing == null) {
+                    fresh.add(addChannel(name, true));
                 } else {
-                    ChannelState state = new ChannelState(name, replay);
-                    channels.put(name, state);
-                    fresh.add(state);
+                    again.add(name);
+                    if (!existing.explicit) { // so far only a pattern fed it: now it is subscribed by name too
+                        existing.explicit = true;
+                        patterns.claimedByName(name);
+                        claimed.add(existing);
+                    }
                 }
             }
-            cursorText.channelsChanged();
         }
         try {
+            for (ChannelState state : claimed) {
+                state.subscription = engine.bus().subscribe(state.name, state);
+            }
             replay.start(fresh, since, announce);
             for (String name : again) {
                 replay.again(name, since, announce);
+            }
+            for (String pattern : wildcards) {
+                patterns.subscribe(pattern, since, announce);
             }
         } catch (BusUnavailableException e) {
             for (ChannelState state : fresh) {
                 unsubscribe(state.name, null);
             }
+            wildcards.forEach(patterns::unsubscribe);
             throw new RealtimeException(ErrorCode.BUS_UNAVAILABLE, "the message bus is unavailable; retry shortly");
+        }
+        if (l != null) { // protocol 1.1: the ephemeral messages of what was subscribed
+            for (String name : distinct) {
+                l.follow(name, true, false);
+            }
+            for (String pattern : wildcards) {
+                l.follow(Names.pattern(pattern), channel -> patterns.allows(pattern, channel));
+            }
         }
     }
 
-    /** Stops a channel; queued messages of that channel are withdrawn, then {@code after} is queued. */
-    public void unsubscribe(String name, Outbound after) {
-        ChannelState state;
-        synchronized (this) {
-            state = channels.remove(name);
+    /** Under the lock: channels subscribed by name and patterns, as they count towards the limit. */
+    private int subscriptionCount() {
+        int n = patterns.count();
+        for (ChannelState state : channels.values()) {
+            n += state.explicit ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Under the lock: a channel enters the session and its cursor. */
+    ChannelState addChannel(String name, boolean explicit) {
+        ChannelState state = new ChannelState(name, replay);
+        state.explicit = explicit;
+        channels.put(name, state);
+        cursorText.channelsChanged();
+        return state;
+    }
+
+    /** Under the lock: a channel only a pattern fed leaves the session (and, with {@code withdraw}, the queue). */
+    void removeChannel(ChannelState state, boolean withdraw) {
+        if (channels.remove(state.name, state)) {
+            state.gone = true;
             cursorText.channelsChanged();
-            if (state != null) {
-                state.gone = true;
-                queue.withdraw(name);
+            if (withdraw) {
+                queue.withdraw(state.name);
+            }
+        }
+    }
+
+    /** Under the lock: the patterns changed, so the cursor's layout does. */
+    void cursorChanged() {
+        cursorText.channelsChanged();
+    }
+
+    /**
+     * Stops a channel or pattern; queued messages of that channel (or of the channels only the pattern
+     * fed) are withdrawn, then {@code after} is queued. A channel a pattern still matches stays, fed by it.
+     */
+    public void unsubscribe(String name, Outbound after) {
+        SessionLive l = live;
+        if (l != null) {
+            l.unfollow(name);
+        }
+        if (name.indexOf('*') >= 0 && patterns.unsubscribe(name)) {
+            if (after != null) {
+                synchronized (this) {
+                    enqueue(after);
+                }
+            }
+            return;
+        }
+        BusSubscription subscription = null;
+        synchronized (this) {
+            ChannelState state = channels.get(name);
+            if (state != null && state.explicit) {
+                subscription = state.subscription;
+                state.subscription = null;
+                state.explicit = false;
+                if (!patterns.adopt(state)) {
+                    channels.remove(name);
+                    cursorText.channelsChanged();
+                    state.gone = true;
+                    queue.withdraw(name);
+                }
             }
             if (after != null) {
                 enqueue(after);
             }
         }
-        if (state != null && state.subscription != null) {
-            state.subscription.close();
+        if (subscription != null) {
+            subscription.close();
         }
     }
 
@@ -194,13 +333,21 @@ public final class Session {
         return new Batch(queue.takeAll(), cursor());
     }
 
-    /** The cursor covering every subscribed channel at the last position queued. Runs for every delivery. */
+    /** The cursor covering every subscribed channel (and pattern) at the last position queued. Runs for every delivery. */
     public synchronized String cursor() {
-        return cursorText.render(epoch, channels.values());
+        return cursorText.render(epoch, channels.values(), patterns.slots());
     }
 
+    /** What the session subscribed: channels by name and patterns (not the channels patterns matched). */
     public synchronized List<String> channels() {
-        return List.copyOf(channels.keySet());
+        List<String> names = new ArrayList<>(channels.size() + patterns.count());
+        for (ChannelState state : channels.values()) {
+            if (state.explicit) {
+                names.add(state.name);
+            }
+        }
+        names.addAll(patterns.names());
+        return names;
     }
 
     public synchronized boolean isClosed() {
@@ -212,7 +359,7 @@ public final class Session {
      * channel still replaying, or held back by the answer's size, is picked up by the full path).
      */
     synchronized boolean resumable() {
-        if (closed || released || replay.anySuspended()) {
+        if (closed || released || replay.anySuspended() || patterns.resuming()) {
             return false;
         }
         for (ChannelState s : channels.values()) {
@@ -248,6 +395,11 @@ public final class Session {
             if (s.subscription != null) {
                 s.subscription.close();
             }
+        }
+        patterns.closeAll();
+        SessionLive l = live;
+        if (l != null) {
+            l.close(presenceKeptUntil);
         }
         engine.forget(this);
     }
@@ -327,6 +479,11 @@ public final class Session {
     /** Every change of a channel's position comes here, to keep the cursor's text current. */
     void setPosition(ChannelState state, long position) {
         cursorText.setPosition(state.slot, position);
+    }
+
+    /** A pattern's entry in the cursor (its time, in seconds). */
+    void setPosition(CursorText.Slot slot, long position) {
+        cursorText.setPosition(slot, position);
     }
 
     /** A live message (or one held while its channel replayed). */

@@ -45,6 +45,10 @@ public final class Settings {
     public static final String PUBLISH_RATE = "realtime.publish.rate";
     public static final String QUERY_MAX_LENGTH = "realtime.query.maxLength";
     public static final String PUBLISH_BODY_TIMEOUT = "realtime.publish.bodyTimeout";
+    public static final String PRESENCE_MAX_MEMBERS = "realtime.presence.maxMembers";
+    public static final String PRESENCE_MAX_INFO_SIZE = "realtime.presence.maxInfoSize";
+    public static final String PRESENCE_POLL_GRACE = "realtime.presence.pollGrace";
+    public static final String PATTERNS_MAX_CHANNELS = "realtime.patterns.maxChannels";
     public static final String METRICS_ENABLED = "realtime.metrics.enabled";
     public static final String HEALTH_ENABLED = "realtime.health.enabled";
     public static final String TICKET_KEY = "realtime.ticket.key";
@@ -57,7 +61,8 @@ public final class Settings {
             WS_MAX_FRAME_SIZE, MESSAGE_MAX_SIZE, CHANNELS_MAX, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_POLICY,
             ALLOWED_ORIGINS, PUBLISH_HOOK, IO_THREADS, AUTHORIZER, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS,
             PUBLISH_RATE, QUERY_MAX_LENGTH, PUBLISH_BODY_TIMEOUT, HISTORY_MAX_BYTES, IDEMPOTENCY_MAX_KEYS,
-            IDEMPOTENCY_MAX_BYTES, METRICS_ENABLED, HEALTH_ENABLED, TICKET_KEY, TICKET_TTL, TICKET_CREDENTIAL_TTL);
+            IDEMPOTENCY_MAX_BYTES, PRESENCE_MAX_MEMBERS, PRESENCE_MAX_INFO_SIZE, PRESENCE_POLL_GRACE, PATTERNS_MAX_CHANNELS,
+            METRICS_ENABLED, HEALTH_ENABLED, TICKET_KEY, TICKET_TTL, TICKET_CREDENTIAL_TTL);
 
     public enum QueuePolicy { DISCONNECT, DROP_OLDEST }
 
@@ -94,6 +99,14 @@ public final class Settings {
     public final Duration sseProbeInterval;
     /** How long an HTTP publish body may take to arrive in all: a body dribbled byte by byte ends here. */
     public final Duration publishBodyTimeout;
+    /** Presence members per channel, across nodes (protocol 1.1). */
+    public final int presenceMaxMembers;
+    /** Bytes of a presence member's info as compact JSON. */
+    public final int presenceMaxInfoSize;
+    /** How long a long-poll member stays present after its poll was answered. */
+    public final Duration presencePollGrace;
+    /** Matched channels a wildcard subscription keeps in the connection's cursor. */
+    public final int patternsMaxChannels;
     /** Per-message counts, MBeans and Micrometer meters; connections are counted either way. */
     public final boolean metricsEnabled;
     /** {@code {base}/health} answers; off, it is {@code 404}. */
@@ -140,6 +153,10 @@ public final class Settings {
         publishRate = integer(PUBLISH_RATE, 1000, 1, Integer.MAX_VALUE);
         queryMaxLength = integer(QUERY_MAX_LENGTH, 4096, 256, 1024 * 1024); // under the containers' 8 KiB request-header limit, with room for headers
         publishBodyTimeout = positive(PUBLISH_BODY_TIMEOUT, duration(PUBLISH_BODY_TIMEOUT, Duration.ofSeconds(10)));
+        presenceMaxMembers = integer(PRESENCE_MAX_MEMBERS, 1000, 1, 1_000_000);
+        presenceMaxInfoSize = integer(PRESENCE_MAX_INFO_SIZE, 1024, 4, 64 * 1024);
+        presencePollGrace = duration(PRESENCE_POLL_GRACE, Duration.ofSeconds(15));
+        patternsMaxChannels = integer(PATTERNS_MAX_CHANNELS, 64, 1, 10_000);
         metricsEnabled = bool(METRICS_ENABLED, true);
         healthEnabled = bool(HEALTH_ENABLED, true);
         ticketTtl = positive(TICKET_TTL, duration(TICKET_TTL, Duration.ofSeconds(30)));

@@ -3,6 +3,7 @@ package dev.realtime.spi;
 import dev.realtime.Message;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Carries messages between publishers and subscribers, and keeps each channel's recent history.
@@ -52,6 +53,32 @@ public interface MessageBus extends AutoCloseable {
 
     /** Starts delivering the channel's new messages to the listener until the subscription is closed. */
     BusSubscription subscribe(String channel, BusListener listener);
+
+    /**
+     * Starts delivering the new messages of every channel the pattern matches (protocol 1.1), each
+     * channel's in publish order, until the subscription is closed. A bus without wildcard support
+     * keeps this default: the client is told patterns are not available.
+     */
+    default BusSubscription subscribe(ChannelPattern pattern, BusListener listener) {
+        throw new UnsupportedOperationException("this message bus does not support wildcard subscriptions");
+    }
+
+    /**
+     * Channels the pattern matches that retain a message published at or after {@code sinceMillis}
+     * (by the message's {@code ts}), at most {@code limit + 1} of them (so the caller sees there are
+     * more than it can take), in no particular order. Used to resume a wildcard subscription.
+     */
+    default List<String> channelsActiveSince(ChannelPattern pattern, long sinceMillis, int limit) {
+        throw new UnsupportedOperationException("this message bus does not support wildcard subscriptions");
+    }
+
+    /**
+     * The bus's ephemeral messages and presence across nodes (protocol 1.1), created once and closed
+     * with the bus; {@code null} (the default) makes the engine keep them in memory, on this node only.
+     */
+    default LiveBus live() {
+        return null;
+    }
 
     /**
      * Checks that the bus can carry messages right now, for the health endpoint (which calls it at most

@@ -9,6 +9,10 @@ public final class FrameTypes {
     public static final String PING = "ping";
     /** A ticket or resume token for the open connection (version 1.1). */
     public static final String AUTH = "auth";
+    /** Presence (version 1.1): join or leave a channel's presence, ask for its members. */
+    public static final String JOIN = "join";
+    public static final String LEAVE = "leave";
+    public static final String MEMBERS = "members";
 
     // server to client
     public static final String MESSAGE = "message";
@@ -20,6 +24,10 @@ public final class FrameTypes {
     public static final String PONG = "pong";
     /** The connection's resume token and its lifetime (version 1.1). */
     public static final String AUTHENTICATED = "authenticated";
+    /** Presence (version 1.1): a join or leave answered, a presence event (members answer as {@link #MEMBERS}). */
+    public static final String JOINED = "joined";
+    public static final String LEFT = "left";
+    public static final String PRESENCE = "presence";
 
     private FrameTypes() {
     }

@@ -45,6 +45,37 @@ public final class NameRules {
         return fits(key, IDEMPOTENCY_KEY_MAX_LENGTH, "_.:-");
     }
 
+    /**
+     * A wildcard pattern (protocol 1.1): a channel name ending in {@code :} followed by {@code *} (one
+     * more segment) or {@code **} (any more), e.g. {@code room:*}; at most as long as a channel name.
+     */
+    public static boolean isPattern(String name) {
+        if (name == null || name.length() > CHANNEL_MAX_LENGTH || !(name.endsWith(":*") || name.endsWith(":**"))) {
+            return false;
+        }
+        String prefix = patternPrefix(name);
+        return prefix.length() >= 2 && isChannel(prefix);
+    }
+
+    /** What every channel a pattern covers starts with, e.g. {@code room:} for {@code room:*}. */
+    public static String patternPrefix(String pattern) {
+        return pattern.substring(0, pattern.length() - (pattern.endsWith(":**") ? 2 : 1));
+    }
+
+    /** Whether {@code channel} is one {@code subscription} stands for: itself, or a channel its pattern covers. */
+    public static boolean covers(String subscription, String channel) {
+        if (subscription.equals(channel)) {
+            return true;
+        }
+        boolean anyDepth = subscription.endsWith(":**");
+        if (!anyDepth && !subscription.endsWith(":*")) {
+            return false;
+        }
+        String prefix = patternPrefix(subscription);
+        return channel.length() > prefix.length() && channel.startsWith(prefix)
+                && (anyDepth || channel.indexOf(':', prefix.length()) < 0);
+    }
+
     /** 1 to {@code max} characters of ASCII letters, digits and {@code extra}. */
     private static boolean fits(String s, int max, String extra) {
         if (s == null || s.isEmpty() || s.length() > max) {

@@ -27,11 +27,17 @@ public enum ProtocolError {
     TICKET_USED(401),
     /** A resume token, or a connection, whose credential has expired (version 1.1). */
     CREDENTIAL_EXPIRED(401),
+    /** A {@code v} other than 1.0 or 1.1, or a 1.1 parameter or frame on a 1.0 connection (protocol 1.1). */
+    INVALID_VERSION(400),
+    /** A presence member id that is missing, too long or holds control characters (protocol 1.1). */
+    INVALID_MEMBER(400),
     FORBIDDEN(403),
     NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),
     /** An HTTP publish body that did not arrive within realtime.publish.bodyTimeout (extension, see docs/protocol.md). */
     REQUEST_TIMEOUT(408),
+    /** A presence join beyond realtime.presence.maxMembers (protocol 1.1). */
+    TOO_MANY_MEMBERS(409),
     PAYLOAD_TOO_LARGE(413),
     /** A plain GET on the WebSocket path (extension, see docs/protocol.md). */
     UPGRADE_REQUIRED(426),

@@ -5,7 +5,9 @@ import dev.realtime.spi.BusContext;
 import dev.realtime.spi.BusListener;
 import dev.realtime.spi.BusSubscription;
 import dev.realtime.spi.BusUnavailableException;
+import dev.realtime.spi.ChannelPattern;
 import dev.realtime.spi.Claim;
+import dev.realtime.spi.LiveBus;
 import dev.realtime.spi.HistoryPage;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.Published;
@@ -33,7 +35,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -59,7 +60,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class RedisBus implements MessageBus {
     private static final System.Logger LOG = System.getLogger(RedisBus.class.getName());
-    private static final long RECOVERY_RETRY_MILLIS = 200;
 
     private final RedisSettings settings;
     private final int maxSize;
@@ -71,12 +71,17 @@ final class RedisBus implements MessageBus {
     private final ConnectionHealth health;
     private final RedisClaims claims;
     private RedisLink<?> link;
+    /**
+     * Ephemeral messages, presence and the pub/sub side of wildcard subscriptions (protocol 1.1), on one
+     * server only; null on a cluster, where the engine keeps them on each node (README, "Redis Cluster").
+     */
+    private RedisLive live;
 
     /** Guards {@link #channels} changes and the SUBSCRIBE/UNSUBSCRIBE commands they send, so those stay in order. */
     private final Object subscriptionLock = new Object();
     private final Map<String, LocalChannel> channels = new ConcurrentHashMap<>();
     private final Object recoveryLock = new Object();
-    private ScheduledFuture<?> recovery;
+    private final Recovery recovery;
     private volatile String epoch;
     /** Epochs this bus has seen replaced (guarded by {@link #recoveryLock}); a handful at most. */
     private final Set<String> retiredEpochs = new HashSet<>();
@@ -96,6 +101,7 @@ final class RedisBus implements MessageBus {
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
                 .build();
+        this.recovery = new Recovery(scheduler, this::recover, "Redis bus recovery");
         this.claims = new RedisClaims(() -> link.commands(), settings.prefix(), this::unavailable);
     }
 
@@ -113,6 +119,15 @@ final class RedisBus implements MessageBus {
             }
             throw e;
         }
+        try {
+            if (bus.link instanceof StandaloneLink one) {
+                bus.live = new RedisLive(settings, one.client(), one.commands(), context, bus::decodeLive);
+            }
+        } catch (RuntimeException e) {
+            releaseNettyThreadLocals();
+            bus.close();
+            throw e instanceof RedisException ? bus.unavailable(e) : e;
+        }
         releaseNettyThreadLocals();
         LOG.log(System.Logger.Level.INFO, "Redis bus connected to {0}, key prefix {1}, epoch {2}",
                 settings.displayUri(), settings.prefix(), bus.epoch);
@@ -128,7 +143,7 @@ final class RedisBus implements MessageBus {
 
             @Override
             public void reconnected() {
-                scheduleRecovery(0);
+                recovery.schedule(0);
             }
 
             @Override
@@ -287,16 +302,40 @@ final class RedisBus implements MessageBus {
     }
 
     @Override
+    public LiveBus live() {
+        return live;
+    }
+
+    @Override
+    public BusSubscription subscribe(ChannelPattern pattern, BusListener listener) {
+        ensureOpen();
+        if (live == null) {
+            return MessageBus.super.subscribe(pattern, listener); // a cluster's sharded pub/sub has no patterns
+        }
+        return live.subscribe(pattern, listener);
+    }
+
+    @Override
+    public List<String> channelsActiveSince(ChannelPattern pattern, long sinceMillis, int limit) {
+        ensureOpen();
+        if (live == null) {
+            return MessageBus.super.channelsActiveSince(pattern, sinceMillis, limit);
+        }
+        return live.channelsActiveSince(pattern, sinceMillis, limit);
+    }
+
+    @Override
     public void close() {
+        if (live != null) {
+            live.close(); // first: it signs this node's presence off on the command connection
+        }
         synchronized (recoveryLock) {
             if (closed) {
                 return;
             }
             closed = true;
-            if (recovery != null) {
-                recovery.cancel(false);
-            }
         }
+        recovery.close();
         health.close();
         channels.clear();
         if (link != null) {
@@ -321,17 +360,10 @@ final class RedisBus implements MessageBus {
         if (local == null || closed) {
             return;
         }
-        int nl = payload.indexOf('\n');
-        int nl2 = payload.indexOf('\n', nl + 1);
-        String messageEpoch = payload.substring(0, nl);
-        if (!messageEpoch.equals(epoch)) {
-            // Redis lost its data and another node already started the new epoch: every channel resyncs
-            // and reads this message from history. (A late message of a retired epoch is dropped: the
-            // resync that retired it reported the gap that covers it.)
-            noticeEpoch(messageEpoch);
+        Message message = decodeLive(channel, payload);
+        if (message == null) {
             return;
         }
-        Message message = decode(channel, Long.parseLong(payload.substring(nl + 1, nl2)), payload.substring(nl2 + 1));
         for (BusListener listener : local.listeners) {
             try {
                 listener.onMessage(message);
@@ -339,6 +371,23 @@ final class RedisBus implements MessageBus {
                 LOG.log(System.Logger.Level.WARNING, "a bus listener failed on " + channel, e);
             }
         }
+    }
+
+    /**
+     * A message as pub/sub carried it ({@code epoch\nposition\nts\nevent\ndata}), or null when it is of
+     * another epoch: Redis lost its data and another node already started the new epoch, so every
+     * channel resyncs and reads this message from history. (A late message of a retired epoch is
+     * dropped: the resync that retired it reported the gap that covers it.)
+     */
+    Message decodeLive(String channel, String payload) {
+        int nl = payload.indexOf('\n');
+        int nl2 = payload.indexOf('\n', nl + 1);
+        String messageEpoch = payload.substring(0, nl);
+        if (!messageEpoch.equals(epoch)) {
+            noticeEpoch(messageEpoch);
+            return null;
+        }
+        return decode(channel, Long.parseLong(payload.substring(nl + 1, nl2)), payload.substring(nl2 + 1));
     }
 
     /** Records the epoch Redis reported; when it changed, every listener resyncs. */
@@ -366,22 +415,6 @@ final class RedisBus implements MessageBus {
         }
     }
 
-    private void scheduleRecovery(long delayMillis) {
-        synchronized (recoveryLock) {
-            if (closed) {
-                return;
-            }
-            if (recovery != null) {
-                recovery.cancel(false);
-            }
-            try {
-                recovery = scheduler.schedule(this::recover, delayMillis, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                LOG.log(System.Logger.Level.DEBUG, "scheduler refused Redis recovery", e);
-            }
-        }
-    }
-
     /**
      * After the pub/sub connection (re)connected: make sure every local channel is subscribed again,
      * re-read the epoch, then tell every listener to resync, so whatever was published while the
@@ -405,8 +438,7 @@ final class RedisBus implements MessageBus {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
-            LOG.log(System.Logger.Level.DEBUG, "Redis bus recovery failed, retrying", e);
-            scheduleRecovery(RECOVERY_RETRY_MILLIS);
+            recovery.retry(e);
         }
     }
 

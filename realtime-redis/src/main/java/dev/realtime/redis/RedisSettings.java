@@ -14,9 +14,10 @@ import java.util.List;
  * @param uri          the Redis (or Sentinel) URI; for a cluster, its first seed node
  * @param clusterSeeds the seed nodes of a Redis Cluster ({@code redis-cluster://}), empty otherwise
  * @param durable      see {@link #DURABLE}
+ * @param nodeTimeout  see {@link #NODE_TIMEOUT}
  */
 record RedisSettings(RedisURI uri, List<RedisURI> clusterSeeds, String displayUri, String prefix, Duration timeout,
-                     boolean durable) {
+                     boolean durable, Duration nodeTimeout) {
     static final String URI = "realtime.redis.uri";
     static final String PREFIX = "realtime.redis.prefix";
     static final String TIMEOUT = "realtime.redis.timeout";
@@ -27,6 +28,9 @@ record RedisSettings(RedisURI uri, List<RedisURI> clusterSeeds, String displayUr
      * every restart or failover as possibly older data.
      */
     static final String DURABLE = "realtime.redis.durable";
+    /** Presence (protocol 1.1): a node that has not renewed its liveness for this long has its members leave. */
+    static final String NODE_TIMEOUT = "realtime.redis.nodeTimeout";
+    static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofSeconds(15);
     static final String DEFAULT_URI = "redis://localhost:6379";
     static final String CLUSTER_SCHEME = "redis-cluster://";
     static final String CLUSTER_TLS_SCHEME = "rediss-cluster://";
@@ -49,7 +53,13 @@ record RedisSettings(RedisURI uri, List<RedisURI> clusterSeeds, String displayUr
             throw new IllegalArgumentException(PREFIX + " must be non-empty, without spaces or braces: '" + prefix + "'");
         }
 
-        Duration timeout = context.parameter(TIMEOUT).map(String::trim).map(RedisSettings::duration).orElse(DEFAULT_TIMEOUT);
+        Duration timeout = context.parameter(TIMEOUT).map(String::trim).map(t -> duration(TIMEOUT, t)).orElse(DEFAULT_TIMEOUT);
+        Duration nodeTimeout = context.parameter(NODE_TIMEOUT).map(String::trim).map(t -> duration(NODE_TIMEOUT, t))
+                .orElse(DEFAULT_NODE_TIMEOUT);
+        if (nodeTimeout.toMillis() < 300) {
+            throw new IllegalArgumentException(NODE_TIMEOUT + " must be at least 300 ms (the liveness is renewed three times per period): '"
+                    + nodeTimeout.toMillis() + " ms'");
+        }
         // the connection handshake may take longer than a command (a cold start of the client): give it at least 10 s
         Duration handshake = timeout.compareTo(HANDSHAKE_TIMEOUT) < 0 ? HANDSHAKE_TIMEOUT : timeout;
         uri.setTimeout(handshake);
@@ -58,7 +68,7 @@ record RedisSettings(RedisURI uri, List<RedisURI> clusterSeeds, String displayUr
         if (!durableText.equals("true") && !durableText.equals("false")) {
             throw new IllegalArgumentException(DURABLE + " must be true or false: '" + durableText + "'");
         }
-        return new RedisSettings(uri, seeds, display, prefix, timeout, Boolean.parseBoolean(durableText));
+        return new RedisSettings(uri, seeds, display, prefix, timeout, Boolean.parseBoolean(durableText), nodeTimeout);
     }
 
     /** True for a Redis Cluster: {@code redis-cluster://host:port[,host:port...]}. */
@@ -109,16 +119,16 @@ record RedisSettings(RedisURI uri, List<RedisURI> clusterSeeds, String displayUr
         return List.copyOf(seeds);
     }
 
-    private static Duration duration(String text) {
+    private static Duration duration(String parameter, String text) {
         Duration d;
         try {
             d = text.matches("\\d{1,9}") ? Duration.ofMillis(Long.parseLong(text)) : Duration.parse(text);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(TIMEOUT + " must be milliseconds (e.g. 2000) or an ISO-8601 duration (e.g. PT2S): '"
+            throw new IllegalArgumentException(parameter + " must be milliseconds (e.g. 2000) or an ISO-8601 duration (e.g. PT2S): '"
                     + text + "'");
         }
         if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(TIMEOUT + " must be positive: '" + text + "'");
+            throw new IllegalArgumentException(parameter + " must be positive: '" + text + "'");
         }
         return d;
     }

@@ -84,6 +84,11 @@ final class StandaloneLink implements RedisLink<RedisCommands<String, String>> {
         }
     }
 
+    /** For the protocol 1.1 side of the bus ({@link RedisLive}), which opens a pub/sub connection of its own. */
+    RedisClient client() {
+        return client;
+    }
+
     @Override
     public RedisCommands<String, String> commands() {
         return commands;

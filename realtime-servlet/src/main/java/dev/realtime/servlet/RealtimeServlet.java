@@ -9,6 +9,7 @@ import dev.realtime.servlet.internal.HttpErrors;
 import dev.realtime.servlet.internal.MalformedQuery;
 import dev.realtime.servlet.internal.Origins;
 import dev.realtime.servlet.internal.PollRequest;
+import dev.realtime.servlet.internal.PresenceSnapshot;
 import dev.realtime.servlet.internal.PublishRequest;
 import dev.realtime.servlet.internal.SseStream;
 import dev.realtime.servlet.internal.WsUpgrade;
@@ -22,7 +23,7 @@ import java.io.IOException;
 
 /**
  * The HTTP side of realtime, mapped at {@code <base>/*}: {@code poll}, {@code sse}, {@code ws}
- * (WebSocket upgrade), {@code publish}, {@code health}, and the JavaScript client. Must be async-supported. Map it
+ * (WebSocket upgrade), {@code publish}, {@code health}, {@code presence} (protocol 1.1), and the JavaScript client. Must be async-supported. Map it
  * yourself in web.xml (with {@code realtime.autoRegister=false}) to put the endpoints elsewhere.
  */
 public class RealtimeServlet extends HttpServlet {
@@ -81,6 +82,12 @@ public class RealtimeServlet extends HttpServlet {
                         PublishRequest.handle(engine, req, resp);
                     }
                 }
+                case "/presence" -> {
+                    if (allow(req, "GET")) {
+                        origins.cors(req, resp);
+                        PresenceSnapshot.handle(engine, req, resp);
+                    }
+                }
                 case "/ws" -> {
                     if (!webSocket) {
                         throw new RealtimeException(ErrorCode.NOT_FOUND, "this container offers no WebSocket support; use sse or poll");
@@ -93,7 +100,7 @@ public class RealtimeServlet extends HttpServlet {
                 default -> {
                     if (!ClientScript.serve(path, req, resp)) {
                         throw new RealtimeException(ErrorCode.NOT_FOUND, "no realtime endpoint at " + path
-                                + "; the endpoints are poll, sse, ws, publish and health");
+                                + "; the endpoints are poll, sse, ws, publish, presence and health");
                     }
                 }
             }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 import java.io.IOException;
@@ -37,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The chat sample in real browsers (headless Debian chromium) against embedded Tomcat: the bundled
  * JavaScript client on each transport, its fallback, and its resume after the server drops every
- * connection.
+ * connection, and who is online and typing (protocol 1.1).
  */
 @ExtendWith(ArquillianExtension.class)
 class ChatBrowserIT {
@@ -277,5 +278,39 @@ class ChatBrowserIT {
     ChatPage signedIn(String nick, String transport) {
         ChatPage page = ChatPage.open(chromium.open(), base, room, nick, transport).signIn();
         return page.selectRoom("members").waitConnected(transport);
+    }
+
+    /**
+     * Who is online and who is typing (protocol 1.1): three people on WebSocket, SSE and long-polling
+     * see each other in the room, see "... is typing" while another types, and see someone leave when
+     * their browser closes.
+     */
+    @Test
+    void peopleOnEveryTransportSeeWhoIsOnlineAndWhoIsTyping() {
+        WebDriver wendysBrowser = chromium.open();
+        ChatPage wendy = ChatPage.open(wendysBrowser, base, room, "wendy", "websocket").waitConnected("websocket");
+        ChatPage sam = ChatPage.open(chromium.open(), base, room, "sam", "sse").waitConnected("sse");
+        ChatPage larry = ChatPage.open(chromium.open(), base, room, "larry", "longpoll").waitConnected("longpoll");
+        List<String> everyone = List.of("larry", "sam", "wendy");
+        for (ChatPage page : List.of(wendy, sam, larry)) {
+            page.waitFor("everyone online", () -> page.online().equals(everyone));
+        }
+
+        wendy.type("hel");
+        sam.waitFor("wendy typing, over SSE", () -> sam.typingLine().equals("wendy is typing\u2026"));
+        larry.waitFor("wendy typing, over long-polling", () -> larry.typingLine().equals("wendy is typing\u2026"));
+        assertThat(wendy.typingLine()).as("not about oneself").isEmpty();
+
+        larry.type("ok");
+        wendy.waitFor("larry typing, over WebSocket", () -> wendy.typingLine().equals("larry is typing\u2026"));
+        sam.waitFor("both typing", () -> sam.typingLine().equals("larry, wendy are typing\u2026"));
+
+        wendy.send("hello");
+        sam.waitFor("wendy's message ends her typing", () -> sam.typingLine().equals("larry is typing\u2026"));
+        assertThat(sam.texts()).containsExactly("hello");
+
+        wendysBrowser.quit(); // wendy closes her browser
+        sam.waitFor("wendy gone", () -> sam.online().equals(List.of("larry", "sam")));
+        larry.waitFor("wendy gone", () -> larry.online().equals(List.of("larry", "sam")));
     }
 }

@@ -147,6 +147,22 @@ final class ChatPage {
         return (List<String>) js("return [...document.querySelectorAll('#messages li.message')].map(li => li.dataset.id)");
     }
 
+    /** The nicks the room's presence shows (protocol 1.1), sorted. */
+    List<String> online() {
+        String members = tab().findElement(By.id("online")).getDomAttribute("data-members");
+        return members == null || members.isEmpty() ? List.of() : List.of(members.split(","));
+    }
+
+    /** The "… is typing" line. */
+    String typingLine() {
+        return tab().findElement(By.id("typing")).getText();
+    }
+
+    /** Types into the message box without sending. */
+    void type(String text) {
+        tab().findElement(By.id("text")).sendKeys(text);
+    }
+
     int gapNotices() {
         return tab().findElements(By.cssSelector("#messages .gap-notice, #notices .notice")).size();
     }

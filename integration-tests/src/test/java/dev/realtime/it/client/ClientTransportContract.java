@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class ClientTransportContract {
 
-    static final Map<String, String> PARAMS = Map.of("realtime.history.size", "10");
+    /** A long-poll member leaves its grace after its last poll: 2 s here, so a leave shows within the tests' waits. */
+    static final Map<String, String> PARAMS = Map.of("realtime.history.size", "10", "realtime.presence.pollGrace", "2s");
 
     @ArquillianResource
     URL base;
@@ -298,6 +299,51 @@ abstract class ClientTransportContract {
         Thread.sleep(300);
         assertThat(a.seen).containsExactlyElementsOf(acked);
         assertThat(b.seen).containsExactly(otherOld, otherNew);
+    }
+
+    // ---------------------------------------------------------------- protocol 1.1
+
+    @Test
+    void aPatternDeliversItsChannelsAndEphemeralMessagesArriveLiveWithoutId() throws Exception {
+        RealtimeClient client = client(new Recorder());
+        Recorder r = new Recorder();
+        String family = "fam" + UUID.randomUUID().toString().substring(0, 8);
+        client.subscribe(family + ":*", StartPosition.now(), r).ready().get(15, TimeUnit.SECONDS);
+        String one = publishOver(family + ":1", "1");
+        publishOver(family + ":1:deeper", "0");
+        RealtimeClient publisher = client(new Recorder());
+        PublishAck ack = publisher.publishEphemeral(family + ":2", "typing", Map.of("user", "ann")).get(10, TimeUnit.SECONDS);
+        assertThat(ack.id()).isNull();
+        String two = publishOver(family + ":2", "2");
+        await("3 messages", () -> r.messages.size() >= 3);
+        Thread.sleep(200);
+        assertThat(r.messages).extracting(m -> m.channel()).containsExactly(family + ":1", family + ":2", family + ":2");
+        assertThat(r.messages.get(0).id()).isEqualTo(one);
+        assertThat(r.messages.get(1).ephemeral()).isTrue();
+        assertThat(r.messages.get(1).event()).isEqualTo("typing");
+        assertThat(r.messages.get(2).id()).isEqualTo(two);
+    }
+
+    @Test
+    void presenceIsWatchedAndJoinedOverTheClientsConnection() throws Exception {
+        RealtimeClient watcher = client(new Recorder());
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<List<dev.realtime.client.PresenceMember>> lists = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.realtime.client.PresenceWatch watch = watcher.presence(channel, (e, members) -> {
+            events.add(e.action() + (e.member() == null ? "" : " " + e.member()));
+            lists.add(members);
+        });
+        await("the sync", () -> events.contains("sync"));
+        RealtimeClient member = client(new Recorder());
+        dev.realtime.client.PresenceMembership ann = member.join(channel, "ann", "{\"nick\":\"Ann\"}");
+        await("ann's join", () -> events.contains("join ann"));
+        assertThat(watch.members()).extracting(m -> m.member()).containsExactly("ann");
+        assertThat(watch.members().get(0).info()).isEqualTo("{\"nick\":\"Ann\"}");
+        assertThat(watcher.members(channel).get(10, TimeUnit.SECONDS)).extracting(m -> m.member()).containsExactly("ann");
+        ann.leave();
+        await("ann's leave", () -> events.contains("leave ann"));
+        assertThat(watch.members()).isEmpty();
+        watch.close();
     }
 
     /** Publishes with a plain HTTP request, independent of the client under test. */

@@ -15,7 +15,8 @@ public class DropServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Engine engine = (Engine) getServletContext().getAttribute(Realtime.ATTRIBUTE);
-        int sessions = engine.sessionCount();
+        // a long-poll between two requests is parked, not a connection, and is dropped too
+        int sessions = engine.sessionCount() + engine.parkedPolls().size();
         engine.disconnectAll();
         resp.setContentType("text/plain");
         resp.getWriter().print(sessions);

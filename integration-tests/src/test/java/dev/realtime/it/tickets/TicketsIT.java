@@ -175,6 +175,53 @@ class TicketsIT {
         assertThat(published.headers().firstValue("Realtime-Token")).hasValueSatisfying(t -> assertThat(t).startsWith("rt1."));
     }
 
+    /**
+     * Protocol 1.1 presence with a ticket: the member is the ticket's user whatever id the client names,
+     * on every transport; the HTTP snapshot presents a ticket too; a WebSocket refresh whose ticket no
+     * longer allows a joined channel ends that membership.
+     */
+    @Test
+    void aTicketsUserIsThePresenceMemberOnEveryTransport() throws Exception {
+        String poll = "members:poll:" + UUID.randomUUID(); // members:* needs a user: only a ticket gets in
+        HttpResponse<String> joined = onA.poll(onA.ticket("user=ann"), "v=1.1&timeout=0&member=mallory&join=" + enc(poll));
+        assertThat(joined.statusCode()).as(joined.body()).isEqualTo(200);
+        assertThat(members(poll)).containsExactly("ann"); // held for the poll grace after the answer
+
+        String sse = "members:sse:" + UUID.randomUUID();
+        track(new SseClient(onA.http.uri("/realtime/sse?v=1.1&member=mallory&join=" + enc(sse)), null,
+                Map.of("Realtime-Ticket", onA.ticket("user=bob"))));
+        awaitMembers(sse, "bob");
+
+        String ws = "members:ws:" + UUID.randomUUID();
+        WsClient socket = track(new WsClient(onA.http.ws("?v=1.1"), Map.of("Realtime-Ticket", onA.ticket("user=cid")), List.of()));
+        socket.next("authenticated");
+        socket.send("{\"type\":\"join\",\"channel\":\"" + ws + "\",\"member\":\"mallory\",\"ref\":1}");
+        assertThat(socket.next("joined").getString("member")).isEqualTo("cid");
+        assertThat(members(ws)).containsExactly("cid");
+
+        // a refresh for channels that leave this one out: the membership ends with it
+        socket.send("{\"type\":\"auth\",\"ticket\":\"" + onA.ticket("user=cid&channel=room:*") + "\",\"ref\":2}");
+        socket.next("authenticated");
+        assertThat(socket.next("left").getString("channel")).isEqualTo(ws);
+        assertThat(members(ws)).isEmpty();
+    }
+
+    /** The channel's member ids over {@code GET /presence}, asked with a ticket of its own. */
+    List<String> members(String channel) {
+        HttpResponse<String> r = onA.send(HttpRequest.newBuilder(onA.http.uri("/realtime/presence?channel=" + enc(channel)))
+                .header("Realtime-Ticket", onA.ticket("user=eve")).build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return Http.json(r.body()).getJsonArray("members").stream().map(m -> m.asJsonObject().getString("member")).toList();
+    }
+
+    void awaitMembers(String channel, String... expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!members(channel).equals(List.of(expected)) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(members(channel)).containsExactly(expected);
+    }
+
     @Test
     void channelsOutsideTheTicketAreRefusedByNameWhileTheOthersFlow() throws Exception {
         String other = "other:" + UUID.randomUUID();

@@ -139,17 +139,30 @@ final class ClientChannels {
      * connection and none is catching up, so the cursor covers nothing not yet delivered.
      */
     void take(Message m, String cursor) {
-        ClientChannel cs = byName.get(m.channel());
-        if (cs == null) {
-            return;
+        for (ClientChannel cs : receivers(m.channel())) {
+            if (cs.catchingUp) {
+                cs.buffered.add(m);
+            } else if (cursor != null && !cursor.isEmpty() && !m.ephemeral() && covered().containsAll(byName.keySet())) {
+                listeners.message(cs, new Message(m.channel(), m.id(), m.event(), m.data(), m.ts(), cursor));
+            } else {
+                listeners.message(cs, m);
+            }
         }
-        if (cs.catchingUp) {
-            cs.buffered.add(m);
-        } else if (cursor != null && !cursor.isEmpty() && covered().containsAll(byName.keySet())) {
-            listeners.message(cs, new Message(m.channel(), m.id(), m.event(), m.data(), m.ts(), cursor));
-        } else {
-            listeners.message(cs, m);
+    }
+
+    /** The subscriptions a message (or gap) of {@code channel} reaches: its own, and the wildcard patterns matching it. */
+    private List<ClientChannel> receivers(String channel) {
+        List<ClientChannel> out = new ArrayList<>(1);
+        ClientChannel own = byName.get(channel);
+        if (own != null) {
+            out.add(own);
         }
+        for (ClientChannel cs : byName.values()) {
+            if (cs != own && cs.name.indexOf('*') >= 0 && Names.covers(cs.name, channel)) {
+                out.add(cs);
+            }
+        }
+        return out;
     }
 
     /** A message with the cursor after it: the cursor is the client's at once, for a listener asking on this message. */
@@ -170,10 +183,11 @@ final class ClientChannels {
     }
 
     void gap(String channel) {
-        ClientChannel cs = get(channel);
         // while a channel catches up, its history comes from the catch-up, which reports its own gaps
-        if (cs != null && !cs.catchingUp) {
-            listeners.gap(cs);
+        for (ClientChannel cs : receivers(channel)) {
+            if (!cs.catchingUp) {
+                listeners.gap(cs);
+            }
         }
     }
 

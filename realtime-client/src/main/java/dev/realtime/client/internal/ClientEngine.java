@@ -52,6 +52,11 @@ public final class ClientEngine {
     private TransportConnection conn;
     private Transport connTransport;
     private List<String> connChannels = List.of();
+    /** Protocol 1.1 presence: joins and watches, carried by the connection. Loop only. */
+    private final LivePresence live;
+    /** What the open WebSocket holds of {@link #live} (frames sent); what an HTTP connection was opened with. */
+    private LivePresence.State liveSent = LivePresence.State.EMPTY;
+    private String connLive = "";
     private String connSince;
     private boolean connOpen;
     private volatile long generation;
@@ -75,6 +80,7 @@ public final class ClientEngine {
         this.auth = cfg.tickets() == null ? null : new TicketAuth(cfg.tickets(),
                 e -> loop.post(() -> listeners.error(e)), ticket -> loop.post(() -> refreshCredential(ticket)));
         this.http = auth == null ? resources.http : new TicketingHttpClient(resources.http, auth);
+        this.live = new LivePresence(listeners.dispatcher(), this::liveChanged);
         this.transports = new TransportChoice(cfg);
         this.poller = new Poller(http, cfg.base(), cfg.headers(), cfg.readTimeout());
         HttpPublisher publisher = new HttpPublisher(http, cfg.base(), cfg.headers(), cfg.readTimeout(),
@@ -92,7 +98,7 @@ public final class ClientEngine {
     // =====================================================================================
 
     public Subscription subscribe(String channel, StartPosition from, MessageListener listener) {
-        Names.channel(channel);
+        Names.subscription(channel);
         if (listener == null || from == null) {
             throw new NullPointerException(listener == null ? "listener" : "from");
         }
@@ -131,6 +137,89 @@ public final class ClientEngine {
 
     public CompletableFuture<PublishAck> publish(String channel, String event, Object data, String idempotencyKey) {
         return publishing.publish(channel, event, data, idempotencyKey);
+    }
+
+    /** Protocol 1.1: joins the channel's presence (see {@link LivePresence}). */
+    public dev.realtime.client.PresenceMembership join(String channel, String member, String infoJson) {
+        Names.channel(channel);
+        requireOpen();
+        if (infoJson != null) {
+            Json.value(infoJson); // JSON text, checked here
+        }
+        java.util.concurrent.CompletableFuture<dev.realtime.client.PresenceMembership> m = new java.util.concurrent.CompletableFuture<>();
+        loop.post(() -> m.complete(live.join(channel, member, infoJson, loop)));
+        return m.join();
+    }
+
+    /** Protocol 1.1: watches the channel's presence. */
+    public dev.realtime.client.PresenceWatch presence(String channel, dev.realtime.client.PresenceListener listener) {
+        Names.channel(channel);
+        requireOpen();
+        java.util.Objects.requireNonNull(listener, "listener");
+        java.util.concurrent.CompletableFuture<dev.realtime.client.PresenceWatch> w = new java.util.concurrent.CompletableFuture<>();
+        loop.post(() -> w.complete(live.watch(channel, listener, loop)));
+        return w.join();
+    }
+
+    private void requireOpen() {
+        synchronized (facadeLock) {
+            if (closing) {
+                throw new IllegalStateException("the client is closed");
+            }
+        }
+    }
+
+    /** Protocol 1.1: the HTTP member list. */
+    public CompletableFuture<List<dev.realtime.client.PresenceMember>> members(String channel) {
+        Names.channel(channel);
+        java.net.http.HttpRequest request = Http.withHeaders(java.net.http.HttpRequest.newBuilder(
+                        Http.uri(cfg.base(), "presence", List.of(channel), Map.of())), cfg.headers())
+                .header("Accept", "application/json").timeout(cfg.readTimeout()).GET().build();
+        return http // with the ticket, when the client has one
+                .sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+            if (r.statusCode() != 200) {
+                throw Http.error(r.statusCode(), r.body());
+            }
+            List<dev.realtime.client.PresenceMember> out = new ArrayList<>();
+            for (jakarta.json.JsonValue v : Json.object(r.body()).getJsonArray("members")) {
+                jakarta.json.JsonObject m = v.asJsonObject();
+                out.add(new dev.realtime.client.PresenceMember(Json.string(m, "member"), String.valueOf(m.get("info"))));
+            }
+            return out;
+        });
+    }
+
+    /** Protocol 1.1: an ephemeral message, over HTTP. */
+    public CompletableFuture<PublishAck> publishEphemeral(String channel, String event, Object data) {
+        return publishing.publishEphemeral(channel, event, data);
+    }
+
+    /** Loop only: the joins or watches changed: frames on an open WebSocket, else (re)connect with them. */
+    private void liveChanged() {
+        if (closed) {
+            return;
+        }
+        if (conn == null) {
+            connect();
+        } else if (connTransport == Transport.WEBSOCKET) {
+            if (connOpen) {
+                sendLive();
+            }
+        } else if (!live.signature().equals(connLive)) {
+            closeConnection();
+            connect();
+        }
+    }
+
+    private void sendLive() {
+        for (String frame : live.frames(liveSent, new java.util.HashSet<>(channels.names()))) {
+            conn.sendFrame(frame);
+        }
+        liveSent = live.state();
+    }
+
+    void onPresence(jakarta.json.JsonObject event) {
+        live.onEvent(event);
     }
 
     public String cursor() {
@@ -225,7 +314,7 @@ public final class ClientEngine {
         if (!channels.remove(sub)) {
             return;
         }
-        if (channels.isEmpty()) {
+        if (channels.isEmpty() && live.isEmpty()) {
             closeConnection();
             upgrade.stop();
             Loop.cancel(reconnectTask);
@@ -233,7 +322,7 @@ public final class ClientEngine {
             pausedForBackpressure = false;
             setState(ConnectionState.IDLE, null);
         } else if (conn != null && conn.changesChannelsInPlace()) {
-            if (connOpen) {
+            if (connOpen && !live.watches(sub.channel)) { // the server's unsubscribe would end its presence events too
                 conn.removeChannel(sub.channel);
             }
         } else if (conn != null) {
@@ -259,9 +348,11 @@ public final class ClientEngine {
     private void connect() {
         Loop.cancel(reconnectTask);
         reconnectTask = null;
-        if (closed || channels.isEmpty() || conn != null) {
+        if (closed || (channels.isEmpty() && live.isEmpty()) || conn != null) {
             return;
         }
+        liveSent = LivePresence.State.EMPTY;
+        connLive = live.signature();
         Transport t = transports.current();
         long gen = ++generation;
         connOpen = false;
@@ -286,10 +377,10 @@ public final class ClientEngine {
                 connSince = plan.since();
                 plan.catchUps().forEach((channel, since) -> catchUp.start(channels.get(channel), since));
                 if (t == Transport.SSE) {
-                    conn = SseConnection.open(http, cfg.base(), connChannels, plan.since(), cfg.headers(),
+                    conn = SseConnection.open(http, cfg.base(), connChannels, plan.since(), live.params(), cfg.headers(),
                             cfg.connectTimeout().plus(cfg.readTimeout()), events);
                 } else {
-                    conn = new LongPollConnection(poller, connChannels, events);
+                    conn = new LongPollConnection(poller, connChannels, live.params(), events);
                     // the first poll answers at once: it makes the subscriptions live and hands out a cursor
                     conn.pollAgain(plan.since(), 0);
                 }
@@ -341,6 +432,7 @@ public final class ClientEngine {
         if (connTransport == Transport.WEBSOCKET) {
             upgrade.reset();
             channels.names().forEach(this::sendSubscribe);
+            sendLive(); // joins and watches as frames: a refused join must not refuse the connection
         } else {
             upgrade.schedule();
             List<String> now = new ArrayList<>();
@@ -488,6 +580,10 @@ public final class ClientEngine {
         if (publishing.refused(ref, e)) {
             return;
         }
+        if ("live".equals(ref)) { // a refused join or presence watch: reported, the connection goes on
+            listeners.error(e);
+            return;
+        }
         ClientChannel cs = channels.get(channel);
         if (cs != null && ErrorCodes.INVALID_CURSOR.equals(code)) {
             channels.restartAtNow(channel);
@@ -516,9 +612,16 @@ public final class ClientEngine {
                 }
             }
         }
+        if (cause instanceof RealtimeException re && java.util.Set.of("too_many_members", "invalid_member", "payload_too_large",
+                "invalid_json", "forbidden").contains(re.code()) && live.dropJoins()) {
+            // the request was refused because of its joins: without them, at once, so messages flow on
+            setState(ConnectionState.RECONNECTING, transports.current());
+            reconnectTask = loop.later(0, this::connect);
+            return;
+        }
         long delay = transports.failed(failed, cause, refused, wasOpen);
         setState(ConnectionState.RECONNECTING, transports.current());
-        if (!channels.isEmpty() && !closed) {
+        if ((!channels.isEmpty() || !live.isEmpty()) && !closed) {
             reconnectTask = loop.later(delay, this::connect);
         }
     }

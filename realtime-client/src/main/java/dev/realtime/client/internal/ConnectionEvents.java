@@ -70,6 +70,11 @@ final class ConnectionEvents implements TransportEvents {
     }
 
     @Override
+    public void presence(jakarta.json.JsonObject event) {
+        onLoop(() -> engine.onPresence(event));
+    }
+
+    @Override
     public void activity() {
         engine.activity(gen);
     }

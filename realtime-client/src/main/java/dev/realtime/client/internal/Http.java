@@ -7,6 +7,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /** URL building, headers and error bodies shared by the HTTP transports and the publisher. */
@@ -14,13 +15,23 @@ final class Http {
 
     private Http() {}
 
-    /** {@code base + "/" + path + "?" + query}, with each value URL-encoded. */
+    /** The wire protocol version this client speaks (a 1.0 server ignores the parameter). */
+    static final String PROTOCOL = "1.1";
+
+    /** {@code base + "/" + path + "?" + query}, with each value URL-encoded; protocol 1.1. */
     static URI uri(URI base, String path, Collection<String> channels, Map<String, String> params) {
-        StringBuilder sb = new StringBuilder(base.toString()).append('/').append(path);
-        char sep = '?';
+        return uri(base, path, channels, params, List.of());
+    }
+
+    /** As {@link #uri(URI, String, Collection, Map)}, with repeatable {@code extra} parameters (presence, joins). */
+    static URI uri(URI base, String path, Collection<String> channels, Map<String, String> params, List<Map.Entry<String, String>> extra) {
+        StringBuilder sb = new StringBuilder(base.toString()).append('/').append(path).append("?v=").append(PROTOCOL);
+        char sep = '&';
         for (String channel : channels) {
             sb.append(sep).append("channel=").append(enc(channel));
-            sep = '&';
+        }
+        for (Map.Entry<String, String> p : extra) {
+            sb.append(sep).append(p.getKey()).append('=').append(enc(p.getValue()));
         }
         for (Map.Entry<String, String> p : params.entrySet()) {
             if (p.getValue() != null) {
@@ -39,7 +50,7 @@ final class Http {
         } else if (s.startsWith("http:")) {
             s = "ws:" + s.substring("http:".length());
         }
-        return URI.create(s + "/ws");
+        return URI.create(s + "/ws?v=" + PROTOCOL);
     }
 
     static String enc(String s) {

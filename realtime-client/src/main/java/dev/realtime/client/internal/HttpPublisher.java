@@ -49,8 +49,14 @@ final class HttpPublisher {
     }
 
     CompletableFuture<PublishAck> publish(String channel, String event, String json, String idempotencyKey) {
+        return publish(channel, event, json, idempotencyKey, false);
+    }
+
+    /** With {@code ephemeral} (protocol 1.1) the message is delivered live only; its ack has no id. */
+    CompletableFuture<PublishAck> publish(String channel, String event, String json, String idempotencyKey, boolean ephemeral) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("event", event);
+        params.put("ephemeral", ephemeral ? "true" : null);
         HttpRequest request = Http.withHeaders(
                         HttpRequest.newBuilder(Http.uri(base, "publish", List.of(channel), params)), headers)
                 .header("Content-Type", "application/json; charset=utf-8")

@@ -40,6 +40,12 @@ final class Json {
     static Message message(JsonObject o) {
         String channel = string(o, "channel");
         String id = string(o, "id");
+        JsonValue data0 = o.get("data");
+        if (channel != null && id == null && o.get("ephemeral") == JsonValue.TRUE) { // protocol 1.1
+            JsonValue ts0 = o.get("ts");
+            return Message.ephemeral(channel, string(o, "event"), data0 == null ? "null" : data0.toString(),
+                    ts0 instanceof JsonNumber n ? n.longValue() : 0L);
+        }
         if (channel == null || id == null) {
             throw new IllegalArgumentException("message without channel or id: " + o);
         }

@@ -27,6 +27,11 @@ final class ListenerCalls {
         this.recent = recent;
     }
 
+    /** Where callbacks run, one at a time and in order (presence listeners too). */
+    Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
     /** The listeners are a buffer's worth behind: stop reading until they catch up. */
     boolean isFull() {
         return dispatcher.isFull();
@@ -42,7 +47,9 @@ final class ListenerCalls {
 
     /** Loop only: a message, unless this channel's listeners already had its id. */
     void message(ClientChannel cs, Message m) {
-        if (!recent.firstTime(cs.name, m.id())) {
+        // ids are unique per channel: a pattern's subscription remembers them per matched channel;
+        // an ephemeral message has none (and is never delivered twice by the server)
+        if (!m.ephemeral() && !recent.firstTime(cs.name.equals(m.channel()) ? cs.name : cs.name + "\n" + m.channel(), m.id())) {
             return;
         }
         List<SubscriptionHandle> subs = List.copyOf(cs.subs);
@@ -60,6 +67,7 @@ final class ListenerCalls {
         // after a gap the server may be a new one (new epoch) whose ids start over: what follows is
         // new to this client in any case, so earlier ids must not suppress it
         recent.forget(cs.name);
+        recent.forgetPrefix(cs.name + "\n");
         List<SubscriptionHandle> subs = List.copyOf(cs.subs);
         String channel = cs.name;
         dispatcher.submit(() -> {
@@ -74,6 +82,7 @@ final class ListenerCalls {
     /** Loop only: the channel's ids are no longer needed (unsubscribed). */
     void forget(String channel) {
         recent.forget(channel);
+        recent.forgetPrefix(channel + "\n");
     }
 
     /** The server refused the channel: every subscription of it fails and is cancelled. */

@@ -18,9 +18,17 @@ final class LongPollConnection implements TransportConnection {
     private volatile boolean opened;
     private volatile CompletableFuture<?> inFlight;
 
+    /** The presence parameters of protocol 1.1, the same for every poll of this connection. */
+    private final List<java.util.Map.Entry<String, String>> live;
+
     LongPollConnection(Poller poller, List<String> channels, TransportEvents events) {
+        this(poller, channels, List.of(), events);
+    }
+
+    LongPollConnection(Poller poller, List<String> channels, List<java.util.Map.Entry<String, String>> live, TransportEvents events) {
         this.poller = poller;
         this.channels = List.copyOf(channels);
+        this.live = List.copyOf(live);
         this.events = events;
     }
 
@@ -30,7 +38,7 @@ final class LongPollConnection implements TransportConnection {
         if (closed) {
             return;
         }
-        CompletableFuture<java.net.http.HttpResponse<String>> request = poller.send(channels, since, timeoutMillis);
+        CompletableFuture<java.net.http.HttpResponse<String>> request = poller.send(channels, since, timeoutMillis, live);
         inFlight = request;
         request.thenApply(Poller::parse).whenComplete((result, error) -> {
             if (closed) {
@@ -50,6 +58,7 @@ final class LongPollConnection implements TransportConnection {
                 events.opened();
             }
             result.refused().forEach(r -> events.frameError(null, r.channel(), r.code(), r.message()));
+            result.presence().forEach(events::presence);
             events.batch(result.gaps(), result.messages(), result.cursor());
         });
     }

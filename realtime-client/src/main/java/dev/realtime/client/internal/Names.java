@@ -21,6 +21,19 @@ public final class Names {
         return channel;
     }
 
+    /**
+     * What a client may subscribe to: a channel name or (protocol 1.1) a wildcard pattern, a channel
+     * name followed by {@code :*} (one more segment) or {@code :**} (any more).
+     */
+    public static String subscription(String name) {
+        return NameRules.isPattern(name) ? name : channel(name);
+    }
+
+    /** Whether {@code channel} is one the subscription stands for: itself, or a match of its pattern (the server's rule). */
+    public static boolean covers(String subscription, String channel) {
+        return NameRules.covers(subscription, channel);
+    }
+
     /** Checks an event name; {@code null} stands for the default {@code message}. */
     public static String event(String event) {
         if (event != null && !NameRules.isEvent(event)) {

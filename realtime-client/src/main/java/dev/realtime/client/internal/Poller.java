@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
 final class Poller {
 
     /** One answer: {@code {"messages":[...],"cursor":"...","gaps":[...]}}. */
-    record Result(List<Message> messages, String cursor, List<String> gaps, List<Refusal> refused) {}
+    record Result(List<Message> messages, String cursor, List<String> gaps, List<Refusal> refused, List<JsonObject> presence) {}
 
     /** A requested channel the credential does not allow (version 1.1). */
     record Refusal(String channel, String code, String message) {}
@@ -52,10 +52,16 @@ final class Poller {
 
     /** The raw request; cancelling this future aborts the exchange. */
     CompletableFuture<HttpResponse<String>> send(Collection<String> channels, String since, long timeoutMillis) {
+        return send(channels, since, timeoutMillis, List.of());
+    }
+
+    /** With the presence parameters of protocol 1.1 ({@code live}). */
+    CompletableFuture<HttpResponse<String>> send(Collection<String> channels, String since, long timeoutMillis,
+                                                 List<Map.Entry<String, String>> live) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("since", since);
         params.put("timeout", Long.toString(timeoutMillis));
-        HttpRequest request = Http.withHeaders(HttpRequest.newBuilder(Http.uri(base, "poll", channels, params)), headers)
+        HttpRequest request = Http.withHeaders(HttpRequest.newBuilder(Http.uri(base, "poll", channels, params, live)), headers)
                 .header("Accept", "application/json")
                 .timeout(readTimeout.plusMillis(timeoutMillis))
                 .GET()
@@ -91,7 +97,14 @@ final class Poller {
                     refused.add(new Refusal(Json.string(r, "channel"), Json.string(r, "code"), Json.string(r, "message")));
                 }
             }
-            return new Result(messages, Json.string(o, "cursor"), gaps, refused);
+            List<JsonObject> presence = new ArrayList<>();
+            JsonArray ps = o.getJsonArray("presence");
+            if (ps != null) {
+                for (JsonValue v : ps) {
+                    presence.add(v.asJsonObject());
+                }
+            }
+            return new Result(messages, Json.string(o, "cursor"), gaps, refused, presence);
         } catch (RuntimeException e) {
             throw new java.io.UncheckedIOException(new IOException("unreadable poll answer: " + response.body(), e));
         }

@@ -64,6 +64,27 @@ final class Publishing {
         return send(channel, event, json, idempotencyKey);
     }
 
+    /**
+     * An ephemeral message (protocol 1.1), over HTTP: delivered live to the current subscribers, never
+     * stored. A retry after a lost answer may deliver it twice (nothing is stored to tell).
+     */
+    CompletableFuture<PublishAck> publishEphemeral(String channel, String event, Object data) {
+        String json;
+        try {
+            Names.channel(channel);
+            Names.event(event);
+            json = jsonb.toJson(data);
+        } catch (IllegalArgumentException e) {
+            return failed(e.getMessage().startsWith("invalid event") ? ErrorCodes.INVALID_EVENT : ErrorCodes.INVALID_CHANNEL, e.getMessage(), e);
+        } catch (RuntimeException e) {
+            return failed(ErrorCodes.INVALID_JSON, "JSON-B cannot serialise " + data, e);
+        }
+        if (closing.getAsBoolean()) {
+            return failed(ErrorCodes.CLOSED, "the client is closed", null);
+        }
+        return http.publish(channel, event, json, UUID.randomUUID().toString(), true);
+    }
+
     private CompletableFuture<PublishAck> send(String channel, String event, String json, String idempotencyKey) {
         String code = ErrorCodes.INVALID_CHANNEL;
         try {

@@ -36,6 +36,11 @@ public final class RecentIds {
         return true;
     }
 
+    /** Forgets the ids of every key that starts with {@code prefix} (a pattern's matched channels). */
+    public void forgetPrefix(String prefix) {
+        ids.keySet().removeIf(k -> k.startsWith(prefix));
+    }
+
     /** Whether {@code id} is among the recent ids of {@code channel}. */
     public boolean seen(String channel, String id) {
         LinkedHashSet<String> set = ids.get(channel);

@@ -26,6 +26,7 @@ final class ServerFrames {
             case FrameTypes.AUTHENTICATED -> events.authenticated(Json.string(o, "token"), o.getJsonNumber("expiresIn").longValue());
             case FrameTypes.SUBSCRIBED -> events.subscribed(Json.string(o, "channel"), Json.string(o, "cursor"));
             case FrameTypes.GAP -> events.gap(Json.string(o, "channel"));
+            case FrameTypes.PRESENCE -> events.presence(o);
             case FrameTypes.ACK -> events.ack(Json.string(o, "ref"), Json.string(o, "channel"), Json.string(o, "id"));
             case FrameTypes.ERROR -> events.frameError(Json.string(o, "ref"), Json.string(o, "channel"),
                     Json.string(o, "code"), Json.string(o, "message"));

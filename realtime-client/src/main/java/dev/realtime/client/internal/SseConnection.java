@@ -37,10 +37,16 @@ final class SseConnection implements TransportConnection {
 
     static SseConnection open(HttpClient http, URI base, List<String> channels, String since,
             Map<String, String> headers, Duration headersTimeout, TransportEvents events) {
+        return open(http, base, channels, since, List.of(), headers, headersTimeout, events);
+    }
+
+    /** With the presence parameters of protocol 1.1 ({@code live}). */
+    static SseConnection open(HttpClient http, URI base, List<String> channels, String since, List<Map.Entry<String, String>> live,
+            Map<String, String> headers, Duration headersTimeout, TransportEvents events) {
         SseConnection c = new SseConnection(events);
         Map<String, String> params = new LinkedHashMap<>();
         params.put("since", since);
-        HttpRequest request = Http.withHeaders(HttpRequest.newBuilder(Http.uri(base, "sse", channels, params)), headers)
+        HttpRequest request = Http.withHeaders(HttpRequest.newBuilder(Http.uri(base, "sse", channels, params, live)), headers)
                 .header("Accept", EVENT_STREAM)
                 .timeout(headersTimeout)
                 .GET()
@@ -193,6 +199,8 @@ final class SseConnection implements TransportConnection {
                         events.failed(new dev.realtime.client.RealtimeException(
                                 ErrorCodes.CREDENTIAL_EXPIRED.equals(code) ? 401 : 0, code, Json.string(o, "message")), false);
                     }
+                } else if (type.equals("$presence")) {
+                    events.presence(Json.object(data));
                 } else {
                     events.message(Json.message(Json.object(data)), cursor);
                 }

@@ -27,6 +27,11 @@ interface TransportConnection {
     /** WebSocket: refreshes the connection's credential in place with a new ticket (version 1.1). */
     default void refresh(String ticket) {}
 
+    /** Sends a protocol frame where the transport can (WebSocket); false elsewhere. */
+    default boolean sendFrame(String frame) {
+        return false;
+    }
+
     /** Asks the server for a sign of life, where the transport has a way to. */
     default void ping() {}
 

@@ -36,6 +36,9 @@ interface TransportEvents {
     /** The server's resume token and the milliseconds until the credential expires (version 1.1). */
     default void authenticated(String token, long expiresInMillis) {}
 
+    /** A presence event (protocol 1.1) of a channel the client watches. */
+    default void presence(jakarta.json.JsonObject event) {}
+
     /** Bytes arrived (heartbeats, pings). */
     void activity();
 

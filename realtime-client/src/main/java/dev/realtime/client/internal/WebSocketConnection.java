@@ -85,6 +85,15 @@ final class WebSocketConnection implements TransportConnection, WebSocket.Listen
     }
 
     @Override
+    public boolean sendFrame(String frame) {
+        if (socket == null || closed) {
+            return false;
+        }
+        send(frame);
+        return true;
+    }
+
+    @Override
     public boolean publish(String ref, String channel, String event, String idempotencyKey, String json) {
         if (socket == null || closed) {
             return false;

@@ -1,5 +1,6 @@
 package dev.realtime.servlet.internal;
 
+import dev.realtime.protocol.JsonStrings;
 import dev.realtime.ErrorCode;
 import dev.realtime.internal.JsonText;
 import dev.realtime.internal.Outbound;
@@ -19,9 +20,15 @@ public final class Frames {
     public static String encode(Outbound o) {
         if (o instanceof Outbound.Delivery d) {
             String fields = d.message().jsonFields();
+            if (d.cursor() == null) { // ephemeral (1.1): moves no cursor
+                return "{\"type\":\"message\"," + fields + "}";
+            }
             return new StringBuilder(fields.length() + d.cursor().length() + 40)
                     .append("{\"type\":\"" + FrameTypes.MESSAGE + "\",\"cursor\":\"").append(d.cursor()).append("\",")
                     .append(fields).append('}').toString();
+        }
+        if (o instanceof Outbound.Presence p) {
+            return "{\"type\":\"presence\"," + p.fields() + "}";
         }
         if (o instanceof Outbound.Gap g) {
             return start(FrameTypes.GAP) + ",\"channel\":" + quote(g.channel()) + "}";
@@ -45,6 +52,24 @@ public final class Frames {
     /** The connection's credential: its resume token and the milliseconds until it expires (version 1.1). */
     static String authenticated(Admission a, JsonValue ref) {
         return start(FrameTypes.AUTHENTICATED) + ref(ref) + ",\"token\":\"" + a.token() + "\",\"expiresIn\":" + a.expiresIn() + "}";
+    }
+
+    /** Protocol 1.1: an ephemeral publish has no id. */
+    static String ackEphemeral(String channel, JsonValue ref) {
+        return "{\"type\":\"ack\"" + ref(ref) + ",\"channel\":" + JsonStrings.quote(channel) + ",\"ephemeral\":true}";
+    }
+
+    static String joined(String channel, String member, JsonValue ref) {
+        return "{\"type\":\"joined\",\"channel\":" + JsonStrings.quote(channel) + ",\"member\":" + JsonStrings.quote(member) + ref(ref) + "}";
+    }
+
+    static String left(String channel, JsonValue ref) {
+        return "{\"type\":\"left\",\"channel\":" + JsonStrings.quote(channel) + ref(ref) + "}";
+    }
+
+    static String members(String channel, java.util.List<dev.realtime.PresenceMember> members, JsonValue ref) {
+        return "{\"type\":\"members\",\"channel\":" + JsonStrings.quote(channel) + ",\"members\":"
+                + dev.realtime.internal.presence.PresenceJson.members(members) + ref(ref) + "}";
     }
 
     static String pong(JsonValue ref) {

@@ -49,6 +49,8 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     private volatile boolean handedOff;
     /** Requested channels its ticket does not allow, as the answer's {@code refused} field (version 1.1). */
     private String refused = "";
+    /** Protocol 1.1: the answer has a presence field. */
+    private boolean v11;
 
     private PollRequest(Engine engine, AsyncContext async) {
         this.engine = engine;
@@ -56,10 +58,13 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     }
 
     public static void start(Engine engine, HttpServletRequest req, HttpServletResponse resp) {
-        List<String> channels = Requests.channels(req, true, engine.settings().channelsMax);
+        LiveParams live = LiveParams.of(req);
+        List<String> channels = Requests.channels(req, live.presence().isEmpty() && live.join().isEmpty(), engine.settings().channelsMax, live.v11());
+        live.checkLimit(channels, engine.settings().channelsMax);
         Since since = Requests.since(req.getParameter("since"));
         long timeout = timeout(engine, req.getParameter("timeout"));
         TicketedRequest ticketed = TicketedRequest.of(engine, req, resp, "poll", channels);
+        live = live.actingAs(ticketed.principal(req));
         if (ticketed.admission() != null) {
             timeout = Math.min(timeout, ticketed.admission().expiresIn()); // answered when the credential expires
         }
@@ -72,8 +77,9 @@ public final class PollRequest implements Session.Output, AsyncEnd {
             poll.refused = ",\"refused\":[" + String.join(",", ticketed.refused().stream().map(TicketedRequest::refusal).toList()) + "]";
         }
         async.addListener(AsyncEndListener.of(poll));
+        poll.v11 = live.v11();
         java.security.Principal user = ticketed.principal(req); // a ticket's user, else the container's
-        poll.client = req.getRemoteAddr() + (user == null ? "" : "|" + user.getName());
+        poll.client = req.getRemoteAddr() + (user == null ? "" : "|" + user.getName()) + live.signature();
         try {
             ChannelAccess access = ticketed.access();
             Session parked = poll.sinceCursor == null ? null : engine.parkedPolls().resume(poll.sinceCursor, ticketed.channels(),
@@ -82,7 +88,9 @@ public final class PollRequest implements Session.Output, AsyncEnd {
                 poll.session = parked; // subscribed since the last answer: only its queue is left to take
             } else {
                 poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(), access);
+                live.start(poll.session);
                 poll.session.subscribeAll(ticketed.channels(), since);
+                live.finish(poll.session);
             }
         } catch (RealtimeException e) {
             poll.fail(e);
@@ -142,6 +150,8 @@ public final class PollRequest implements Session.Output, AsyncEnd {
             return;
         }
         cancelTimer();
+        // a long-poll member stays present for a grace period after each answer, so polling again needs no rejoin
+        session.keepPresenceUntil(engine.clock().millis() + engine.settings().presencePollGrace.toMillis());
         Session.Batch batch = session.drain();
         if (endedEarly && sinceCursor != null) {
             // subscribing was cut short: the batch's cursor may miss channels, so hand back the request's own
@@ -156,15 +166,19 @@ public final class PollRequest implements Session.Output, AsyncEnd {
         }
         StringBuilder messages = new StringBuilder();
         StringBuilder gaps = new StringBuilder();
+        StringBuilder presence = new StringBuilder();
         for (Outbound o : batch.items()) {
             engine.metrics().sent(Transport.LONGPOLL, o);
             if (o instanceof Outbound.Delivery d) {
                 messages.append(messages.isEmpty() ? "" : ",").append('{').append(d.message().jsonFields()).append('}');
             } else if (o instanceof Outbound.Gap g) {
                 gaps.append(gaps.isEmpty() ? "" : ",").append(JsonStrings.quote(g.channel()));
+            } else if (o instanceof Outbound.Presence p) {
+                presence.append(presence.isEmpty() ? "" : ",").append('{').append(p.fields()).append('}');
             }
         }
-        String body = "{\"messages\":[" + messages + "],\"cursor\":\"" + batch.cursor() + "\",\"gaps\":[" + gaps + "]" + refused + "}";
+        String body = "{\"messages\":[" + messages + "],\"cursor\":\"" + batch.cursor() + "\",\"gaps\":[" + gaps + "]" + refused
+                + (v11 ? ",\"presence\":[" + presence + "]}" : "}");
         try {
             HttpServletResponse resp = (HttpServletResponse) async.getResponse();
             if (closeConnection) {

@@ -40,6 +40,8 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
     private final String channel;
     private final String event;
     private final String key;
+    /** Protocol 1.1: delivered live, never stored. */
+    private final boolean ephemeral;
     private final int limit;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private final byte[] buffer = new byte[8192];
@@ -52,12 +54,14 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
     /** The publisher's ticket or resume token, when it presented one (version 1.1). */
     private TicketedRequest ticketed;
 
-    private PublishRequest(Engine engine, HttpServletRequest req, String channel, String event, String key) throws IOException {
+    private PublishRequest(Engine engine, HttpServletRequest req, String channel, String event, String key, boolean ephemeral)
+            throws IOException {
         this.engine = engine;
         this.req = req;
         this.channel = channel;
         this.event = event;
         this.key = key;
+        this.ephemeral = ephemeral;
         this.limit = engine.settings().messageMaxSize;
         this.async = req.startAsync();
         this.in = req.getInputStream();
@@ -74,6 +78,7 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
         String channel = Names.channel(channels[0]);
         String event = Names.event(req.getParameter("event"));
         String key = Names.idempotencyKey(req.getHeader("Idempotency-Key"));
+        boolean ephemeral = ephemeral(req.getParameter("ephemeral"));
         engine.checkPublishRate(req.getRemoteAddr());
         checkContentType(req.getContentType());
         TicketedRequest ticketed = TicketedRequest.of(engine, req, resp, "publish", List.of());
@@ -83,7 +88,7 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
         engine.takeConnection(req.getRemoteAddr());
         PublishRequest p;
         try {
-            p = new PublishRequest(engine, req, channel, event, key);
+            p = new PublishRequest(engine, req, channel, event, ephemeral ? null : key, ephemeral);
         } catch (RuntimeException | IOException e) {
             engine.releaseConnection(req.getRemoteAddr());
             throw e;
@@ -125,9 +130,10 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
         try {
             String data = engine.validData(utf8(body.toByteArray()));
             Published p = engine.publishFromClient(
-                    new ClientPublish(channel, event, data, ticketed.principal(req), "http", req.getRemoteAddr()), key,
+                    new ClientPublish(channel, event, data, ticketed.principal(req), "http", req.getRemoteAddr(), ephemeral), key,
                     ticketed.access());
-            finish(HttpServletResponse.SC_ACCEPTED, "{\"channel\":\"" + p.channel() + "\",\"id\":\"" + p.id() + "\"}");
+            finish(HttpServletResponse.SC_ACCEPTED, "{\"channel\":\"" + p.channel() + "\","
+                    + (ephemeral ? "\"ephemeral\":true}" : "\"id\":\"" + p.id() + "\"}"));
         } catch (RealtimeException e) {
             finish(e);
         }
@@ -187,6 +193,17 @@ public final class PublishRequest implements ReadListener, AsyncEnd {
                 // already completed by the container after an error
             }
         }
+    }
+
+    /** The 1.1 publish option {@code ephemeral}: {@code true} or {@code false} (absent: false). */
+    private static boolean ephemeral(String value) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw new RealtimeException(ErrorCode.INVALID_FRAME, "the ephemeral parameter must be true or false");
     }
 
     private static void checkContentType(String contentType) {

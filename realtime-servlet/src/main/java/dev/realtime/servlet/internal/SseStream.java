@@ -76,7 +76,9 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
     }
 
     public static void start(Engine engine, HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        List<String> channels = Requests.channels(req, true, engine.settings().channelsMax);
+        LiveParams live = LiveParams.of(req);
+        List<String> channels = Requests.channels(req, live.presence().isEmpty() && live.join().isEmpty(), engine.settings().channelsMax, live.v11());
+        live.checkLimit(channels, engine.settings().channelsMax);
         String lastEventId = req.getHeader("Last-Event-ID");
         Since since = Requests.since(lastEventId != null && !lastEventId.isEmpty() ? lastEventId : req.getParameter("since"));
 
@@ -90,7 +92,9 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
         async.addListener(AsyncEndListener.of(stream));
         try {
             stream.session = engine.open(stream, Integer.MAX_VALUE, req.getRemoteAddr(), ticketed.access());
+            live.actingAs(ticketed.principal(req)).start(stream.session);
             stream.session.subscribeAll(ticketed.channels(), since); // live before the retry line is written
+            live.finish(stream.session);
         } catch (RealtimeException e) {
             if (stream.session != null) {
                 stream.session.close();
@@ -232,7 +236,9 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
     public static byte[] encode(Outbound o) {
         StringBuilder b = new StringBuilder(256);
         if (o instanceof Outbound.Delivery d) {
-            b.append("id: ").append(d.cursor()).append('\n');
+            if (d.cursor() != null) { // an ephemeral message (1.1) has none: Last-Event-ID stays as it was
+                b.append("id: ").append(d.cursor()).append('\n');
+            }
             if (!d.message().event().equals("message")) {
                 b.append("event: ").append(d.message().event()).append('\n');
             }
@@ -241,6 +247,8 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
             b.append("event: gap\ndata: {\"channel\":");
             JsonStrings.append(b, g.channel());
             b.append("}\n\n");
+        } else if (o instanceof Outbound.Presence p) {
+            b.append("event: $presence\ndata: {").append(p.fields()).append("}\n\n"); // no id: presence is not resumed
         } else {
             return new byte[0];
         }

@@ -83,6 +83,11 @@ final class WsCredential {
                 session.enqueueControl(Frames.error(ErrorCode.FORBIDDEN, ChannelGrant.forbidden(channel).getMessage(), null, channel));
             }
         }
+        for (String channel : session.joinedChannels()) { // protocol 1.1: a revoked channel's membership ends too
+            if (!rights.maySubscribe(channel) && session.live().leave(channel)) {
+                session.enqueueControl(Frames.left(channel, null));
+            }
+        }
         timer.expireIn(fresh.expiresIn());
     }
 

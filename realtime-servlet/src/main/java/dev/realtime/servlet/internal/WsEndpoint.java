@@ -42,6 +42,8 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     /** The connection's ticket, refresh and expiry (version 1.1); set at the handshake. */
     private WsCredential credential;
     private final String remoteAddress;
+    /** The protocol 1.1 parameters of the handshake. */
+    private final LiveParams live;
     /** True while a frame (or ping) is on its way: one send at a time. */
     private final AtomicBoolean sending = new AtomicBoolean();
     /** Sends started from completions still on the stack (see continueFromCompletion). */
@@ -62,12 +64,13 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     private volatile ScheduledFuture<?> pinger;
     private final Runnable pumpTask = this::pump;
 
-    WsEndpoint(Engine engine, List<String> channels, Since since, Principal principal, String remoteAddress) {
+    WsEndpoint(Engine engine, List<String> channels, Since since, Principal principal, String remoteAddress, LiveParams live) {
         this.engine = engine;
         this.connectChannels = channels;
         this.connectSince = since;
         this.principal = principal;
         this.remoteAddress = remoteAddress;
+        this.live = live;
         this.publishRate = engine.publishBucket();
     }
 
@@ -103,6 +106,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
             credential.opened(session);
             // all at once: every cursor handed out during the replays covers every channel
             session.subscribeAll(connectChannels, connectSince, (channel, cursor) -> new Outbound.Control(Frames.subscribed(channel, null, cursor)));
+            live.finish(session);
         } catch (RealtimeException e) {
             close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, e.getMessage()));
             return;
@@ -142,6 +146,12 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     void open(TicketedRequest ticketed) {
         credential = new WsCredential(engine, ticketed, principal, remoteAddress, this::credentialExpired);
         session = engine.open(this, Integer.MAX_VALUE, remoteAddress, credential.access());
+        try {
+            live.start(session); // a refused connect-time join refuses the handshake
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
         // a client that vanishes mid-handshake never reaches onOpen: give its slot back
         engine.scheduler().schedule(() -> {
             if (ws == null) {
@@ -174,20 +184,46 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
             String type = string(frame, "type", true);
             switch (type) {
                 case FrameTypes.SUBSCRIBE -> {
-                    String name = Names.channel(string(frame, "channel", true));
+                    String name = Names.subscription(string(frame, "channel", true), live.v11());
                     Since since = Since.parse(string(frame, "since", false));
+                    boolean presence = flag(frame, "presence");
                     JsonValue echo = ref;
                     session.subscribe(name, since, cursor -> new Outbound.Control(Frames.subscribed(name, echo, cursor)));
+                    if (presence) {
+                        session.watchPresence(name);
+                    }
                 }
                 case FrameTypes.UNSUBSCRIBE -> {
-                    String name = Names.channel(string(frame, "channel", true));
+                    String name = Names.subscription(string(frame, "channel", true), live.v11());
                     session.unsubscribe(name, new Outbound.Control(Frames.unsubscribed(name, ref)));
                 }
                 case FrameTypes.PUBLISH -> publish(frame, ref);
                 case FrameTypes.PING -> session.enqueueControl(Frames.pong(ref));
                 case FrameTypes.AUTH -> credential.refresh(string(frame, "ticket", true), ref, session);
+                case FrameTypes.JOIN -> {
+                    requireV11(type);
+                    String name = Names.channel(string(frame, "channel", true));
+                    JsonValue info = frame.get("info");
+                    String member = session.live().join(name, string(frame, "member", false), userName(),
+                            info == null ? null : JsonText.compact(info));
+                    session.enqueueControl(Frames.joined(name, member, ref));
+                }
+                case FrameTypes.LEAVE -> {
+                    requireV11(type);
+                    String name = Names.channel(string(frame, "channel", true));
+                    session.live().leave(name);
+                    session.enqueueControl(Frames.left(name, ref));
+                }
+                case FrameTypes.MEMBERS -> {
+                    requireV11(type);
+                    String name = Names.channel(string(frame, "channel", true));
+                    if (!session.access().maySubscribe(name)) {
+                        throw new RealtimeException(ErrorCode.FORBIDDEN, "you may not see the presence of " + name);
+                    }
+                    session.enqueueControl(Frames.members(name, engine.members(name), ref));
+                }
                 default -> throw new RealtimeException(ErrorCode.INVALID_FRAME, "unknown frame type '" + type
-                        + "'; use subscribe, unsubscribe, publish, ping or auth");
+                        + "'; use subscribe, unsubscribe, publish, ping or auth" + (live.v11() ? ", join, leave or members" : ""));
             }
         } catch (RealtimeException e) {
             engine.metrics().refused(e.code());
@@ -200,9 +236,36 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         }
     }
 
+    /** Who joins presence: the ticket's user (after a refresh, the new one), else the container's. */
+    private String userName() {
+        Principal p = credential.principal();
+        return p == null ? null : p.getName();
+    }
+
+    /** The 1.1 frames on a 1.0 connection are what they were before: unknown. */
+    private void requireV11(String type) {
+        if (!live.v11()) {
+            throw new RealtimeException(ErrorCode.INVALID_VERSION, "the " + type + " frame is protocol 1.1: connect with ?v=1.1");
+        }
+    }
+
+    /** An optional boolean field; on a 1.0 connection the 1.1 fields are refused. */
+    private boolean flag(JsonObject frame, String field) {
+        JsonValue v = frame.get(field);
+        if (v == null || v == JsonValue.NULL || v == JsonValue.FALSE) {
+            return false;
+        }
+        if (v != JsonValue.TRUE) {
+            throw new RealtimeException(ErrorCode.INVALID_FRAME, "the field '" + field + "' must be true or false");
+        }
+        requireV11("'" + field + "' field of the " + string(frame, "type", true));
+        return true;
+    }
+
     private void publish(JsonObject frame, JsonValue ref) {
         String channel = Names.channel(string(frame, "channel", true));
         String event = Names.event(string(frame, "event", false));
+        boolean ephemeral = flag(frame, "ephemeral");
         if (!frame.containsKey("data")) {
             throw new RealtimeException(ErrorCode.INVALID_FRAME, "a publish frame needs data (any JSON value, null included)");
         }
@@ -224,9 +287,9 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
             throw engine.rateLimited();
         }
         refusedInARow = 0;
-        Published p = engine.publishFromClient(new ClientPublish(channel, event, data, credential.principal(), "websocket", remoteAddress), key,
-                session.access());
-        session.enqueueControl(Frames.ack(p, ref));
+        Published p = engine.publishFromClient(new ClientPublish(channel, event, data, credential.principal(), "websocket", remoteAddress, ephemeral),
+                ephemeral ? null : key, session.access());
+        session.enqueueControl(ephemeral ? Frames.ackEphemeral(channel, ref) : Frames.ack(p, ref));
     }
 
     private static String string(JsonObject frame, String field, boolean required) {

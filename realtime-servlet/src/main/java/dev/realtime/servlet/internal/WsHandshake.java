@@ -20,7 +20,9 @@ public final class WsHandshake {
 
     public static WsEndpoint prepare(Engine engine, HttpServletRequest req) {
         new Origins(engine.settings().allowedOrigins).checkWrite(req);
-        List<String> channels = Requests.channels(req, false, engine.settings().channelsMax);
+        LiveParams live = LiveParams.of(req);
+        List<String> channels = Requests.channels(req, false, engine.settings().channelsMax, live.v11());
+        live.checkLimit(channels, engine.settings().channelsMax);
         Since since = Requests.since(req.getParameter("since"));
         if (engine.isClosing()) {
             throw engine.shuttingDown();
@@ -32,7 +34,8 @@ public final class WsHandshake {
                 throw new RealtimeException(ErrorCode.FORBIDDEN, "you may not subscribe to " + channel);
             }
         }
-        WsEndpoint endpoint = new WsEndpoint(engine, ticketed.channels(), since, req.getUserPrincipal(), req.getRemoteAddr());
+        WsEndpoint endpoint = new WsEndpoint(engine, ticketed.channels(), since, req.getUserPrincipal(), req.getRemoteAddr(),
+                live.actingAs(ticketed.principal(req)));
         endpoint.open(ticketed);
         return endpoint;
     }

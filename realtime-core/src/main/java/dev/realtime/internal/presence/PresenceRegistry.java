@@ -1,0 +1,181 @@
+package dev.realtime.internal.presence;
+
+import dev.realtime.ErrorCode;
+import dev.realtime.RealtimeException;
+import dev.realtime.spi.LiveBus;
+import dev.realtime.spi.PresenceJoin;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * This node's presence members (protocol 1.1): how many local connections hold each (channel,
+ * member), so the live bus hears one join for the first and one leave after the last. A connection
+ * that ends may keep its hold for a while (a long-poll between polls): the member leaves only when
+ * that time has passed without another connection taking it up.
+ */
+public final class PresenceRegistry {
+    private static final System.Logger LOG = System.getLogger(PresenceRegistry.class.getName());
+
+    private final LiveBus live;
+    private final Clock clock;
+    private final int maxMembers;
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+    public PresenceRegistry(LiveBus live, Clock clock, int maxMembers) {
+        this.live = live;
+        this.clock = clock;
+        this.maxMembers = maxMembers;
+    }
+
+    /** A connection's hold on a member of a channel; released once. */
+    public final class Lease {
+        final String channel;
+        final String member;
+        private boolean released;
+
+        Lease(String channel, String member) {
+            this.channel = channel;
+            this.member = member;
+        }
+
+        public String member() {
+            return member;
+        }
+
+        /** Gives the hold back; the member stays present until {@code keepUntilMillis} (0: no longer) unless held again. */
+        public void release(long keepUntilMillis) {
+            synchronized (this) {
+                if (released) {
+                    return;
+                }
+                released = true;
+            }
+            PresenceRegistry.this.release(this, keepUntilMillis);
+        }
+    }
+
+    /**
+     * Holds {@code member} in the channel for one connection, with {@code info} (compact JSON text,
+     * already size-checked). Joins the live bus for the member's first hold on this node (or updates
+     * its info).
+     *
+     * @throws RealtimeException {@code too_many_members} when the channel is full
+     */
+    public Lease hold(String channel, String member, String info) {
+        String key = channel + '\n' + member;
+        while (true) {
+            Held h = held.computeIfAbsent(key, k -> new Held());
+            synchronized (h) {
+                if (h.gone) {
+                    continue; // left meanwhile: take the next entry
+                }
+                if (!info.equals(h.info)) {
+                    PresenceJoin result = live.join(channel, member, info, maxMembers);
+                    if (result == PresenceJoin.FULL) {
+                        if (h.info == null) { // never joined: this entry holds nothing
+                            h.gone = true;
+                            held.remove(key, h);
+                        }
+                        throw new RealtimeException(ErrorCode.TOO_MANY_MEMBERS, "the presence of " + channel
+                                + " holds its maximum of " + maxMembers + " members");
+                    }
+                    h.info = info;
+                }
+                h.holders++;
+                h.keepUntil = 0;
+                return new Lease(channel, member);
+            }
+        }
+    }
+
+    private void release(Lease lease, long keepUntilMillis) {
+        String key = lease.channel + '\n' + lease.member;
+        Held h = held.get(key);
+        if (h == null) {
+            return;
+        }
+        synchronized (h) {
+            if (h.gone || --h.holders > 0) {
+                return;
+            }
+            if (keepUntilMillis > clock.millis()) {
+                h.keepUntil = Math.max(h.keepUntil, keepUntilMillis); // the sweep lets it go
+                return;
+            }
+            leave(key, h, lease.channel, lease.member);
+        }
+    }
+
+    /** Under the entry's lock. */
+    private void leave(String key, Held h, String channel, String member) {
+        h.gone = true;
+        held.remove(key, h);
+        try {
+            live.leave(channel, member);
+        } catch (RuntimeException e) {
+            // the live bus's own expiry (a dead node's members) takes care of it
+            LOG.log(System.Logger.Level.WARNING, "presence: leaving " + channel + " as " + member + " failed: " + e);
+        }
+    }
+
+    /** Members whose last hold ended and whose time to be kept has passed leave now (on the executor: a leave may be a round trip). */
+    public void sweep(Executor executor) {
+        long now = clock.millis();
+        List<String> due = new ArrayList<>();
+        held.forEach((key, h) -> {
+            synchronized (h) {
+                if (!h.gone && h.holders == 0 && h.keepUntil <= now) {
+                    due.add(key);
+                }
+            }
+        });
+        if (!due.isEmpty()) {
+            executor.execute(() -> due.forEach(this::leaveIfStillDue));
+        }
+    }
+
+    private void leaveIfStillDue(String key) {
+        Held h = held.get(key);
+        if (h == null) {
+            return;
+        }
+        synchronized (h) {
+            if (!h.gone && h.holders == 0 && h.keepUntil <= clock.millis()) {
+                int nl = key.indexOf('\n');
+                leave(key, h, key.substring(0, nl), key.substring(nl + 1));
+            }
+        }
+    }
+
+    /** At shutdown: every member of this node leaves now. */
+    public void leaveAll() {
+        held.forEach((key, h) -> {
+            synchronized (h) {
+                if (!h.gone) {
+                    int nl = key.indexOf('\n');
+                    leave(key, h, key.substring(0, nl), key.substring(nl + 1));
+                }
+            }
+        });
+    }
+
+    /** Members held on this node (for tests). */
+    public int size() {
+        return held.size();
+    }
+
+    /** One (channel, member) on this node. */
+    private static final class Held {
+        int holders;
+        /** The info the live bus has for the member from this node; null before the first join. */
+        String info;
+        /** With no holder left: when the member leaves (0: at the next sweep). */
+        long keepUntil;
+        boolean gone;
+    }
+}

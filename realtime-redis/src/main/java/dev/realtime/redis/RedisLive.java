@@ -1,0 +1,570 @@
+package dev.realtime.redis;
+
+import dev.realtime.Message;
+import dev.realtime.PresenceMember;
+import dev.realtime.spi.BusContext;
+import dev.realtime.spi.BusListener;
+import dev.realtime.spi.BusSubscription;
+import dev.realtime.spi.BusUnavailableException;
+import dev.realtime.spi.ChannelPattern;
+import dev.realtime.spi.LiveBus;
+import dev.realtime.spi.LiveListener;
+import dev.realtime.spi.PresenceEvent;
+import dev.realtime.spi.PresenceJoin;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.Range;
+import io.lettuce.core.Limit;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+
+import java.net.SocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+
+/**
+ * Protocol 1.1 on Redis: ephemeral messages, presence across nodes, and the pub/sub side of
+ * wildcard subscriptions. It shares the bus's command connection and has a pub/sub connection of its
+ * own, so the bus's channel subscriptions are untouched by it.
+ *
+ * <p><b>Presence across nodes.</b> Each node has an id and a liveness key that it renews every third
+ * of {@code realtime.redis.nodeTimeout}; the set {@code p}nodes lists every node, and {@code
+ * p}node:&lt;id&gt;:holds what each holds ("channel\nmember"). At every renewal a node also looks for
+ * nodes whose liveness key has expired and makes their members leave (see {@link LiveScripts#LEAVE}),
+ * so the members of a node that died leave within 4/3 of the timeout after its last renewal. A node
+ * that finds its own liveness key gone (it was paused that long, or Redis lost its data) takes a new
+ * id and joins its members again, so a reaper working on the old id cannot take them away.
+ *
+ * <p>Keys and channels (prefix {@code p}): {@code p}e:c carries channel c's ephemeral messages
+ * ({@code ts\nevent\ndata}), {@code p}p:c its presence changes; wildcard subscriptions listen with
+ * PSUBSCRIBE to {@code p}e:prefix* and to the bus's own {@code p}m:prefix*.
+ */
+final class RedisLive implements LiveBus {
+    private static final System.Logger LOG = System.getLogger(RedisLive.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final RedisSettings settings;
+    private final String prefix;
+    private final RedisCommands<String, String> commands;
+    private final StatefulRedisPubSubConnection<String, String> pubsub;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final long nodeTimeoutMillis;
+    /** Decodes a stored message the bus published ({@code epoch\nposition\n...}); null when it is of another epoch. */
+    private final BiFunction<String, String, Message> decodeStored;
+    private final KeyLayout.Script joinScript = new KeyLayout.Script(LiveScripts.JOIN);
+    private final KeyLayout.Script leaveScript = new KeyLayout.Script(LiveScripts.LEAVE);
+
+    /** What this node holds: "channel\nmember" → info, to join again under a new node id. */
+    private final Map<String, String> holds = new ConcurrentHashMap<>();
+    /** Guards the maps below and the SUBSCRIBE/UNSUBSCRIBE commands they send, so those stay in order. */
+    private final Object subscriptionLock = new Object();
+    /** By Redis channel ({@code p}e:c or {@code p}p:c). */
+    private final Map<String, Local<LiveListener>> channels = new ConcurrentHashMap<>();
+    /** By Redis pattern ({@code p}e:prefix* or {@code p}m:prefix*). */
+    private final Map<String, Local<PatternListener>> patterns = new ConcurrentHashMap<>();
+    private final ScheduledFuture<?> heartbeat;
+    private final Recovery recovery;
+    private volatile String node;
+    private volatile boolean closed;
+
+    RedisLive(RedisSettings settings, RedisClient client, RedisCommands<String, String> commands, BusContext context,
+              BiFunction<String, String, Message> decodeStored) {
+        this.settings = settings;
+        this.prefix = settings.prefix();
+        this.commands = commands;
+        this.clock = context.clock();
+        this.scheduler = context.scheduler();
+        this.nodeTimeoutMillis = settings.nodeTimeout().toMillis();
+        this.decodeStored = decodeStored;
+        this.node = newNodeId();
+        this.recovery = new Recovery(scheduler, this::recover, "Redis live recovery");
+        this.pubsub = client.connectPubSub(StringCodec.UTF8);
+        pubsub.setTimeout(settings.timeout());
+        pubsub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String payload) {
+                onMessage(channel, payload);
+            }
+
+            @Override
+            public void message(String pattern, String channel, String payload) {
+                onPatternMessage(pattern, channel, payload);
+            }
+        });
+        pubsub.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                recovery.schedule(0);
+            }
+        });
+        announceAlive();
+        long every = Math.max(100, nodeTimeoutMillis / 3);
+        this.heartbeat = scheduler.scheduleWithFixedDelay(this::renewAndReap, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    // ---------------------------------------------------------------- ephemeral messages
+
+    @Override
+    public void publish(Message ephemeral) {
+        run(() -> commands.publish(prefix + "e:" + ephemeral.channel(),
+                ephemeral.timestamp() + "\n" + ephemeral.event() + "\n" + ephemeral.data()));
+    }
+
+    // ---------------------------------------------------------------- presence
+
+    @Override
+    public PresenceJoin join(String channel, String member, String info, int maxMembers) {
+        String hold = channel + '\n' + member;
+        String id = node;
+        run(() -> commands.sadd(holdsKey(id), hold)); // first: a reaper that finds this node dead finds the hold too
+        String result = (String) script(joinScript, keys(channel), member, id, info,
+                Integer.toString(maxMembers), Long.toString(clock.millis()), prefix + "p:" + channel);
+        if (result.equals("full")) {
+            run(() -> commands.srem(holdsKey(id), hold));
+            return PresenceJoin.FULL;
+        }
+        holds.put(hold, info);
+        return switch (result) {
+            case "join" -> PresenceJoin.JOINED;
+            case "update" -> PresenceJoin.UPDATED;
+            default -> PresenceJoin.UNCHANGED;
+        };
+    }
+
+    @Override
+    public void leave(String channel, String member) {
+        String hold = channel + '\n' + member;
+        holds.remove(hold);
+        leave(node, channel, member);
+    }
+
+    private void leave(String id, String channel, String member) {
+        script(leaveScript, keys(channel), member, id, Long.toString(clock.millis()), prefix + "p:" + channel);
+        run(() -> commands.srem(holdsKey(id), channel + '\n' + member));
+    }
+
+    @Override
+    public List<PresenceMember> members(String channel) {
+        Map<String, String> all = call(() -> commands.hgetall(prefix + "{" + channel + "}:pm"));
+        List<PresenceMember> list = new ArrayList<>(all.size());
+        all.forEach((member, info) -> list.add(new PresenceMember(member, info)));
+        return list;
+    }
+
+    // ---------------------------------------------------------------- node liveness
+
+    private void announceAlive() {
+        String id = node;
+        run(() -> {
+            commands.set(aliveKey(id), "1", SetArgs.Builder.px(nodeTimeoutMillis));
+            commands.sadd(prefix + "nodes", id);
+        });
+    }
+
+    /** Every third of the node timeout: renew this node's liveness, then make the members of dead nodes leave. */
+    private void renewAndReap() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (!Boolean.TRUE.equals(call(() -> commands.pexpire(aliveKey(node), nodeTimeoutMillis)))) {
+                rejoinAsNewNode();
+            }
+            for (String other : call(() -> commands.smembers(prefix + "nodes"))) {
+                if (!other.equals(node) && call(() -> commands.exists(aliveKey(other))) == 0) {
+                    reap(other);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "presence liveness round failed; next round in " + nodeTimeoutMillis / 3 + " ms", e);
+        }
+    }
+
+    /** This node was taken for dead (or Redis lost its data): a new id, and every member it holds joins again. */
+    private void rejoinAsNewNode() {
+        String old = node;
+        node = newNodeId();
+        LOG.log(System.Logger.Level.WARNING, "presence: this node's liveness in Redis had expired (node {0}); rejoining {1} member(s) as node {2}",
+                old, holds.size(), node);
+        announceAlive();
+        for (Map.Entry<String, String> h : holds.entrySet()) {
+            int nl = h.getKey().indexOf('\n');
+            join(h.getKey().substring(0, nl), h.getKey().substring(nl + 1), h.getValue(), Integer.MAX_VALUE);
+        }
+    }
+
+    /** The members a dead node held leave (a leave is announced where no other node holds the member). */
+    private void reap(String dead) {
+        List<String> held = new ArrayList<>(call(() -> commands.smembers(holdsKey(dead))));
+        for (String hold : held) {
+            int nl = hold.indexOf('\n');
+            leave(dead, hold.substring(0, nl), hold.substring(nl + 1));
+        }
+        run(() -> {
+            commands.del(holdsKey(dead));
+            commands.srem(prefix + "nodes", dead);
+        });
+        if (!held.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "presence: node {0} stopped renewing its liveness; its {1} member(s) left", dead, held.size());
+        }
+    }
+
+    // ---------------------------------------------------------------- listening
+
+    @Override
+    public BusSubscription listen(String channel, LiveListener listener) {
+        List<String> names = List.of(prefix + "e:" + channel, prefix + "p:" + channel);
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        synchronized (subscriptionLock) {
+            for (String name : names) {
+                Local<LiveListener> local = channels.computeIfAbsent(name, n -> new Local<>(channel, null));
+                if (local.ready == null || local.ready.isCompletedExceptionally()) {
+                    local.ready = pubsub.async().subscribe(name).toCompletableFuture();
+                }
+                local.listeners.add(listener);
+                ready.add(local.ready);
+            }
+        }
+        BusSubscription subscription = () -> {
+            synchronized (subscriptionLock) {
+                for (String name : names) {
+                    Local<LiveListener> local = channels.get(name);
+                    if (local != null && local.listeners.remove(listener) && local.listeners.isEmpty()) {
+                        channels.remove(name);
+                        if (!closed) {
+                            pubsub.async().unsubscribe(name);
+                        }
+                    }
+                }
+            }
+            RedisBus.releaseNettyThreadLocals();
+        };
+        await(ready, subscription, channel);
+        return subscription;
+    }
+
+    @Override
+    public BusSubscription listen(ChannelPattern pattern, LiveListener listener) {
+        return listenPattern(prefix + "e:" + pattern.prefix() + "*", pattern, listener);
+    }
+
+    /** The bus's wildcard subscriptions: its stored messages' pub/sub channels, by pattern. */
+    BusSubscription subscribe(ChannelPattern pattern, BusListener listener) {
+        return listenPattern(prefix + "m:" + pattern.prefix() + "*", pattern, listener);
+    }
+
+    private BusSubscription listenPattern(String redisPattern, ChannelPattern pattern, Object listener) {
+        CompletableFuture<Void> ready;
+        synchronized (subscriptionLock) {
+            Local<PatternListener> local = patterns.computeIfAbsent(redisPattern, n -> new Local<>(null, pattern));
+            if (local.ready == null || local.ready.isCompletedExceptionally()) {
+                local.ready = pubsub.async().psubscribe(redisPattern).toCompletableFuture();
+            }
+            local.listeners.add(new PatternListener(pattern, listener));
+            ready = local.ready;
+        }
+        BusSubscription subscription = () -> {
+            synchronized (subscriptionLock) {
+                Local<PatternListener> local = patterns.get(redisPattern);
+                if (local != null && local.listeners.removeIf(l -> l.listener == listener) && local.listeners.isEmpty()) {
+                    patterns.remove(redisPattern);
+                    if (!closed) {
+                        pubsub.async().punsubscribe(redisPattern);
+                    }
+                }
+            }
+            RedisBus.releaseNettyThreadLocals();
+        };
+        await(List.of(ready), subscription, pattern.text());
+        return subscription;
+    }
+
+    private void await(List<CompletableFuture<Void>> ready, BusSubscription subscription, String what) {
+        try {
+            CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            subscription.close();
+            throw new BusUnavailableException("interrupted while subscribing to " + what, e);
+        } catch (ExecutionException | TimeoutException e) {
+            subscription.close();
+            throw unavailable(e instanceof ExecutionException ? e.getCause() : e);
+        } finally {
+            RedisBus.releaseNettyThreadLocals();
+        }
+    }
+
+    private void onMessage(String redisChannel, String payload) {
+        Local<LiveListener> local = channels.get(redisChannel);
+        if (local == null || closed) {
+            return;
+        }
+        boolean ephemeral = redisChannel.startsWith(prefix + "e:");
+        if (ephemeral) {
+            Message m = decodeEphemeral(local.channel, payload);
+            local.listeners.forEach(l -> safely(() -> l.onEphemeral(m), local.channel));
+        } else {
+            PresenceEvent e = decodePresence(local.channel, payload);
+            local.listeners.forEach(l -> safely(() -> l.onPresence(e), local.channel));
+        }
+    }
+
+    private void onPatternMessage(String redisPattern, String redisChannel, String payload) {
+        Local<PatternListener> local = patterns.get(redisPattern);
+        if (local == null || closed) {
+            return;
+        }
+        boolean ephemeral = redisPattern.startsWith(prefix + "e:");
+        String channel = redisChannel.substring(prefix.length() + 2);
+        if (!local.pattern.matches(channel)) {
+            return; // Redis's * also spans ':'; room:* takes one segment only
+        }
+        Message m = ephemeral ? decodeEphemeral(channel, payload) : decodeStored.apply(channel, payload);
+        if (m == null) {
+            return; // a stored message of another epoch: the bus resyncs its listeners
+        }
+        for (PatternListener p : local.listeners) {
+            Object listener = p.listener;
+            if (listener instanceof LiveListener l) {
+                safely(() -> l.onEphemeral(m), channel);
+            } else {
+                safely(() -> ((BusListener) listener).onMessage(m), channel);
+            }
+        }
+    }
+
+    private static Message decodeEphemeral(String channel, String payload) {
+        int nl = payload.indexOf('\n');
+        int nl2 = payload.indexOf('\n', nl + 1);
+        return Message.ephemeral(channel, payload.substring(nl + 1, nl2), payload.substring(nl2 + 1), Long.parseLong(payload.substring(0, nl)));
+    }
+
+    private static PresenceEvent decodePresence(String channel, String payload) {
+        String[] f = payload.split("\n", 4);
+        return new PresenceEvent(channel, f[0], f[1], f[0].equals(PresenceEvent.LEAVE) ? null : f[3], Long.parseLong(f[2]));
+    }
+
+    private static void safely(Runnable call, String channel) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "a live listener failed on " + channel, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- wildcard resume
+
+    /**
+     * Channels the pattern matches whose newest retained message is not older than {@code sinceMillis}:
+     * a SCAN over the history streams' keys (a full pass over the key space: the cost of resuming a
+     * wildcard subscription), then the newest entry of each candidate.
+     */
+    List<String> channelsActiveSince(ChannelPattern pattern, long sinceMillis, int limit) {
+        List<String> active = new ArrayList<>();
+        String match = prefix + "{" + pattern.prefix() + "*}:h";
+        int head = prefix.length() + 1;
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            ScanCursor from = cursor;
+            KeyScanCursor<String> page = call(() -> commands.scan(from, ScanArgs.Builder.matches(match).limit(1000)));
+            for (String key : page.getKeys()) {
+                String channel = key.substring(head, key.length() - 3);
+                if (!pattern.matches(channel)) {
+                    continue;
+                }
+                List<StreamMessage<String, String>> newest = call(() -> commands.xrevrange(key, Range.create("-", "+"), Limit.from(1)));
+                if (!newest.isEmpty()) {
+                    String m = newest.get(0).getBody().get("m");
+                    if (m != null && Long.parseLong(m.substring(0, m.indexOf('\n'))) >= sinceMillis) {
+                        active.add(channel);
+                        if (active.size() > limit) {
+                            return active;
+                        }
+                    }
+                }
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        return active;
+    }
+
+    // ---------------------------------------------------------------- recovery and closing
+
+    /**
+     * After the pub/sub connection (re)connected: subscribe everything again, then tell the listeners
+     * that changes may have been missed (presence listeners take a fresh member list, wildcard
+     * subscribers re-read their channels).
+     */
+    private void recover() {
+        if (closed) {
+            return;
+        }
+        try {
+            List<String> names = new ArrayList<>(channels.keySet());
+            List<String> pats = new ArrayList<>(patterns.keySet());
+            if (!names.isEmpty()) {
+                pubsub.async().subscribe(names.toArray(String[]::new)).toCompletableFuture()
+                        .get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (!pats.isEmpty()) {
+                pubsub.async().psubscribe(pats.toArray(String[]::new)).toCompletableFuture()
+                        .get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (call(() -> commands.exists(aliveKey(node))) == 0) {
+                rejoinAsNewNode(); // Redis restarted without its data
+            }
+            for (Local<LiveListener> local : channels.values()) {
+                local.listeners.forEach(l -> safely(() -> l.onResync(local.channel), local.channel));
+            }
+            for (Local<PatternListener> local : patterns.values()) {
+                for (PatternListener p : local.listeners) {
+                    if (p.listener instanceof BusListener l) {
+                        safely(() -> l.onResync(local.pattern.text()), local.pattern.text());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | ExecutionException | TimeoutException e) {
+            recovery.retry(e);
+        } finally {
+            RedisBus.releaseNettyThreadLocals();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (subscriptionLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        recovery.close();
+        heartbeat.cancel(false);
+        String id = node;
+        try {
+            // members still held here leave now rather than when the liveness expires
+            for (String hold : new ArrayList<>(holds.keySet())) {
+                int nl = hold.indexOf('\n');
+                leave(id, hold.substring(0, nl), hold.substring(nl + 1));
+            }
+            holds.clear();
+            run(() -> {
+                commands.del(aliveKey(id), holdsKey(id));
+                commands.srem(prefix + "nodes", id);
+            });
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "presence: could not sign this node off; other nodes will reap it", e);
+        }
+        channels.clear();
+        patterns.clear();
+        try {
+            pubsub.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the Redis live pub/sub connection", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- Redis helpers
+
+    private String[] keys(String channel) {
+        String tag = prefix + "{" + channel + "}:";
+        return new String[]{tag + "pm", tag + "pn", tag + "pc"};
+    }
+
+    private String aliveKey(String id) {
+        return prefix + "node:" + id;
+    }
+
+    private String holdsKey(String id) {
+        return prefix + "node:" + id + ":holds";
+    }
+
+    private Object script(KeyLayout.Script script, String[] keys, String... args) {
+        return call(() -> {
+            try {
+                return commands.evalsha(script.sha(), ScriptOutputType.VALUE, keys, args);
+            } catch (RedisNoScriptException e) {
+                return commands.eval(script.text(), ScriptOutputType.VALUE, keys, args);
+            }
+        });
+    }
+
+    private interface Call<T> {
+        T call();
+    }
+
+    private <T> T call(Call<T> call) {
+        try {
+            return call.call();
+        } catch (RedisException e) {
+            throw unavailable(e);
+        } finally {
+            RedisBus.releaseNettyThreadLocals();
+        }
+    }
+
+    private void run(Runnable command) {
+        call(() -> {
+            command.run();
+            return null;
+        });
+    }
+
+    private BusUnavailableException unavailable(Throwable e) {
+        return new BusUnavailableException("Redis at " + settings.displayUri() + " is unavailable: " + e.getMessage(), e);
+    }
+
+    private static String newNodeId() {
+        return Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
+    }
+
+    /** Local listeners sharing one Redis subscription. */
+    private static final class Local<L> {
+        final String channel;
+        final ChannelPattern pattern;
+        final List<L> listeners = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> ready;
+
+        Local(String channel, ChannelPattern pattern) {
+            this.channel = channel;
+            this.pattern = pattern;
+        }
+    }
+
+    /** A wildcard listener: a {@link LiveListener} (ephemeral) or a {@link BusListener} (stored messages). */
+    private static final class PatternListener {
+        final ChannelPattern pattern;
+        final Object listener;
+
+        PatternListener(ChannelPattern pattern, Object listener) {
+            this.pattern = pattern;
+            this.listener = listener;
+        }
+    }
+}
