@@ -51,4 +51,7 @@ client.on('share', (info) => {
   bundled.shared = info;
 });
 client.on('error', ({ code }) => bundled.errors.push(code));
-client.subscribe<Chat>(channel, (m: RealtimeMessage<Chat>) => bundled.got.push(m.data.text), { since: 'earliest' });
+// the sample page beside it also sends ephemeral typing notices on the room: only chat lines count here
+client.subscribe<Chat>(channel, (m: RealtimeMessage<Chat>) => {
+  if (!m.ephemeral) bundled.got.push(m.data.text);
+}, { since: 'earliest' });

@@ -243,6 +243,10 @@ abstract class ClientTransportContract {
         }
         Recorder rec = new Recorder();
         RealtimeClient b = client(rec);
+        // also on another channel: a long-poll with a's last cursor and a's channels from this address would
+        // take over a's session parked since its last answer (realtime.poll.linger), which queued every
+        // message and so has no gap to report
+        b.subscribe(channel + "-also", new Recorder()).ready().get(10, TimeUnit.SECONDS);
         b.subscribe(channel, StartPosition.after(cursor), rec);
         await("gap and 10 messages", () -> rec.seen.size() >= 11);
         Thread.sleep(300);

@@ -27,6 +27,9 @@ final class WsSubscriber extends Subscriber {
     final List<String> unexpected = new CopyOnWriteArrayList<>();
     private volatile WebSocket socket;
 
+    /** Silence after which the subscriber pings, and then gives the connection up (only while it reads). */
+    private static final Duration SILENCE = Duration.ofSeconds(3);
+
     WsSubscriber(String name, String channel, String cursor, List<URL> nodes) {
         super(name, channel, cursor, nodes);
     }
@@ -44,12 +47,26 @@ final class WsSubscriber extends Subscriber {
             throw new NodeUnreachable(uri + ": " + e, e);
         }
         socket = ws;
+        long heard = System.nanoTime();
+        long pinged = 0;
         try {
             while (!isClosed()) {
                 Object item = inbox.poll(200, TimeUnit.MILLISECONDS);
                 if (item == null) {
+                    // a node killed while this subscriber was not reading may never show its end to a reader
+                    // that asks for frames again (the JDK's WebSocket reads only on demand): ping, as the
+                    // library's clients do, and give the connection up when nothing answers
+                    long silent = System.nanoTime() - heard;
+                    if (pinged == 0 && silent > SILENCE.toNanos()) {
+                        pinged = System.nanoTime();
+                        ws.sendText("{\"type\":\"ping\"}", true);
+                    } else if (pinged != 0 && System.nanoTime() - pinged > SILENCE.toNanos()) {
+                        throw new NodeUnreachable(uri + ": no answer to a ping within " + SILENCE.toMillis() + " ms", null);
+                    }
                     continue;
                 }
+                heard = System.nanoTime();
+                pinged = 0;
                 if (item == CLOSED) {
                     return;
                 }
@@ -61,6 +78,9 @@ final class WsSubscriber extends Subscriber {
                     case "subscribed" -> cursor(f.getString("cursor"));
                     case "message" -> message(f, f.getString("cursor"));
                     case "gap" -> gap();
+                    case "pong" -> {
+                        // the connection is alive
+                    }
                     default -> unexpected.add(f.toString());
                 }
                 awaitReading();
