@@ -35,7 +35,7 @@ final class ChatPage {
         // every state change from now on, to check that reconnects really happened
         page.js("window.__states = []; window.realtimeChat.client.on('state', d => window.__states.push(d.state));"
                 // what the client delivered, before the page's own display logic
-                + "window.__delivered = []; window.realtimeChat.client.on('message', m => window.__delivered.push(m.channel + '#' + m.id));");
+                + "window.__delivered = []; window.realtimeChat.client.on('message', m => { if (m.id !== undefined) window.__delivered.push(m.channel + '#' + m.id); });");
         return page;
     }
 
