@@ -100,6 +100,12 @@ public final class PresenceChurn {
         for (int i = 0; i < members; i++) {
             memberSockets.add(open(new Listener(false)));
         }
+        // a first frame each way (ping, pong), so that what a connection allocates on its first write is
+        // in the baseline and the difference below is presence alone
+        for (WebSocket w : memberSockets) {
+            send(w, "{\"type\":\"ping\"}");
+        }
+        Thread.sleep(1000);
         long heapConnected = heapUsed();
         for (int i = 0; i < members; i++) {
             send(memberSockets.get(i), "{\"type\":\"join\",\"channel\":\"" + CHANNEL + "\",\"member\":\"m" + i + "\"}");
@@ -307,7 +313,7 @@ public final class PresenceChurn {
                 + "one JVM each for server and generator on this machine (%d cores).%n%n", started, members, watchers, seconds,
                 Runtime.getRuntime().availableProcessors()));
         b.append(String.format(Locale.ROOT, "- Heap per present member (after GC, joined minus connected): %.2f KiB; "
-                + "per connection before joining: %.1f KiB.%n", (heapJoined - heapConnected) / 1024.0 / members,
+                + "per connection before joining (after one ping): %.1f KiB.%n", (heapJoined - heapConnected) / 1024.0 / members,
                 (heapConnected - heapEmpty) / 1024.0 / members));
         b.append(String.format(Locale.ROOT, "- `GET /presence` snapshot of all %d members: %.1f ms (median of 21).%n", members, snapshotMillis));
         b.append(String.format(Locale.ROOT, "- Server CPU idle with everyone connected: %.3f cores (taken off the steps below).%n%n", idleCores));
