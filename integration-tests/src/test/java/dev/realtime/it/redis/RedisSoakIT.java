@@ -45,6 +45,8 @@ class RedisSoakIT {
     static void start() {
         Assumptions.assumeTrue(Integer.getInteger("realtime.soak.minutes", 0) > 0,
                 "the soak runs only when asked: -Drealtime.soak.minutes=30");
+        // -Dit.test selects it in the no-micrometer execution too: once is the soak asked for
+        Assumptions.assumeFalse(Boolean.getBoolean("realtime.it.noMicrometer"), "the soak runs in the default execution only");
         redis = RedisServer.startPersistentIfInstalled();
         Assumptions.assumeTrue(redis != null, RedisServer.SKIP_MESSAGE);
         proxyA = FaultProxy.start("a", "127.0.0.1", redis.port());
