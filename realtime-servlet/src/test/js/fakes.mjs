@@ -90,6 +90,11 @@ export class SseStream {
   end() {
     if (!this.cancelled) this.controller.close();
   }
+
+  /** The connection breaks mid-stream: the body's reader rejects, as fetch's does on a network error. */
+  fail() {
+    if (!this.cancelled) this.controller.error(new TypeError('network error'));
+  }
 }
 
 function json(status, body) {
@@ -143,6 +148,17 @@ export { json };
 
 export function msg(channel, id, data, extra = {}) {
   return { channel, id: String(id), event: 'message', data, ts: 1764300000000 + Number(id), ...extra };
+}
+
+/** A held answer the test settles later: `deferred.reject(new TypeError(...))` is a connection lost under a held poll. */
+export function deferred() {
+  let resolve;
+  let reject;
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }
 
 /** Never-settling promise that rejects when the request is aborted (a held poll). */

@@ -45,6 +45,8 @@ class RedisSoakIT {
     static void start() {
         Assumptions.assumeTrue(Integer.getInteger("realtime.soak.minutes", 0) > 0,
                 "the soak runs only when asked: -Drealtime.soak.minutes=30");
+        // -Dit.test selects it in the no-micrometer execution too: once is the soak asked for
+        Assumptions.assumeFalse(Boolean.getBoolean("realtime.it.noMicrometer"), "the soak runs in the default execution only");
         redis = RedisServer.startPersistentIfInstalled();
         Assumptions.assumeTrue(redis != null, RedisServer.SKIP_MESSAGE);
         proxyA = FaultProxy.start("a", "127.0.0.1", redis.port());
@@ -79,6 +81,7 @@ class RedisSoakIT {
         try (FaultRun run = new FaultRun("soak", List.of(a.base, b.base), List.of(b.base, a.base))) {
             run.awaitFlowing();
             StallWatch watch = new StallWatch(run, FaultRun.RECOVERY_BOUND, stalls);
+            LoadWatch load = new LoadWatch();
             for (int n = 0; System.nanoTime() - startNanos < length.minus(every).toNanos(); n++) {
                 Thread.sleep(every.minus(FAULT_LENGTH).toMillis());
                 String fault = FAULTS.get(n % FAULTS.size());
@@ -89,6 +92,7 @@ class RedisSoakIT {
             }
             FaultRun.Result result = run.finish(x -> true);
             watch.close();
+            load.close();
             List<String> problems = new ArrayList<>();
             long duplicates = 0;
             long gaps = 0;
@@ -109,15 +113,20 @@ class RedisSoakIT {
                             + "acknowledged %d publishes, refused %d; delivered %d = %d subscribers x %d acknowledged + %d of "
                             + "publishes refused after a timeout that Redis had carried out; %d subscriber resumes%n"
                             + "duplicates %d, gaps %d, stalls %d, other problems %d%n"
-                            + "end: heap used %d MB after GC (both nodes and the test in one JVM), %d threads (%d realtime/lettuce)%n%s%n",
+                            + "end: heap used %d MB after GC (both nodes and the test in one JVM), %d threads (%d realtime/lettuce)%n"
+                            + "machine: %d cores, load average (1 min) during the run %s%n%s%n",
                     (System.nanoTime() - startNanos) / 60e9, every.toSeconds(), faults,
                     result.acknowledged(), result.refusals(), result.delivered(), run.subscribers.size(), result.acknowledged(),
                     result.delivered() - expected, result.resumes(), duplicates, gaps, stalls.size(),
-                    problems.size(), heapMb, threads, libraryThreads, String.join("\n", stalls));
+                    problems.size(), heapMb, threads, libraryThreads,
+                    Runtime.getRuntime().availableProcessors(), load.summary(), String.join("\n", stalls));
             Path out = Path.of("target", "soak-report.txt");
             Files.createDirectories(out.getParent());
             Files.writeString(out, report);
             System.out.print(report);
+            if (!problems.isEmpty() || !stalls.isEmpty()) {
+                run.dump(); // every event, in target/fault-events, to find the cause
+            }
             assertThat(problems).as("every acknowledged message once, in order, no gap" + run.describe()).isEmpty();
             assertThat(stalls).as("no subscriber silent for longer than the bound while messages flowed").isEmpty();
             assertThat(result.otherRefusals()).as("refused only with 503 bus_unavailable").isEmpty();
@@ -154,6 +163,30 @@ class RedisSoakIT {
                 proxyA.restore();
                 proxyB.restore();
             }
+        }
+    }
+
+    /** Samples the machine's load average every 10 s: the soak shares its cores with whatever else runs. */
+    private static final class LoadWatch implements AutoCloseable {
+        private final List<Double> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "soak-load-watch"));
+
+        LoadWatch() {
+            timer.scheduleAtFixedRate(() -> samples.add(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()),
+                    0, 10, TimeUnit.SECONDS);
+        }
+
+        String summary() {
+            java.util.DoubleSummaryStatistics s = samples.stream().mapToDouble(Double::doubleValue).filter(x -> x >= 0)
+                    .summaryStatistics();
+            return s.getCount() == 0 ? "not available" : String.format(Locale.ROOT, "min %.2f, mean %.2f, max %.2f (%d samples)",
+                    s.getMin(), s.getAverage(), s.getMax(), s.getCount());
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
         }
     }
 

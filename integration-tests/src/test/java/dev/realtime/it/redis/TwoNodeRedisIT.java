@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every transport, cursors move between nodes, a node can die, and Redis can die and come back.
  */
 class TwoNodeRedisIT {
-    private static RedisServer redis;
+    static RedisServer redis;
     /** Set by the class's @BeforeAll (TwoNodeRedisClusterIT hides it to run the same tests on a cluster). */
     static RedisNodes nodes;
     /** Shared by the tests (each uses its own channel); a test that stops a node gets it restarted for the next. */
@@ -109,6 +109,7 @@ class TwoNodeRedisIT {
                 // the node may be gone already
             }
         }
+        clients.clear();
     }
 
     @Test
