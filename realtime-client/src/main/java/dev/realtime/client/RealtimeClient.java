@@ -199,11 +199,11 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     /**
-     * Closes the connection and stops the client's threads (I/O loop, own listener thread, the
-     * executor of the HTTP client it created; a running callback gets up to 2 s) before it
-     * returns; subscriptions end, pending WebSocket publishes fail with {@code closed}. The HTTP
-     * client it created is shut down on JDK 21+; on JDK 17 its selector thread ends once this
-     * client is garbage. An {@code HttpClient} or executor passed to the builder is not shut
+     * Closes the connection and stops the client's threads (I/O loop, own listener thread; a
+     * running callback gets up to 2 s) before it returns; subscriptions end, pending WebSocket
+     * publishes fail with {@code closed}. The threads of the HTTP client it created end within a
+     * second once idle (the JDK finishes the cancelled exchange on them); that client is shut down
+     * on JDK 21+; on JDK 17 its selector thread ends once this client is garbage. An {@code HttpClient} or executor passed to the builder is not shut
      * down. Idempotent.
      */
     @Override
