@@ -66,6 +66,8 @@ public final class Engine implements Realtime, AutoCloseable {
     private final MetricsExposure exposure;
     private final ScheduledFuture<?> histogramRotation;
     private final HealthCheck health = new HealthCheck(this);
+    private final Listeners listeners = new Listeners();
+    private final java.util.concurrent.atomic.AtomicLong connectionIds = new java.util.concurrent.atomic.AtomicLong();
     private volatile String busName;
     private volatile String busReason = "given";
     private final Tickets tickets;
@@ -173,6 +175,11 @@ public final class Engine implements Realtime, AutoCloseable {
      * @param access       what the connection may subscribe to and publish on
      */
     public Session open(Session.Output output, int replayBudget, String address, ChannelAccess access) {
+        return open(output, replayBudget, address, access, null);
+    }
+
+    /** The same, for a connection acting as {@code principal} (null: anonymous), which listeners see. */
+    public Session open(Session.Output output, int replayBudget, String address, ChannelAccess access, java.security.Principal principal) {
         if (closing) {
             throw new RealtimeException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; retry shortly");
         }
@@ -184,9 +191,12 @@ public final class Engine implements Realtime, AutoCloseable {
             throw new RealtimeException(ErrorCode.RATE_LIMITED, "too many connections from your address (at most "
                     + settings.connectionsPerAddress + ")");
         }
-        Session s = new Session(this, output, replayBudget, address, access);
+        Session s = new Session(this, output, replayBudget, address, access, principal);
         sessions.add(s);
         metrics.opened(output.transport());
+        if (listeners.any()) {
+            listeners.opened(s);
+        }
         return s;
     }
 
@@ -231,7 +241,7 @@ public final class Engine implements Realtime, AutoCloseable {
     boolean detach(Session session) {
         if (sessions.remove(session)) {
             release(session.address());
-            metrics.closed(session.transport());
+            metrics.closed(session.transportKind());
             return true;
         }
         return false;
@@ -243,14 +253,14 @@ public final class Engine implements Realtime, AutoCloseable {
             return false;
         }
         sessions.add(session);
-        metrics.opened(session.transport());
+        metrics.opened(session.transportKind());
         return true;
     }
 
     void forget(Session session) {
         if (sessions.remove(session)) {
             release(session.address());
-            metrics.closed(session.transport());
+            metrics.closed(session.transportKind());
         }
     }
 
@@ -362,7 +372,11 @@ public final class Engine implements Realtime, AutoCloseable {
         String data = validData(json);
         Published p = publishChecked(Names.channel(channel), Names.event(event), data, null);
         metrics.published(Origin.APPLICATION);
-        return new Message(p.channel(), p.position(), event == null || event.isEmpty() ? "message" : event, data, clock.millis());
+        Message m = new Message(p.channel(), p.position(), event == null || event.isEmpty() ? "message" : event, data, clock.millis());
+        if (listeners.any()) {
+            listeners.published(m, null);
+        }
+        return m;
     }
 
     /** A client's publish: validated, shown to the hooks, then published. */
@@ -376,6 +390,9 @@ public final class Engine implements Realtime, AutoCloseable {
         Published p = publishChecked(attempt.channel(), attempt.event(), attempt.data(), idempotencyKey);
         if (!p.duplicate()) {
             metrics.published(Origin.ofClientTransport(attempt.transport()));
+            if (listeners.any()) {
+                listeners.published(new Message(p.channel(), p.position(), attempt.event(), attempt.data(), clock.millis()), attempt);
+            }
         }
         return p;
     }
@@ -418,6 +435,20 @@ public final class Engine implements Realtime, AutoCloseable {
             }
         });
         return sub::close;
+    }
+
+    @Override
+    public AutoCloseable addListener(dev.realtime.RealtimeListener listener) {
+        return listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** For sessions: the listeners, and ids for the connections they see. */
+    Listeners listeners() {
+        return listeners;
+    }
+
+    String nextConnectionId() {
+        return Long.toString(connectionIds.incrementAndGet(), 36);
     }
 
     @Override

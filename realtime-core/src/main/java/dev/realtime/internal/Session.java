@@ -24,7 +24,7 @@ import java.util.function.Function;
  * ({@link Replay}), the outbound queue with its overflow policy ({@link OutboundQueue}) and the
  * cursor's text ({@link CursorText}).
  */
-public final class Session {
+public final class Session implements dev.realtime.Connection {
 
     /** The transport side of a session. Both methods are called on library threads, never while blocking I/O. */
     public interface Output {
@@ -72,8 +72,13 @@ public final class Session {
     /** Subscriptions released and the engine told: cleanup happens once. */
     private boolean released;
 
-    Session(Engine engine, Output output, int replayBudget, String address, ChannelAccess access) {
+    private final java.security.Principal principal;
+    private final String id;
+
+    Session(Engine engine, Output output, int replayBudget, String address, ChannelAccess access, java.security.Principal principal) {
         this.engine = engine;
+        this.principal = principal;
+        this.id = engine.nextConnectionId();
         this.address = address;
         this.access = access;
         this.output = output;
@@ -140,14 +145,25 @@ public final class Session {
             }
         } catch (BusUnavailableException e) {
             for (ChannelState state : fresh) {
-                unsubscribe(state.name, null);
+                unsubscribe(state.name, null, false);
             }
             throw new RealtimeException(ErrorCode.BUS_UNAVAILABLE, "the message bus is unavailable; retry shortly");
+        }
+        if (engine.listeners().any()) {
+            for (ChannelState state : fresh) {
+                if (!state.gone) {
+                    engine.listeners().subscribed(this, state.name);
+                }
+            }
         }
     }
 
     /** Stops a channel; queued messages of that channel are withdrawn, then {@code after} is queued. */
     public void unsubscribe(String name, Outbound after) {
+        unsubscribe(name, after, true);
+    }
+
+    private void unsubscribe(String name, Outbound after, boolean tell) {
         ChannelState state;
         synchronized (this) {
             state = channels.remove(name);
@@ -162,6 +178,9 @@ public final class Session {
         }
         if (state != null && state.subscription != null) {
             state.subscription.close();
+        }
+        if (tell && state != null && engine.listeners().any()) {
+            engine.listeners().unsubscribed(this, name);
         }
     }
 
@@ -250,6 +269,12 @@ public final class Session {
             }
         }
         engine.forget(this);
+        if (engine.listeners().any()) {
+            for (ChannelState s : states) {
+                engine.listeners().unsubscribed(this, s.name);
+            }
+            engine.listeners().closed(this);
+        }
     }
 
     /** Closes the session and tells the transport to close its connection. */
@@ -263,12 +288,32 @@ public final class Session {
         return address;
     }
 
-    Transport transport() {
+    Transport transportKind() {
         return output.transport();
     }
 
     public ChannelAccess access() {
         return access;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public java.util.Optional<java.security.Principal> principal() {
+        return java.util.Optional.ofNullable(principal);
+    }
+
+    @Override
+    public String transport() {
+        return output.transport().tag();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return address;
     }
 
     @Override

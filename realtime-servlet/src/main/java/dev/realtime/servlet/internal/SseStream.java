@@ -89,7 +89,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
         SseStream stream = new SseStream(engine, async, resp.getOutputStream());
         async.addListener(AsyncEndListener.of(stream));
         try {
-            stream.session = engine.open(stream, Integer.MAX_VALUE, req.getRemoteAddr(), ticketed.access());
+            stream.session = engine.open(stream, Integer.MAX_VALUE, req.getRemoteAddr(), ticketed.access(), ticketed.principal(req));
             stream.session.subscribeAll(ticketed.channels(), since); // live before the retry line is written
         } catch (RealtimeException e) {
             if (stream.session != null) {

@@ -140,7 +140,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     /** Called at the handshake: takes a connection slot, or refuses with the HTTP error. */
     void open(TicketedRequest ticketed) {
         credential = new WsCredential(engine, ticketed, principal, remoteAddress, this::credentialExpired);
-        session = engine.open(this, Integer.MAX_VALUE, remoteAddress, credential.access());
+        session = engine.open(this, Integer.MAX_VALUE, remoteAddress, credential.access(), credential.principal());
         // a client that vanishes mid-handshake never reaches onOpen: give its slot back
         engine.scheduler().schedule(() -> {
             if (ws == null) {
