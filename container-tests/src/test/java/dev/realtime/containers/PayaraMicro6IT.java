@@ -1,6 +1,6 @@
 package dev.realtime.containers;
 
-class PayaraMicro6IT extends ProtocolChecks {
+class PayaraMicro6IT extends CdiChecks {
     PayaraMicro6IT() {
         super(Servers.payaraMicro("payara6"));
     }

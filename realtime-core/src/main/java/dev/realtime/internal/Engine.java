@@ -367,6 +367,11 @@ public final class Engine implements Realtime, AutoCloseable {
         return publishJson(channel, event, jsonb().toJson(data));
     }
 
+    /** {@code data} as JSON-B writes it, for adapters that publish later (after a commit). */
+    public String toJson(Object data) {
+        return jsonb().toJson(data);
+    }
+
     @Override
     public Message publishJson(String channel, String event, String json) {
         String data = validData(json);
