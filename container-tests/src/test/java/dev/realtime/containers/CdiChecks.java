@@ -26,7 +26,7 @@ abstract class CdiChecks extends ProtocolChecks {
 
     @Override
     List<App> moreApps() {
-        return List.of(TestApps.cdiApp());
+        return List.of(TestApps.cdiApp(), TestApps.cdiApp("/cdi2"));
     }
 
     Wire cdi() {
@@ -64,6 +64,22 @@ abstract class CdiChecks extends ProtocolChecks {
             // each application its own engine: the sample at / saw none of it
             published(a, "{\"via\":\"root\"}");
             assertThat(field(root.next("message"), "via")).isEqualTo("root");
+        }
+    }
+
+    @Test
+    void twoApplicationsInOneServerEachGetTheirOwn() throws Exception {
+        String a = channel();
+        Wire cdi2 = new Wire(server().base(), "/cdi2");
+        try (Wire.Ws one = cdi().ws("?channel=" + a, null); Wire.Ws two = cdi2.ws("?channel=" + a, null)) {
+            one.next("subscribed");
+            two.next("subscribed");
+            HttpResponse<String> r = cdi2.send(java.net.http.HttpRequest.newBuilder(cdi2.app("/rest/publish?channel=" + a)));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(field(two.next("message"), "via")).isEqualTo("jaxrs");
+            call("/rest/publish?channel=" + a);
+            JsonObject first = one.next("message");
+            assertThat(first.getString("id")).as("/cdi's first message on the channel: /cdi2's went to /cdi2 only").isEqualTo("1");
         }
     }
 

@@ -55,11 +55,16 @@ final class TestApps {
      * (a JAX-RS resource, an EJB, a servlet) and observers of every realtime event. No web.xml, no producer.
      */
     static App cdiApp() {
-        WebArchive war = withSampleLibraries("cdi.war")
+        return cdiApp("/cdi");
+    }
+
+    /** The same application at another context: each gets its own engine injected. */
+    static App cdiApp(String context) {
+        WebArchive war = withSampleLibraries(context.substring(1) + ".war")
                 .addAsLibrary(CDI_JAR.toFile(), "realtime-cdi.jar")
                 .addPackage(dev.realtime.containers.cdi.CdiServlet.class.getPackage())
                 .deleteClass(dev.realtime.containers.cdi.NoCdiProbe.class);
-        return new App("/cdi", export(war));
+        return new App(context, export(war));
     }
 
     /** At {@code /nocdi}, for containers without CDI: the sample's libraries, realtime-cdi and a probe servlet. */
