@@ -1,6 +1,7 @@
 package dev.realtime.cdi;
 
 import dev.realtime.Realtime;
+import dev.realtime.internal.Engine;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.ServletContext;
@@ -12,8 +13,6 @@ import jakarta.servlet.ServletContext;
  */
 final class CdiIntegration {
     private static final System.Logger LOG = System.getLogger(CdiIntegration.class.getName());
-    /** The context attribute {@link RealtimeProducer} reads the application's {@link Transactions} from. */
-    static final String TRANSACTIONS = "dev.realtime.cdi.Transactions";
 
     private CdiIntegration() {
     }
@@ -28,18 +27,15 @@ final class CdiIntegration {
             return () -> {
             };
         }
-        Realtime realtime = (Realtime) ctx.getAttribute(Realtime.ATTRIBUTE);
+        Engine realtime = (Engine) ctx.getAttribute(Realtime.ATTRIBUTE);
         Transactions transactions = Transactions.lookup();
-        if (transactions != null) {
-            ctx.setAttribute(TRANSACTIONS, transactions);
-        }
+        beans.getExtension(RealtimeExtension.class).attach(ctx.getContextPath(), realtime, transactions);
         CdiEvents events = CdiEvents.resolve(beans, ctx.getClassLoader());
         AutoCloseable listening = events == null ? null : realtime.addListener(events);
         LOG.log(System.Logger.Level.INFO, "realtime-cdi in " + (ctx.getContextPath().isEmpty() ? "/" : ctx.getContextPath())
                 + ": @Inject Realtime; " + (transactions == null ? "no JTA (publishes go at once)" : "JTA: publishes in a transaction wait for its commit")
                 + "; events observed: " + (events == null ? "none" : events.observed()));
         return () -> {
-            ctx.removeAttribute(TRANSACTIONS);
             if (listening != null) {
                 try {
                     listening.close();

@@ -5,28 +5,23 @@ import dev.realtime.internal.Engine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import jakarta.servlet.ServletContext;
 
 /**
- * {@code @Inject Realtime} in any bean: the web application's own engine (each application's
- * {@code ServletContext} holds its own), through {@link TransactionalRealtime} where JTA runs. The
- * bean is application-scoped, so the engine is looked up at the first call, not at injection.
+ * {@code @Inject Realtime} in any bean: the web application's own engine (kept by
+ * {@link RealtimeExtension}, one per application), through {@link TransactionalRealtime} where JTA
+ * runs. The produced bean is application-scoped, so the engine is first asked for at the first call,
+ * not at injection.
  */
 @ApplicationScoped
 public class RealtimeProducer {
-
     @Inject
-    ServletContext servletContext;
+    RealtimeExtension application;
 
     @Produces
     @ApplicationScoped
     Realtime realtime() {
-        Object engine = servletContext.getAttribute(Realtime.ATTRIBUTE);
-        if (!(engine instanceof Engine e)) {
-            throw new IllegalStateException("realtime is not started in " + servletContext.getContextPath()
-                    + ": realtime-servlet must be in WEB-INF/lib (or dev.realtime.servlet.RealtimeBootstrap declared in web.xml)");
-        }
-        Object transactions = servletContext.getAttribute(CdiIntegration.TRANSACTIONS);
-        return transactions instanceof Transactions t ? new TransactionalRealtime(e, t) : e;
+        Engine e = application.engine();
+        Transactions t = application.transactions();
+        return t == null ? e : new TransactionalRealtime(e, t);
     }
 }
