@@ -47,6 +47,9 @@ final class TestApps {
         return new App("/app", export(war));
     }
 
+    /** The Jakarta EE sample as built, deployed unchanged. */
+    static final Path SAMPLE_EE = Path.of(System.getProperty("sample-ee.war", "../sample-ee/target/sample-ee.war")).toAbsolutePath();
+
     /** realtime-cdi as built (the reactor packages it before this module's integration tests). */
     static final Path CDI_JAR = Path.of(System.getProperty("cdi.jar", "../realtime-cdi/target/realtime-cdi-0.1.0-SNAPSHOT.jar")).toAbsolutePath();
 
