@@ -110,7 +110,9 @@ abstract class CdiChecks extends ProtocolChecks {
     void eachObservedEventFiresOnceWithItsData() throws Exception {
         String a = channel();
         String id;
-        try (Wire.Ws ws = cdi().ws("?channel=" + a, null)) {
+        String ticket = call("/servlet/ticket?user=ann").getString("ticket");
+        try (Wire.Ws ws = cdi().ws("?channel=" + a + "&ticket=" + Wire.enc(ticket), null)) {
+            ws.next("authenticated"); // the ticket's resume token (protocol 1.1)
             ws.next("subscribed");
             assertThat(cdi().publish(a, "{\"n\":1}", null).statusCode()).isEqualTo(202);
             id = ws.next("message").getString("id");
@@ -129,7 +131,7 @@ abstract class CdiChecks extends ProtocolChecks {
         }
         assertThat(connection).as("a subscribed event for " + a + " in " + all).isNotNull();
         assertThat(mine).containsExactlyInAnyOrder(
-                "opened " + connection + " websocket -",
+                "opened " + connection + " websocket ann",
                 "subscribed " + connection + " " + a,
                 "published " + a + " " + id + " http {\"n\":1}",
                 "async-published " + a + " " + id + " http",
@@ -137,7 +139,7 @@ abstract class CdiChecks extends ProtocolChecks {
                 "closed " + connection);
         List<String> sync = mine.stream().filter(l -> !l.startsWith("async-")).toList();
         assertThat(sync).as("in the order they happened").containsExactly(
-                "opened " + connection + " websocket -",
+                "opened " + connection + " websocket ann",
                 "subscribed " + connection + " " + a,
                 "published " + a + " " + id + " http {\"n\":1}",
                 "unsubscribed " + connection + " " + a,

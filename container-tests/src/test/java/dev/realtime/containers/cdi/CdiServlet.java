@@ -2,6 +2,7 @@ package dev.realtime.containers.cdi;
 
 import dev.realtime.Message;
 import dev.realtime.Realtime;
+import dev.realtime.TicketRequest;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
@@ -61,6 +62,7 @@ public class CdiServlet extends HttpServlet {
                     direct.publish(channel, Map.of("step", "after-end"));
                     body = "{}";
                 }
+                case "/ticket" -> body = "{\"ticket\":\"" + realtime.issueTicket(TicketRequest.forUser(req.getParameter("user"))) + "\"}";
                 case "/events" -> body = "{\"lines\":[" + String.join(",", observed.lines().stream()
                         .map(l -> "\"" + l.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList()) + "]}";
                 default -> {
