@@ -17,6 +17,16 @@ final class CdiIntegration {
     private CdiIntegration() {
     }
 
+    /** The application's instance of the extension; a CDI container that skipped it (CDI Lite) is named. */
+    private static RealtimeExtension extension(BeanManager beans, ServletContext ctx) {
+        try {
+            return beans.getExtension(RealtimeExtension.class);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the CDI container of " + ctx.getContextPath() + " did not load realtime-cdi's portable extension "
+                    + RealtimeExtension.class.getName() + " (META-INF/services): realtime-cdi needs CDI Full, as Jakarta EE servers have", e);
+        }
+    }
+
     static Runnable start(ServletContext ctx) {
         BeanManager beans;
         try {
@@ -29,7 +39,7 @@ final class CdiIntegration {
         }
         Engine realtime = (Engine) ctx.getAttribute(Realtime.ATTRIBUTE);
         Transactions transactions = Transactions.lookup();
-        beans.getExtension(RealtimeExtension.class).attach(ctx.getContextPath(), realtime, transactions);
+        extension(beans, ctx).attach(ctx.getContextPath(), realtime, transactions);
         CdiEvents events = CdiEvents.resolve(beans, ctx.getClassLoader());
         AutoCloseable listening = events == null ? null : realtime.addListener(events);
         LOG.log(System.Logger.Level.INFO, "realtime-cdi in " + (ctx.getContextPath().isEmpty() ? "/" : ctx.getContextPath())

@@ -40,6 +40,11 @@ final class Transactions {
         }
     }
 
+    /** Whether the calling thread is in a transaction (of any status). */
+    boolean inTransaction() {
+        return registry.getTransactionStatus() != Status.STATUS_NO_TRANSACTION;
+    }
+
     /**
      * Inside an active transaction: keeps {@code publish} to run after the commit, in the order of the
      * calls, and returns true; a transaction marked for rollback drops it (true as well). Outside a
