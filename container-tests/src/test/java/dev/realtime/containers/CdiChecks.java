@@ -42,6 +42,16 @@ abstract class CdiChecks extends ProtocolChecks {
         return Wire.json(r.body());
     }
 
+    /** Where MicroProfile Health runs: {@code /health/ready} holds {@code realtime /cdi}, UP, naming the bus. */
+    void assertReadinessUp() throws Exception {
+        HttpResponse<String> r = wire.send(java.net.http.HttpRequest.newBuilder(server().base().resolve("/health/ready")));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject check = Wire.json(r.body()).getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> c.getString("name").equals("realtime /cdi")).findFirst().orElseThrow(() -> new AssertionError(r.body()));
+        assertThat(check.getString("status")).isEqualTo("UP");
+        assertThat(check.getJsonObject("data").getString("bus")).isEqualTo("memory");
+    }
+
     static String field(JsonObject message, String name) {
         return message.getJsonObject("data").getString(name);
     }

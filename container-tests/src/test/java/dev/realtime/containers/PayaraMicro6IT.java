@@ -25,12 +25,7 @@ class PayaraMicro6IT extends CdiChecks {
     /** Payara has MicroProfile Health: each application with realtime-cdi shows up in readiness. */
     @Test
     void realtimeIsPartOfMicroProfileReadiness() throws Exception {
-        HttpResponse<String> r = wire.send(HttpRequest.newBuilder(server().base().resolve("/health/ready")));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        JsonObject check = Wire.json(r.body()).getJsonArray("checks").getValuesAs(JsonObject.class).stream()
-                .filter(c -> c.getString("name").equals("realtime /cdi")).findFirst().orElseThrow(() -> new AssertionError(r.body()));
-        assertThat(check.getString("status")).isEqualTo("UP");
-        assertThat(check.getJsonObject("data").getString("bus")).isEqualTo("memory");
+        assertReadinessUp();
     }
 
     /** The EE sample, unchanged: a committed task is sent, a rolled-back one never; subscriptions to the board are counted. */
