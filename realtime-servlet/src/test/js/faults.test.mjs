@@ -33,14 +33,14 @@ test('WebSocket: two network faults; the replay after the first is deduplicated,
   ws1.push({ type: 'message', cursor: 'k2', ...msg('a', 2) });
   ws1.drop(1006);
   const ws2 = await until(() => sockets[1], 1000, 'reconnect after the first fault');
-  assert.equal(ws2.url, 'ws://h:8080/realtime/ws?channel=a&since=k2');
+  assert.equal(ws2.url, 'ws://h:8080/realtime/ws?channel=a&since=k2&v=1.1');
   ws2.accept();
   ws2.push({ type: 'subscribed', channel: 'a' });
   ws2.push({ type: 'message', cursor: 'k2', ...msg('a', 2) }); // replayed: the server resumes at or before the cursor
   ws2.push({ type: 'message', cursor: 'k3', ...msg('a', 3) });
   ws2.drop(1006);
   const ws3 = await until(() => sockets[2], 1000, 'reconnect after the second fault');
-  assert.equal(ws3.url, 'ws://h:8080/realtime/ws?channel=a&since=k3');
+  assert.equal(ws3.url, 'ws://h:8080/realtime/ws?channel=a&since=k3&v=1.1');
   ws3.accept();
   ws3.push({ type: 'subscribed', channel: 'a' });
   ws3.push({ type: 'gap', channel: 'a' }); // history no longer covers k3

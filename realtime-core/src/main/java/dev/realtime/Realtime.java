@@ -77,4 +77,12 @@ public interface Realtime {
      * @throws IllegalArgumentException for a blank user or an invalid channel name or prefix
      */
     String issueTicket(TicketRequest request);
+
+    /**
+     * Adds a listener of connections, subscriptions and publishes (see {@link RealtimeListener}).
+     * Close the handle to remove it.
+     */
+    default AutoCloseable addListener(RealtimeListener listener) {
+        throw new UnsupportedOperationException(getClass().getName() + " takes no listeners");
+    }
 }

@@ -52,9 +52,20 @@ abstract class ProtocolChecks {
     @BeforeAll
     void start() throws Exception {
         Assumptions.assumeTrue(selected(server.name), server.name + " is not in containers=" + System.getProperty("containers"));
-        server.start(List.of(new App("", TestApps.SAMPLE), TestApps.endpointApp()));
+        List<App> apps = new ArrayList<>(List.of(new App("", TestApps.SAMPLE), TestApps.endpointApp()));
+        apps.addAll(moreApps());
+        server.start(apps);
         wire = new Wire(server.base(), "");
         app = new Wire(server.base(), "/app");
+    }
+
+    /** Applications a server's own checks need, deployed with the others in the same start. */
+    List<App> moreApps() {
+        return List.of();
+    }
+
+    Server server() {
+        return server;
     }
 
     /** Stops the server, then reads everything it logged: no stack trace or warning caused by the library. */

@@ -82,7 +82,7 @@ abstract class Server {
 
     /** Ready when the application's JavaScript client is served: the application and realtime are up. */
     private void awaitReady(App app, long end) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         URI script = base().resolve(app.context() + "/realtime/realtime.js");
         while (System.nanoTime() < end) {
             if (!process.isAlive()) {

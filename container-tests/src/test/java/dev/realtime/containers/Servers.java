@@ -143,6 +143,11 @@ final class Servers {
                           <featureManager>
                             <feature>servlet-6.0</feature>
                             <feature>websocket-2.1</feature>
+                            <!-- for the CDI checks (/cdi): CDI, JAX-RS, EJB Lite with JTA, MicroProfile Health -->
+                            <feature>cdi-4.0</feature>
+                            <feature>restfulWS-3.1</feature>
+                            <feature>enterpriseBeansLite-4.0</feature>
+                            <feature>mpHealth-4.0</feature>
                           </featureManager>
                           <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%d" httpsPort="-1"/>
                         %s</server>

@@ -47,6 +47,37 @@ final class TestApps {
         return new App("/app", export(war));
     }
 
+    /** The Jakarta EE sample as built, deployed unchanged. */
+    static final Path SAMPLE_EE = Path.of(System.getProperty("sample-ee.war", "../sample-ee/target/sample-ee.war")).toAbsolutePath();
+
+    /** realtime-cdi as built (the reactor packages it before this module's integration tests). */
+    static final Path CDI_JAR = Path.of(System.getProperty("cdi.jar", "../realtime-cdi/target/realtime-cdi-0.1.0-SNAPSHOT.jar")).toAbsolutePath();
+
+    /**
+     * At {@code /cdi}: the sample's libraries and realtime-cdi, and beans with {@code @Inject Realtime}
+     * (a JAX-RS resource, an EJB, a servlet) and observers of every realtime event. No web.xml, no producer.
+     */
+    static App cdiApp() {
+        return cdiApp("/cdi");
+    }
+
+    /** The same application at another context: each gets its own engine injected. */
+    static App cdiApp(String context) {
+        WebArchive war = withSampleLibraries(context.substring(1) + ".war")
+                .addAsLibrary(CDI_JAR.toFile(), "realtime-cdi.jar")
+                .addPackage(dev.realtime.containers.cdi.CdiServlet.class.getPackage())
+                .deleteClass(dev.realtime.containers.cdi.NoCdiProbe.class);
+        return new App(context, export(war));
+    }
+
+    /** At {@code /nocdi}, for containers without CDI: the sample's libraries, realtime-cdi and a probe servlet. */
+    static App noCdiApp() {
+        WebArchive war = withSampleLibraries("nocdi.war")
+                .addAsLibrary(CDI_JAR.toFile(), "realtime-cdi.jar")
+                .addClass(dev.realtime.containers.cdi.NoCdiProbe.class);
+        return new App("/nocdi", export(war));
+    }
+
     static WebArchive withSampleLibraries(String name) {
         WebArchive war = ShrinkWrap.create(WebArchive.class, name);
         try (ZipFile sample = new ZipFile(SAMPLE.toFile())) {

@@ -1,6 +1,6 @@
 package dev.realtime.containers;
 
-class WildFly39IT extends ProtocolChecks {
+class WildFly39IT extends CdiChecks {
     WildFly39IT() {
         super(Servers.wildFly("wildfly39", "wildfly-39.0.1.Final"));
     }

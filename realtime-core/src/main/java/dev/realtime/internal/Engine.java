@@ -74,6 +74,8 @@ public final class Engine implements Realtime, AutoCloseable {
     private final MetricsExposure exposure;
     private final ScheduledFuture<?> histogramRotation;
     private final HealthCheck health = new HealthCheck(this);
+    private final Listeners listeners = new Listeners();
+    private final java.util.concurrent.atomic.AtomicLong connectionIds = new java.util.concurrent.atomic.AtomicLong();
     private volatile String busName;
     private volatile String busReason = "given";
     private final Tickets tickets;
@@ -198,6 +200,11 @@ public final class Engine implements Realtime, AutoCloseable {
      * @param access       what the connection may subscribe to and publish on
      */
     public Session open(Session.Output output, int replayBudget, String address, ChannelAccess access) {
+        return open(output, replayBudget, address, access, null);
+    }
+
+    /** The same, for a connection acting as {@code principal} (null: anonymous), which listeners see. */
+    public Session open(Session.Output output, int replayBudget, String address, ChannelAccess access, java.security.Principal principal) {
         if (closing) {
             throw shuttingDown();
         }
@@ -209,9 +216,12 @@ public final class Engine implements Realtime, AutoCloseable {
             throw new RealtimeException(ErrorCode.RATE_LIMITED, "too many connections from your address (at most "
                     + settings.connectionsPerAddress + ")");
         }
-        Session s = new Session(this, output, replayBudget, address, access);
+        Session s = new Session(this, output, replayBudget, address, access, principal);
         sessions.add(s);
         metrics.opened(output.transport());
+        if (listeners.any()) {
+            listeners.opened(s);
+        }
         return s;
     }
 
@@ -257,7 +267,7 @@ public final class Engine implements Realtime, AutoCloseable {
     boolean detach(Session session) {
         if (sessions.remove(session)) {
             release(session.address());
-            metrics.closed(session.transport());
+            metrics.closed(session.transportKind());
             return true;
         }
         return false;
@@ -269,14 +279,14 @@ public final class Engine implements Realtime, AutoCloseable {
             return false;
         }
         sessions.add(session);
-        metrics.opened(session.transport());
+        metrics.opened(session.transportKind());
         return true;
     }
 
     void forget(Session session) {
         if (sessions.remove(session)) {
             release(session.address());
-            metrics.closed(session.transport());
+            metrics.closed(session.transportKind());
         }
     }
 
@@ -384,17 +394,31 @@ public final class Engine implements Realtime, AutoCloseable {
         return publishJson(channel, event, jsonb().toJson(data));
     }
 
+    /** {@code data} as JSON-B writes it, for adapters that publish later (after a commit). */
+    public String toJson(Object data) {
+        return jsonb().toJson(data);
+    }
+
     @Override
     public Message publishJson(String channel, String event, String json) {
         String data = validData(json);
         Published p = publishChecked(Names.channel(channel), Names.event(event), data, null);
         metrics.published(Origin.APPLICATION);
-        return new Message(p.channel(), p.position(), event == null || event.isEmpty() ? "message" : event, data, clock.millis());
+        Message m = new Message(p.channel(), p.position(), event == null || event.isEmpty() ? "message" : event, data, clock.millis());
+        if (listeners.any()) {
+            listeners.published(m, null);
+        }
+        return m;
     }
 
     @Override
     public Message publishEphemeral(String channel, String event, Object data) {
         return ephemeral(Names.channel(channel), Names.event(event), validData(jsonb().toJson(data)));
+    }
+
+    /** {@link #publishEphemeral} of JSON text already checked by {@link #validData}. */
+    public Message publishEphemeralJson(String channel, String event, String json) {
+        return ephemeral(Names.channel(channel), Names.event(event), json);
     }
 
     @Override
@@ -424,6 +448,9 @@ public final class Engine implements Realtime, AutoCloseable {
         Published p = publishChecked(attempt.channel(), attempt.event(), attempt.data(), idempotencyKey);
         if (!p.duplicate()) {
             metrics.published(Origin.ofClientTransport(attempt.transport()));
+            if (listeners.any()) {
+                listeners.published(new Message(p.channel(), p.position(), attempt.event(), attempt.data(), clock.millis()), attempt);
+            }
         }
         return p;
     }
@@ -500,6 +527,20 @@ public final class Engine implements Realtime, AutoCloseable {
             }
         });
         return sub::close;
+    }
+
+    @Override
+    public AutoCloseable addListener(dev.realtime.RealtimeListener listener) {
+        return listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** For sessions: the listeners, and ids for the connections they see. */
+    Listeners listeners() {
+        return listeners;
+    }
+
+    String nextConnectionId() {
+        return Long.toString(connectionIds.incrementAndGet(), 36);
     }
 
     @Override

@@ -26,7 +26,7 @@ import java.util.function.Function;
  * ({@link Replay}), the outbound queue with its overflow policy ({@link OutboundQueue}) and the
  * cursor's text ({@link CursorText}).
  */
-public final class Session {
+public final class Session implements dev.realtime.Connection {
 
     /** The transport side of a session. Both methods are called on library threads, never while blocking I/O. */
     public interface Output {
@@ -80,8 +80,13 @@ public final class Session {
     /** Subscriptions released and the engine told: cleanup happens once. */
     private boolean released;
 
-    Session(Engine engine, Output output, int replayBudget, String address, ChannelAccess access) {
+    private final java.security.Principal principal;
+    private final String id;
+
+    Session(Engine engine, Output output, int replayBudget, String address, ChannelAccess access, java.security.Principal principal) {
         this.engine = engine;
+        this.principal = principal;
+        this.id = engine.nextConnectionId();
         this.address = address;
         this.access = access;
         this.output = output;
@@ -215,7 +220,7 @@ public final class Session {
             }
         } catch (BusUnavailableException e) {
             for (ChannelState state : fresh) {
-                unsubscribe(state.name, null);
+                unsubscribe(state.name, null, false);
             }
             wildcards.forEach(patterns::unsubscribe);
             throw new RealtimeException(ErrorCode.BUS_UNAVAILABLE, "the message bus is unavailable; retry shortly");
@@ -226,6 +231,13 @@ public final class Session {
             }
             for (String pattern : wildcards) {
                 l.follow(Names.pattern(pattern), channel -> patterns.allows(pattern, channel));
+            }
+        }
+        if (engine.listeners().any()) {
+            for (ChannelState state : fresh) {
+                if (!state.gone) {
+                    engine.listeners().subscribed(this, state.name);
+                }
             }
         }
     }
@@ -269,6 +281,11 @@ public final class Session {
      * fed) are withdrawn, then {@code after} is queued. A channel a pattern still matches stays, fed by it.
      */
     public void unsubscribe(String name, Outbound after) {
+        unsubscribe(name, after, true);
+    }
+
+    /** As {@link #unsubscribe(String, Outbound)}; {@code tell}: the application's listeners hear of it. */
+    private void unsubscribe(String name, Outbound after, boolean tell) {
         SessionLive l = live;
         if (l != null) {
             l.unfollow(name);
@@ -282,9 +299,11 @@ public final class Session {
             return;
         }
         BusSubscription subscription = null;
+        boolean ended = false;
         synchronized (this) {
             ChannelState state = channels.get(name);
             if (state != null && state.explicit) {
+                ended = true;
                 subscription = state.subscription;
                 state.subscription = null;
                 state.explicit = false;
@@ -301,6 +320,9 @@ public final class Session {
         }
         if (subscription != null) {
             subscription.close();
+        }
+        if (tell && ended && engine.listeners().any()) {
+            engine.listeners().unsubscribed(this, name);
         }
     }
 
@@ -402,6 +424,12 @@ public final class Session {
             l.close(presenceKeptUntil);
         }
         engine.forget(this);
+        if (engine.listeners().any()) {
+            for (ChannelState s : states) {
+                engine.listeners().unsubscribed(this, s.name);
+            }
+            engine.listeners().closed(this);
+        }
     }
 
     /** Closes the session and tells the transport to close its connection. */
@@ -415,12 +443,32 @@ public final class Session {
         return address;
     }
 
-    Transport transport() {
+    Transport transportKind() {
         return output.transport();
     }
 
     public ChannelAccess access() {
         return access;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public java.util.Optional<java.security.Principal> principal() {
+        return java.util.Optional.ofNullable(principal);
+    }
+
+    @Override
+    public String transport() {
+        return output.transport().tag();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return address;
     }
 
     @Override

@@ -63,6 +63,8 @@ public final class PresenceChurn {
     private volatile long[] latencies = new long[0];
     private final AtomicLong latencyCount = new AtomicLong();
 
+    private long serverPid;
+
     private PresenceChurn(String base) {
         this.base = base;
     }
@@ -83,6 +85,7 @@ public final class PresenceChurn {
         Process server = startServer(dir, raw, port);
         try {
             PresenceChurn bench = new PresenceChurn("127.0.0.1:" + port);
+            bench.serverPid = server.pid();
             String report = bench.run(members, watchers, seconds, rates, server.pid());
             Files.writeString(dir.resolve("results/PRESENCE.md"), report);
             System.out.println(report);
@@ -100,6 +103,7 @@ public final class PresenceChurn {
         for (int i = 0; i < members; i++) {
             memberSockets.add(open(new Listener(false)));
         }
+        histo("connected");
         // a first frame each way (ping, pong), so that what a connection allocates on its first write is
         // in the baseline and the difference below is presence alone
         for (WebSocket w : memberSockets) {
@@ -107,6 +111,7 @@ public final class PresenceChurn {
         }
         Thread.sleep(1000);
         long heapConnected = heapUsed();
+        histo("pinged");
         for (int i = 0; i < members; i++) {
             send(memberSockets.get(i), "{\"type\":\"join\",\"channel\":\"" + CHANNEL + "\",\"member\":\"m" + i + "\"}");
         }
@@ -258,6 +263,15 @@ public final class PresenceChurn {
         }
         Arrays.sort(t);
         return t[t.length / 2];
+    }
+
+    /** With -Dbench.presence.histo=true: jmap -histo:live of the server into results/raw/presence-histo-<when>.txt. */
+    private void histo(String when) throws Exception {
+        if (Boolean.getBoolean("bench.presence.histo")) {
+            Path out = Path.of("benchmarks/results/raw/presence-histo-" + when + ".txt");
+            new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jmap").toString(), "-histo:live",
+                    Long.toString(serverPid)).redirectOutput(out.toFile()).start().waitFor(60, TimeUnit.SECONDS);
+        }
     }
 
     private long heapUsed() throws Exception {

@@ -87,7 +87,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
             if (parked != null) {
                 poll.session = parked; // subscribed since the last answer: only its queue is left to take
             } else {
-                poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(), access);
+                poll.session = engine.open(poll, engine.settings().pollMaxMessages, req.getRemoteAddr(), access, user);
                 live.start(poll.session);
                 poll.session.subscribeAll(ticketed.channels(), since);
                 live.finish(poll.session);

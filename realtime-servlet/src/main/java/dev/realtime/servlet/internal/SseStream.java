@@ -91,7 +91,7 @@ public final class SseStream implements Session.Output, WriteListener, AsyncEnd 
         SseStream stream = new SseStream(engine, async, resp.getOutputStream());
         async.addListener(AsyncEndListener.of(stream));
         try {
-            stream.session = engine.open(stream, Integer.MAX_VALUE, req.getRemoteAddr(), ticketed.access());
+            stream.session = engine.open(stream, Integer.MAX_VALUE, req.getRemoteAddr(), ticketed.access(), ticketed.principal(req));
             live.actingAs(ticketed.principal(req)).start(stream.session);
             stream.session.subscribeAll(ticketed.channels(), since); // live before the retry line is written
             live.finish(stream.session);

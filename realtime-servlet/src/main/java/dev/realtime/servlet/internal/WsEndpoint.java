@@ -145,7 +145,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     /** Called at the handshake: takes a connection slot, or refuses with the HTTP error. */
     void open(TicketedRequest ticketed) {
         credential = new WsCredential(engine, ticketed, principal, remoteAddress, this::credentialExpired);
-        session = engine.open(this, Integer.MAX_VALUE, remoteAddress, credential.access());
+        session = engine.open(this, Integer.MAX_VALUE, remoteAddress, credential.access(), credential.principal());
         try {
             live.start(session); // a refused connect-time join refuses the handshake
         } catch (RuntimeException e) {
