@@ -12,10 +12,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Long-poll sessions kept between polls (issue 14). A poll used to open a session, subscribe its
  * channels, read history, answer and unsubscribe, on every request. After an answer the session is
- * instead parked here, still subscribed and queuing, keyed by the cursor it handed out; the next
- * poll that comes back with exactly that cursor, the same channels and the same client takes it over
- * and only drains it. The protocol is unchanged: any other poll (another node, another cursor, a
+ * instead parked here, still subscribed and queuing, keyed by the cursor it handed out and its
+ * client; the next poll that comes back with exactly that cursor, the same channels and the same
+ * client takes it over and only drains it. The protocol is unchanged: any other poll (another node, another cursor, a
  * parked session expired or evicted) takes the full path, which resumes from the cursor as before.
+ *
+ * <p>Sessions are keyed by cursor <em>and</em> client: a cursor alone is not unique. Every session
+ * without channels (a presence watch, a join) hands out {@code 1~<epoch>}, and two clients on one
+ * channel at one position hand out the same text too. Keyed by cursor alone, one client's poll or
+ * park dropped the other's parked session and the events queued in it: a watcher then took the full
+ * path and saw a join only inside its new member list, never as a join.
  *
  * <p>A parked session is not a connection: it leaves the engine's session set and gives back its
  * address's connection slot, and takes both again when a poll resumes it. Parked sessions are bounded
@@ -26,7 +32,7 @@ public final class ParkedPolls {
     private final Engine engine;
     private final long lingerMillis;
     private final int max;
-    private final Map<String, Parked> byCursor = new ConcurrentHashMap<>();
+    private final Map<Key, Parked> byKey = new ConcurrentHashMap<>();
 
     ParkedPolls(Engine engine, long lingerMillis, int max) {
         this.engine = engine;
@@ -52,35 +58,36 @@ public final class ParkedPolls {
         if (!engine.detach(session)) {
             return false; // closed meanwhile
         }
-        while (byCursor.size() >= max && evictOne()) {
+        while (byKey.size() >= max && evictOne()) {
             // bounded: the oldest go first
         }
-        Parked previous = byCursor.put(cursor, parked);
+        Parked previous = byKey.put(parked.key, parked);
         if (previous != null) {
-            previous.session.close(); // two answers with one cursor (a retried poll): the older one is dropped
+            previous.session.close(); // two answers with one cursor to one client (a retried poll): the older one is dropped
         }
         if (session.isClosed()) { // terminated while being parked: do not keep it
-            byCursor.remove(cursor, parked);
+            byKey.remove(parked.key, parked);
             return true; // it is closed either way; nothing left for the caller to do
         }
         return true;
     }
 
     /**
-     * The parked session for a poll coming back with {@code cursor}, attached to {@code output}; or
-     * {@code null} when there is none fit to resume (the caller takes the full path).
+     * The parked session of {@code client} for a poll coming back with {@code cursor}, attached to
+     * {@code output}; or {@code null} when there is none fit to resume (the caller takes the full path).
+     * Another client's session parked under the same cursor is left alone.
      */
     public Session resume(String cursor, List<String> channels, String client, ChannelAccess access,
                           Session.Output output, int replayBudget) {
         if (!enabled()) {
             return null;
         }
-        Parked parked = byCursor.remove(cursor);
+        Parked parked = byKey.remove(new Key(cursor, client));
         if (parked == null) {
             return null;
         }
         Session session = parked.session;
-        if (!parked.client.equals(client) || !sameChannels(session.channels(), channels, access)
+        if (!sameChannels(session.channels(), channels, access)
                 || !session.resumable() || !engine.reattach(session)) {
             session.close();
             return null;
@@ -92,7 +99,7 @@ public final class ParkedPolls {
     /** Expires sessions whose client did not come back within the linger time. */
     void sweep() {
         long now = engine.clock().millis();
-        for (Iterator<Parked> it = byCursor.values().iterator(); it.hasNext(); ) {
+        for (Iterator<Parked> it = byKey.values().iterator(); it.hasNext(); ) {
             Parked p = it.next();
             if (now - p.parkedAt > lingerMillis) {
                 it.remove();
@@ -102,7 +109,7 @@ public final class ParkedPolls {
     }
 
     void closeAll() {
-        for (Iterator<Parked> it = byCursor.values().iterator(); it.hasNext(); ) {
+        for (Iterator<Parked> it = byKey.values().iterator(); it.hasNext(); ) {
             Parked p = it.next();
             it.remove();
             p.session.close();
@@ -110,17 +117,17 @@ public final class ParkedPolls {
     }
 
     public int size() {
-        return byCursor.size();
+        return byKey.size();
     }
 
     private boolean evictOne() {
         Parked oldest = null;
-        for (Parked p : byCursor.values()) {
+        for (Parked p : byKey.values()) {
             if (oldest == null || p.parkedAt < oldest.parkedAt) {
                 oldest = p;
             }
         }
-        if (oldest != null && byCursor.remove(oldest.cursor, oldest)) {
+        if (oldest != null && byKey.remove(oldest.key, oldest)) {
             oldest.session.close();
             return true;
         }
@@ -139,17 +146,18 @@ public final class ParkedPolls {
         return true;
     }
 
+    /** Who may take a parked session over: the poll of its client with the cursor it handed out. */
+    private record Key(String cursor, String client) {}
+
     /** A parked session's output: holds what arrives until a poll takes it over. */
     private final class Parked implements Session.Output {
         final Session session;
-        final String cursor;
-        final String client;
+        final Key key;
         final long parkedAt;
 
         Parked(Session session, String cursor, String client, long parkedAt) {
             this.session = session;
-            this.cursor = cursor;
-            this.client = client;
+            this.key = new Key(cursor, client);
             this.parkedAt = parkedAt;
         }
 
@@ -160,7 +168,7 @@ public final class ParkedPolls {
 
         @Override
         public void terminate(Session.CloseCause cause) {
-            byCursor.remove(cursor, this); // the session closes right after; the next poll takes the full path
+            byKey.remove(key, this); // the session closes right after; the next poll takes the full path
         }
 
         @Override

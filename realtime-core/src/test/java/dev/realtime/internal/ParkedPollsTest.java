@@ -72,7 +72,8 @@ class ParkedPollsTest {
         assertThat(parked.resume(cursor + "x", List.of("a"), "10.0.0.1|alice", ChannelAccess.ALL, new RecordingOutput(), 10)).isNull();
         assertThat(parked.size()).as("an unknown cursor leaves the parked one alone").isEqualTo(1);
         assertThat(parked.resume(cursor, List.of("a"), "10.0.0.1|mallory", ChannelAccess.ALL, new RecordingOutput(), 10)).isNull();
-        assertThat(s.isClosed()).as("offered to the wrong client: dropped, never handed over").isTrue();
+        assertThat(s.isClosed()).as("asked for by the wrong client: never handed over, still kept for its own").isFalse();
+        assertThat(parked.resume(cursor, List.of("a"), "10.0.0.1|alice", ChannelAccess.ALL, new RecordingOutput(), 10)).isSameAs(s);
 
         Session t = e.open(new RecordingOutput(), 1000, "10.0.0.1", ChannelAccess.ALL);
         t.subscribeAll(List.of("a"), Since.NOW);
@@ -86,6 +87,41 @@ class ParkedPollsTest {
         assertThat(parked.resume(c3, List.of("a"), "10.0.0.1", revoked, new RecordingOutput(), 10))
                 .as("the authorizer no longer allows the channel: the full path refuses it").isNull();
         assertThat(parked.size()).isZero();
+    }
+
+    /**
+     * A session without channels (a presence watch, a join) has the cursor {@code 1~<epoch>}: the same
+     * for every such session of the node. A watcher parked with its queued join must not be dropped by
+     * another client's poll or park that hands out or brings back that cursor (it would take the full
+     * path and see the join only inside a new member list, never as a join).
+     */
+    @Test
+    void clientsWithoutChannelsShareACursorButNeverEachOthersParkedSession() {
+        Engine e = engine(Map.of());
+        String watcherClient = "10.0.0.1|1.1|[room:1]|[]|null|null";
+        String memberClient = "10.0.0.1|1.1|[]|[room:1]|ann|null";
+        Session watcher = e.open(new RecordingOutput(), 1000, "10.0.0.1", ChannelAccess.ALL);
+        watcher.protocol11();
+        watcher.watchPresence("room:1");
+        String cursor = answerAndPark(e, watcher, watcherClient);
+
+        Session member = e.open(new RecordingOutput(), 1000, "10.0.0.1", ChannelAccess.ALL);
+        member.protocol11();
+        member.live().join("room:1", "ann", null, null); // queued in the parked watcher
+        ParkedPolls parked = e.parkedPolls();
+        assertThat(parked.resume(cursor, List.of(), memberClient, ChannelAccess.ALL, new RecordingOutput(), 1000))
+                .as("another client's poll with the same cursor").isNull();
+        assertThat(watcher.isClosed()).as("the watcher's session is not the member's to drop").isFalse();
+        String memberCursor = answerAndPark(e, member, memberClient);
+        assertThat(memberCursor).as("no channels, one node: one cursor").isEqualTo(cursor);
+        assertThat(watcher.isClosed()).as("parked beside the watcher, not over it").isFalse();
+
+        Session resumed = parked.resume(cursor, List.of(), watcherClient, ChannelAccess.ALL, new RecordingOutput(), 1000);
+        assertThat(resumed).isSameAs(watcher);
+        assertThat(Protocol11SessionTest.items(resumed))
+                .containsExactly("\"channel\":\"room:1\",\"action\":\"join\",\"member\":\"ann\",\"info\":null");
+        assertThat(parked.resume(cursor, List.of(), memberClient, ChannelAccess.ALL, new RecordingOutput(), 1000))
+                .isSameAs(member);
     }
 
     @Test
