@@ -18,7 +18,6 @@ import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.MessageHandler;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -77,32 +76,12 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
     @Override
     public void onOpen(jakarta.websocket.Session ws, EndpointConfig config) {
         this.ws = ws;
-        int frameLimit = engine.settings().wsMaxFrameSize;
-        ws.setMaxTextMessageBufferSize(frameLimit);
-        ws.setMaxBinaryMessageBufferSize(frameLimit);
         ws.setMaxIdleTimeout(0);
         try {
-            ws.addMessageHandler(String.class, new MessageHandler.Whole<String>() {
-                @Override
-                public void onMessage(String text) {
-                    if (Utf8.length(text, engine.settings().wsMaxFrameSize) > engine.settings().wsMaxFrameSize) {
-                        tooBig();
-                    } else {
-                        onText(text);
-                    }
-                }
-            });
-            ws.addMessageHandler(ByteBuffer.class, new MessageHandler.Whole<ByteBuffer>() {
-                @Override
-                public void onMessage(ByteBuffer bytes) {
-                    if (bytes.remaining() > engine.settings().wsMaxFrameSize) {
-                        tooBig();
-                        return;
-                    }
-                    engine.metrics().refused(ErrorCode.INVALID_FRAME);
-                    session.enqueueControl(Frames.error(ErrorCode.INVALID_FRAME, "binary frames are not part of the protocol; send JSON text frames", null, null));
-                }
-            });
+            IncomingFrames.attach(ws, engine.settings().wsMaxFrameSize, this::onText, () -> {
+                engine.metrics().refused(ErrorCode.INVALID_FRAME);
+                session.enqueueControl(Frames.error(ErrorCode.INVALID_FRAME, "binary frames are not part of the protocol; send JSON text frames", null, null));
+            }, this::tooBig);
             credential.opened(session);
             // all at once: every cursor handed out during the replays covers every channel
             session.subscribeAll(connectChannels, connectSince, (channel, cursor) -> new Outbound.Control(Frames.subscribed(channel, null, cursor)));
@@ -115,10 +94,7 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         pinger = engine.scheduler().scheduleAtFixedRate(() -> engine.executor().execute(this::ping), every, every, TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Most containers close with 1009 themselves (setMaxTextMessageBufferSize); Undertow ignores that
-     * setting and delivers the whole frame, so the limit is also the library's.
-     */
+    /** A message over realtime.ws.maxFrameSize: closed with 1009 (the limit is the library's, see IncomingFrames). */
     private void tooBig() {
         engine.executor().execute(() -> close(new CloseReason(CloseReason.CloseCodes.TOO_BIG,
                 "frame larger than " + engine.settings().wsMaxFrameSize + " bytes")));
