@@ -35,13 +35,7 @@ final class TransactionalRealtime implements Realtime {
         if (!transactions.inTransaction()) {
             return engine.publishJson(channel, event, json); // the common case: checked once, by the engine
         }
-        Names.channel(channel);
-        Names.event(event);
-        String data = engine.validData(json);
-        if (transactions.defer(() -> engine.publishJson(channel, event, data))) {
-            return null;
-        }
-        return engine.publishJson(channel, event, data);
+        return afterCommit(channel, event, engine.validData(json), engine::publishJson);
     }
 
     /** Held for the commit like any publish: an ephemeral message may speak of the transaction's data too. */
@@ -50,13 +44,22 @@ final class TransactionalRealtime implements Realtime {
         if (!transactions.inTransaction()) {
             return engine.publishEphemeral(channel, event, data);
         }
+        return afterCommit(channel, event, engine.validData(engine.toJson(data)), engine::publishEphemeralJson);
+    }
+
+    /** How a checked message is sent: the engine's publish or ephemeral publish of JSON text. */
+    private interface Send {
+        Message send(String channel, String event, String json);
+    }
+
+    /** In a transaction: checks the names now, sends when it commits (null), or at once if it cannot be held. */
+    private Message afterCommit(String channel, String event, String json, Send send) {
         Names.channel(channel);
         Names.event(event);
-        String json = engine.validData(engine.toJson(data));
-        if (transactions.defer(() -> engine.publishEphemeralJson(channel, event, json))) {
+        if (transactions.defer(() -> send.send(channel, event, json))) {
             return null;
         }
-        return engine.publishEphemeralJson(channel, event, json);
+        return send.send(channel, event, json);
     }
 
     @Override
