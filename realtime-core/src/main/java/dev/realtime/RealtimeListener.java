@@ -1,8 +1,8 @@
 package dev.realtime;
 
 /**
- * Sees connections open and close, channels subscribed and left, and messages published through this
- * node. Register with {@link Realtime#addListener}; with none registered the library does no work
+ * Sees connections open and close, channels subscribed and left, presence members joining and leaving
+ * (protocol 1.1), and messages published through this node. Register with {@link Realtime#addListener}; with none registered the library does no work
  * for it. Methods run on the thread where it happens (a request thread, or one of the library's),
  * must return quickly and should not throw (what they throw is logged and ignored).
  */
@@ -19,6 +19,22 @@ public interface RealtimeListener {
     }
 
     default void unsubscribed(Connection connection, String channel) {
+    }
+
+    /**
+     * A member joined the channel's presence through a connection of this node: its first hold here
+     * (another connection joining as the same member, or a join that changes only the info, is not
+     * a second join).
+     */
+    default void joined(Connection connection, String channel, String member) {
+    }
+
+    /**
+     * The member left the channel's presence on this node: its last connection here left, or closed.
+     * A long-poll member leaves once its grace after the last poll has passed without another poll,
+     * so after {@link #closed} of that connection; at shutdown every member still present leaves.
+     */
+    default void left(Connection connection, String channel, String member) {
     }
 
     /**

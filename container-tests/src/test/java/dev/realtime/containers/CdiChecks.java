@@ -121,12 +121,14 @@ abstract class CdiChecks extends ProtocolChecks {
         String a = channel();
         String id;
         String ticket = call("/servlet/ticket?user=ann").getString("ticket");
-        try (Wire.Ws ws = cdi().ws("?channel=" + a + "&ticket=" + Wire.enc(ticket), null)) {
+        try (Wire.Ws ws = cdi().ws("?v=1.1&channel=" + a + "&ticket=" + Wire.enc(ticket), null)) {
             ws.next("authenticated"); // the ticket's resume token (protocol 1.1)
             ws.next("subscribed");
             assertThat(cdi().publish(a, "{\"n\":1}", null).statusCode()).isEqualTo(202);
             id = ws.next("message").getString("id");
-        }
+            ws.send("{\"type\":\"join\",\"channel\":\"" + a + "\",\"member\":\"ann\"}");
+            assertThat(ws.next("joined").getString("member")).isEqualTo("ann");
+        } // closing while present: the member leaves
         String connection = null;
         List<String> mine = List.of();
         List<String> all = List.of();
@@ -145,6 +147,8 @@ abstract class CdiChecks extends ProtocolChecks {
                 "subscribed " + connection + " " + a,
                 "published " + a + " " + id + " http {\"n\":1}",
                 "async-published " + a + " " + id + " http",
+                "joined " + connection + " " + a + " ann",
+                "left " + connection + " " + a + " ann",
                 "unsubscribed " + connection + " " + a,
                 "closed " + connection);
         List<String> sync = mine.stream().filter(l -> !l.startsWith("async-")).toList();
@@ -152,6 +156,8 @@ abstract class CdiChecks extends ProtocolChecks {
                 "opened " + connection + " websocket ann",
                 "subscribed " + connection + " " + a,
                 "published " + a + " " + id + " http {\"n\":1}",
+                "joined " + connection + " " + a + " ann",
+                "left " + connection + " " + a + " ann",
                 "unsubscribed " + connection + " " + a,
                 "closed " + connection);
     }

@@ -27,6 +27,8 @@ final class CdiEvents implements RealtimeListener {
     private final Route<ChannelSubscribed> subscribed;
     private final Route<ChannelUnsubscribed> unsubscribed;
     private final Route<MessagePublished> published;
+    private final Route<PresenceJoined> joined;
+    private final Route<PresenceLeft> left;
 
     private CdiEvents(BeanManager beans, ClassLoader loader) {
         this.loader = loader;
@@ -36,6 +38,8 @@ final class CdiEvents implements RealtimeListener {
         subscribed = Route.of(beans, events, ChannelSubscribed.class, new ChannelSubscribed(null, null));
         unsubscribed = Route.of(beans, events, ChannelUnsubscribed.class, new ChannelUnsubscribed(null, null));
         published = Route.of(beans, events, MessagePublished.class, new MessagePublished(null, null, Optional.empty()));
+        joined = Route.of(beans, events, PresenceJoined.class, new PresenceJoined(null, null, null));
+        left = Route.of(beans, events, PresenceLeft.class, new PresenceLeft(null, null, null));
     }
 
     /** The listener, or null when the application observes none of the events. */
@@ -47,7 +51,7 @@ final class CdiEvents implements RealtimeListener {
     /** The observed types, for the start-up line. */
     List<String> observed() {
         List<String> names = new ArrayList<>();
-        for (Route<?> r : List.of(opened, closed, subscribed, unsubscribed, published)) {
+        for (Route<?> r : List.of(opened, closed, subscribed, unsubscribed, published, joined, left)) {
             if (r.any()) {
                 names.add(r.type.getSimpleName() + (r.sync && r.async ? " (sync, async)" : r.sync ? " (sync)" : " (async)"));
             }
@@ -80,6 +84,20 @@ final class CdiEvents implements RealtimeListener {
     public void unsubscribed(Connection connection, String channel) {
         if (unsubscribed.any()) {
             fire(unsubscribed, new ChannelUnsubscribed(connection, channel));
+        }
+    }
+
+    @Override
+    public void joined(Connection connection, String channel, String member) {
+        if (joined.any()) {
+            fire(joined, new PresenceJoined(connection, channel, member));
+        }
+    }
+
+    @Override
+    public void left(Connection connection, String channel, String member) {
+        if (left.any()) {
+            fire(left, new PresenceLeft(connection, channel, member));
         }
     }
 

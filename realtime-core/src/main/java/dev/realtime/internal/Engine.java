@@ -102,7 +102,7 @@ public final class Engine implements Realtime, AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "the message bus offers no live bus: presence and ephemeral messages stay on this node");
         }
         this.live = ownsLive ? new MemoryLive(clock) : offered;
-        this.presence = new PresenceRegistry(live, clock, settings.presenceMaxMembers);
+        this.presence = new PresenceRegistry(live, clock, settings.presenceMaxMembers, listeners);
         this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         this.metrics = new Metrics(settings.metricsEnabled, clock);
         this.metrics.subscriptionSource(this::countSubscriptions);

@@ -4,6 +4,7 @@ import dev.realtime.ClientPublish;
 import dev.realtime.Connection;
 import dev.realtime.Message;
 import dev.realtime.RealtimeListener;
+import dev.realtime.internal.presence.PresenceRegistry;
 
 import java.util.Arrays;
 
@@ -11,13 +12,14 @@ import java.util.Arrays;
  * The engine's {@link RealtimeListener}s. With none registered every call site costs one volatile read
  * ({@link #any()}); a listener that throws is logged and the others still run.
  */
-final class Listeners {
+final class Listeners implements PresenceRegistry.Observer {
     private static final System.Logger LOG = System.getLogger(Listeners.class.getName());
     private static final RealtimeListener[] NONE = {};
 
     private volatile RealtimeListener[] all = NONE;
 
-    boolean any() {
+    @Override
+    public boolean any() {
         return all.length != 0;
     }
 
@@ -76,6 +78,28 @@ final class Listeners {
         for (RealtimeListener l : all) {
             try {
                 l.published(m, client);
+            } catch (RuntimeException e) {
+                failed(l, e);
+            }
+        }
+    }
+
+    @Override
+    public void joined(Connection c, String channel, String member) {
+        for (RealtimeListener l : all) {
+            try {
+                l.joined(c, channel, member);
+            } catch (RuntimeException e) {
+                failed(l, e);
+            }
+        }
+    }
+
+    @Override
+    public void left(Connection c, String channel, String member) {
+        for (RealtimeListener l : all) {
+            try {
+                l.left(c, channel, member);
             } catch (RuntimeException e) {
                 failed(l, e);
             }

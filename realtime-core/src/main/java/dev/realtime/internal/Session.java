@@ -106,7 +106,7 @@ public final class Session implements dev.realtime.Connection {
         if (live == null) {
             Settings s = engine.settings();
             live = new SessionLive(engine.live(), engine.presence(), engine.clock(), s.presenceMaxInfoSize, s.channelsMax, access,
-                    this::enqueueLive);
+                    this::enqueueLive, this);
         }
     }
 

@@ -54,6 +54,16 @@ class ListenersTest {
         }
 
         @Override
+        public void joined(Connection c, String channel, String member) {
+            seen.add("joined " + c.id() + " " + channel + " " + member);
+        }
+
+        @Override
+        public void left(Connection c, String channel, String member) {
+            seen.add("left " + c.id() + " " + channel + " " + member);
+        }
+
+        @Override
         public void published(Message m, ClientPublish client) {
             seen.add("published " + m.channel() + " " + m.id() + " " + m.data() + " " + (client == null ? "application" : client.transport()));
         }
@@ -95,6 +105,68 @@ class ListenersTest {
         handle.close();
         e.open(new SessionTest.RecordingOutput(), Integer.MAX_VALUE).close();
         assertThat(r.seen).hasSize(8);
+    }
+
+    Session open11(Engine e) {
+        Session s = e.open(new SessionTest.RecordingOutput(), Integer.MAX_VALUE, "10.0.0.1", ChannelAccess.ALL, null);
+        s.protocol11();
+        return s;
+    }
+
+    @Test
+    void aPresenceJoinAndLeaveEachReachTheListenerOnce() {
+        Engine e = engine();
+        Recording r = new Recording();
+        e.addListener(r);
+        Session tab1 = open11(e);
+        Session tab2 = open11(e);
+        tab1.live().join("room:1", "ann", null, null);
+        tab1.live().join("room:1", "ann", null, "{\"nick\":\"Ann\"}"); // new info only: no second join
+        tab2.live().join("room:1", "ann", null, null); // the same member through another tab: still present
+        tab1.live().leave("room:1");
+        tab2.live().leave("room:1");
+        tab2.live().leave("room:1"); // not joined: nothing
+        tab1.live().join("room:2", "bob", null, null);
+        tab1.close(); // a closing connection leaves, before it is closed
+        tab2.close();
+        assertThat(r.seen).containsExactly(
+                "opened " + tab1.id() + " local - 10.0.0.1",
+                "opened " + tab2.id() + " local - 10.0.0.1",
+                "joined " + tab1.id() + " room:1 ann",
+                "left " + tab2.id() + " room:1 ann",
+                "joined " + tab1.id() + " room:2 bob",
+                "left " + tab1.id() + " room:2 bob",
+                "closed " + tab1.id(),
+                "closed " + tab2.id());
+    }
+
+    @Test
+    void aLongPollMemberLeavesOnceAfterItsGraceNotBetweenPolls() {
+        Engine e = engine();
+        Recording r = new Recording();
+        Session poll = open11(e);
+        e.addListener(r);
+        poll.live().join("room:1", "bob", null, null);
+        poll.keepPresenceUntil(ctx.clock().millis() + 15_000);
+        poll.close();
+        ctx.clock().advance(Duration.ofSeconds(10));
+        e.presence().sweep(Runnable::run);
+        Session next = open11(e); // the next poll, within the grace
+        next.live().join("room:1", "bob", null, null);
+        next.keepPresenceUntil(ctx.clock().millis() + 15_000);
+        next.close();
+        ctx.clock().advance(Duration.ofSeconds(14));
+        e.presence().sweep(Runnable::run);
+        assertThat(r.seen).as("within the grace").doesNotContain("left " + next.id() + " room:1 bob");
+        ctx.clock().advance(Duration.ofSeconds(2));
+        e.presence().sweep(Runnable::run);
+        e.presence().sweep(Runnable::run);
+        assertThat(r.seen).containsExactly(
+                "joined " + poll.id() + " room:1 bob",
+                "closed " + poll.id(),
+                "opened " + next.id() + " local - 10.0.0.1",
+                "closed " + next.id(),
+                "left " + next.id() + " room:1 bob");
     }
 
     @Test

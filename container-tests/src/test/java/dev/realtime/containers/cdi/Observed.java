@@ -5,6 +5,8 @@ import dev.realtime.cdi.ChannelUnsubscribed;
 import dev.realtime.cdi.ConnectionClosed;
 import dev.realtime.cdi.ConnectionOpened;
 import dev.realtime.cdi.MessagePublished;
+import dev.realtime.cdi.PresenceJoined;
+import dev.realtime.cdi.PresenceLeft;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
@@ -37,6 +39,14 @@ public class Observed {
 
     void unsubscribed(@Observes ChannelUnsubscribed e) {
         lines.add("unsubscribed " + e.connection().id() + " " + e.channel());
+    }
+
+    void joined(@Observes PresenceJoined e) {
+        lines.add("joined " + e.connection().id() + " " + e.channel() + " " + e.member());
+    }
+
+    void left(@Observes PresenceLeft e) {
+        lines.add("left " + e.connection().id() + " " + e.channel() + " " + e.member());
     }
 
     void published(@Observes MessagePublished e) {

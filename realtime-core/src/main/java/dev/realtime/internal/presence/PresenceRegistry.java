@@ -1,5 +1,6 @@
 package dev.realtime.internal.presence;
 
+import dev.realtime.Connection;
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
 import dev.realtime.spi.LiveBus;
@@ -16,7 +17,8 @@ import java.util.concurrent.Executor;
  * This node's presence members (protocol 1.1): how many local connections hold each (channel,
  * member), so the live bus hears one join for the first and one leave after the last. A connection
  * that ends may keep its hold for a while (a long-poll between polls): the member leaves only when
- * that time has passed without another connection taking it up.
+ * that time has passed without another connection taking it up. The {@link Observer} hears the same
+ * join and leave, under the member's lock, so one member's join and leave reach it in order.
  */
 public final class PresenceRegistry {
     private static final System.Logger LOG = System.getLogger(PresenceRegistry.class.getName());
@@ -25,22 +27,36 @@ public final class PresenceRegistry {
     private final Clock clock;
     private final int maxMembers;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final Observer observer;
 
-    public PresenceRegistry(LiveBus live, Clock clock, int maxMembers) {
+    /** Hears a member join and leave this node's presence (the engine's {@code RealtimeListener}s). */
+    public interface Observer {
+        /** Whether anyone listens: a cheap check before each call. */
+        boolean any();
+
+        void joined(Connection c, String channel, String member);
+
+        void left(Connection c, String channel, String member);
+    }
+
+    public PresenceRegistry(LiveBus live, Clock clock, int maxMembers, Observer observer) {
         this.live = live;
         this.clock = clock;
         this.maxMembers = maxMembers;
+        this.observer = observer;
     }
 
     /** A connection's hold on a member of a channel; released once. */
     public final class Lease {
         final String channel;
         final String member;
+        final Connection connection;
         private boolean released;
 
-        Lease(String channel, String member) {
+        Lease(String channel, String member, Connection connection) {
             this.channel = channel;
             this.member = member;
+            this.connection = connection;
         }
 
         public String member() {
@@ -60,13 +76,13 @@ public final class PresenceRegistry {
     }
 
     /**
-     * Holds {@code member} in the channel for one connection, with {@code info} (compact JSON text,
+     * Holds {@code member} in the channel for {@code connection}, with {@code info} (compact JSON text,
      * already size-checked). Joins the live bus for the member's first hold on this node (or updates
      * its info).
      *
      * @throws RealtimeException {@code too_many_members} when the channel is full
      */
-    public Lease hold(String channel, String member, String info) {
+    public Lease hold(String channel, String member, String info, Connection connection) {
         String key = channel + '\n' + member;
         while (true) {
             Held h = held.computeIfAbsent(key, k -> new Held());
@@ -74,6 +90,7 @@ public final class PresenceRegistry {
                 if (h.gone) {
                     continue; // left meanwhile: take the next entry
                 }
+                boolean first = h.info == null;
                 if (!info.equals(h.info)) {
                     PresenceJoin result = live.join(channel, member, info, maxMembers);
                     if (result == PresenceJoin.FULL) {
@@ -88,7 +105,11 @@ public final class PresenceRegistry {
                 }
                 h.holders++;
                 h.keepUntil = 0;
-                return new Lease(channel, member);
+                h.last = connection;
+                if (first && observer.any()) {
+                    observer.joined(connection, channel, member);
+                }
+                return new Lease(channel, member, connection);
             }
         }
     }
@@ -103,6 +124,7 @@ public final class PresenceRegistry {
             if (h.gone || --h.holders > 0) {
                 return;
             }
+            h.last = lease.connection; // the leave, now or after the grace, is through the last holder
             if (keepUntilMillis > clock.millis()) {
                 h.keepUntil = Math.max(h.keepUntil, keepUntilMillis); // the sweep lets it go
                 return;
@@ -120,6 +142,9 @@ public final class PresenceRegistry {
         } catch (RuntimeException e) {
             // the live bus's own expiry (a dead node's members) takes care of it
             LOG.log(System.Logger.Level.WARNING, "presence: leaving " + channel + " as " + member + " failed: " + e);
+        }
+        if (observer.any()) {
+            observer.left(h.last, channel, member);
         }
     }
 
@@ -177,5 +202,7 @@ public final class PresenceRegistry {
         /** With no holder left: when the member leaves (0: at the next sweep). */
         long keepUntil;
         boolean gone;
+        /** The connection of the latest hold, or the last one given back: the one joins and leaves are reported through. */
+        Connection last;
     }
 }

@@ -1,6 +1,7 @@
 package dev.realtime.internal.presence;
 
 import dev.realtime.ChannelAccess;
+import dev.realtime.Connection;
 import dev.realtime.ErrorCode;
 import dev.realtime.Message;
 import dev.realtime.RealtimeException;
@@ -36,6 +37,8 @@ public final class SessionLive {
     private final int maxJoins;
     private final ChannelAccess access;
     private final Consumer<Outbound> sink;
+    /** The connection the joins are made through (its session). */
+    private final Connection connection;
     /** Guarded by this. */
     private final Map<String, Feed> feeds = new LinkedHashMap<>();
     private final Map<String, PresenceRegistry.Lease> joined = new HashMap<>();
@@ -46,7 +49,7 @@ public final class SessionLive {
      * @param maxJoins    channels a connection may join (realtime.channels.max)
      */
     public SessionLive(LiveBus live, PresenceRegistry registry, Clock clock, int maxInfoSize, int maxJoins,
-                       ChannelAccess access, Consumer<Outbound> sink) {
+                       ChannelAccess access, Consumer<Outbound> sink, Connection connection) {
         this.live = live;
         this.registry = registry;
         this.clock = clock;
@@ -54,6 +57,7 @@ public final class SessionLive {
         this.maxJoins = maxJoins;
         this.access = access;
         this.sink = sink;
+        this.connection = connection;
     }
 
     /**
@@ -172,7 +176,7 @@ public final class SessionLive {
                 throw new RealtimeException(ErrorCode.TOO_MANY_CHANNELS, "a connection may join at most " + maxJoins + " channels");
             }
         }
-        PresenceRegistry.Lease lease = registry.hold(channel, member, compact);
+        PresenceRegistry.Lease lease = registry.hold(channel, member, compact, connection);
         PresenceRegistry.Lease previous;
         boolean keep;
         synchronized (this) {
