@@ -14,7 +14,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -164,14 +166,60 @@ abstract class Server {
 
     /** What the server logged that the library may have caused: stack traces through it, warnings naming it, errors (each with the line above). */
     List<String> libraryTrouble() throws IOException {
-        List<String> lines = logLines();
         List<String> bad = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (LIBRARY_TROUBLE.matcher(lines.get(i)).find() && TOLERATED.stream().noneMatch(headOfTrace(lines, i)::contains)) {
-                bad.add(lines.get(Math.max(0, i - 1)) + "\n" + lines.get(i));
+        for (Path p : logFiles()) {
+            if (!Files.isRegularFile(p)) {
+                continue;
+            }
+            List<String> lines = Files.readAllLines(p, java.nio.charset.StandardCharsets.ISO_8859_1);
+            for (int i = 0; i < lines.size(); i++) {
+                if (LIBRARY_TROUBLE.matcher(lines.get(i)).find() && TOLERATED.stream().noneMatch(headOfTrace(lines, i)::contains)
+                        && !expected(p, lines, i)) {
+                    bad.add(lines.get(Math.max(0, i - 1)) + "\n" + lines.get(i));
+                }
             }
         }
         return bad;
+    }
+
+    /** How many lines each log file holds now: a position in the logs, for {@link #expect}. */
+    Map<Path, Integer> logMark() throws IOException {
+        Map<Path, Integer> mark = new HashMap<>();
+        for (Path p : logFiles()) {
+            mark.put(p, Files.isRegularFile(p) ? Files.readAllLines(p, java.nio.charset.StandardCharsets.ISO_8859_1).size() : 0);
+        }
+        return mark;
+    }
+
+    /**
+     * A log entry a check causes on purpose: its logger and the start of its message. An entry's head
+     * line names the logger and its message follows on that line or the next (Payara's format); a
+     * stack trace belongs to the entry above it.
+     */
+    record Expected(String logger, String message) {
+        boolean matches(List<String> lines, int i) {
+            String head = lines.get(i).matches("^\\s+(at |\\.\\.\\. ).*|^Caused by: .*") ? headOfTrace(lines, i) : entry(lines, i);
+            return head.contains(logger) && head.contains(message);
+        }
+
+        private static String entry(List<String> lines, int i) {
+            return lines.get(i) + (i + 1 < lines.size() ? "\n" + lines.get(i + 1) : "");
+        }
+    }
+
+    private record Window(Map<Path, Integer> from, Map<Path, Integer> to, List<Expected> entries) {
+    }
+
+    private final List<Window> expected = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Entries a check caused on purpose between two {@link #logMark()}s: the log check passes over them, and only them. */
+    void expect(Map<Path, Integer> from, Map<Path, Integer> to, List<Expected> entries) {
+        expected.add(new Window(from, to, entries));
+    }
+
+    private boolean expected(Path file, List<String> lines, int i) {
+        return expected.stream().anyMatch(w -> w.from.getOrDefault(file, 0) <= i && i < w.to.getOrDefault(file, 0)
+                && w.entries.stream().anyMatch(e -> e.matches(lines, i)));
     }
 
     /** The three lines above the stack trace that line {@code i} is part of (its message and exception). */

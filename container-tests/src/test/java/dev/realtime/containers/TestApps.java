@@ -9,10 +9,12 @@ import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -76,6 +78,49 @@ final class TestApps {
                 .addAsLibrary(CDI_JAR.toFile(), "realtime-cdi.jar")
                 .addClass(dev.realtime.containers.cdi.NoCdiProbe.class);
         return new App("/nocdi", export(war));
+    }
+
+    /** Lettuce and what it needs at run time, taken from the test class path (as integration-tests' RedisNodes does). */
+    private static final List<String> REDIS_CLIENT_JARS = List.of("lettuce-core-", "netty-", "reactor-core-",
+            "reactive-streams-", "redis-authx-core-", "slf4j-api-");
+
+    /**
+     * At {@code context}: the sample's libraries, realtime-cdi (so its readiness check), and the Redis
+     * bus with Lettuce in WEB-INF/lib, on the Redis at {@code redisUri}. No classes of its own.
+     */
+    static App redisReadinessApp(String context, String redisUri, java.time.Duration busTimeout) {
+        WebArchive war = withSampleLibraries(context.substring(1) + ".war")
+                .addAsLibrary(CDI_JAR.toFile(), "realtime-cdi.jar")
+                .addAsLibrary(jarOf(dev.realtime.redis.RedisBusProvider.class), "realtime-redis.jar")
+                .setWebXML(new StringAsset("""
+                        <?xml version="1.0" encoding="UTF-8"?>
+                        <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                          <context-param><param-name>realtime.bus</param-name><param-value>redis</param-value></context-param>
+                          <context-param><param-name>realtime.redis.uri</param-name><param-value>%s</param-value></context-param>
+                          <context-param><param-name>realtime.redis.prefix</param-name><param-value>ready%d:</param-value></context-param>
+                          <context-param><param-name>realtime.redis.timeout</param-name><param-value>%d</param-value></context-param>
+                        </web-app>
+                        """.formatted(redisUri, System.nanoTime() % 1_000_000, busTimeout.toMillis())));
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            String name = new File(entry).getName();
+            if (name.endsWith(".jar") && REDIS_CLIENT_JARS.stream().anyMatch(name::startsWith)) {
+                war.addAsLibraries(new File(entry));
+            }
+        }
+        return new App(context, export(war));
+    }
+
+    /** The jar a class was loaded from (the reactor gives the packaged jar to this module's integration tests). */
+    private static File jarOf(Class<?> type) {
+        try {
+            File location = new File(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!location.isFile()) {
+                throw new IllegalStateException(type.getName() + " comes from " + location + ", not a jar: run the build's package phase first");
+            }
+            return location;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static WebArchive withSampleLibraries(String name) {

@@ -442,12 +442,19 @@ final class RedisBus implements MessageBus {
         }
     }
 
-    /** Keeps both connections talking, so that one gone silent shows ({@link ConnectionHealth}); never blocks. */
+    /**
+     * Keeps every connection talking, so that one gone silent shows ({@link ConnectionHealth}), while an
+     * idle one is never taken for silent: the bus's two and presence's own pub/sub. Never blocks.
+     */
     private void ping() {
         if (closed) {
             return;
         }
         try {
+            RedisLive l = live;
+            if (l != null) {
+                l.ping();
+            }
             link.pingAll();
         } finally {
             releaseNettyThreadLocals();

@@ -175,6 +175,11 @@ final class RedisLive implements LiveBus {
         return list;
     }
 
+    /** Pings this side's pub/sub connection (never blocks): idle, it would read nothing and be taken for silent. */
+    void ping() {
+        pubsub.async().ping();
+    }
+
     // ---------------------------------------------------------------- node liveness
 
     private void announceAlive() {
@@ -208,7 +213,7 @@ final class RedisLive implements LiveBus {
     private void rejoinAsNewNode() {
         String old = node;
         node = newNodeId();
-        LOG.log(System.Logger.Level.WARNING, "presence: this node's liveness in Redis had expired (node {0}); rejoining {1} member(s) as node {2}",
+        LOG.log(System.Logger.Level.WARNING, "presence: this node''s liveness in Redis had expired (node {0}); rejoining {1} member(s) as node {2}",
                 old, holds.size(), node);
         announceAlive();
         for (Map.Entry<String, String> h : holds.entrySet()) {

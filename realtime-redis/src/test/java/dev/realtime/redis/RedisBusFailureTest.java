@@ -59,6 +59,25 @@ class RedisBusFailureTest {
         return bus;
     }
 
+    /**
+     * An idle node keeps its connections: each (the bus's commands and pub/sub, presence's pub/sub) is
+     * pinged, so none reads nothing for the 5 s after which a silent one is closed and reconnected.
+     */
+    @Test
+    void anIdleNodeKeepsEveryConnection() throws Exception {
+        node();
+        List<String> before = clients();
+        assertThat(before).as("commands, pub/sub, presence's pub/sub").hasSize(3);
+        sleep(6500);
+        assertThat(clients()).as("the same connections after more than the 5 s of silence that close one").isEqualTo(before);
+    }
+
+    /** The ids of the clients connected to Redis, but the one asking. */
+    private List<String> clients() throws java.io.IOException {
+        return ((String) redis.call("CLIENT", "LIST")).lines().filter(l -> !l.contains("cmd=client|list") && !l.contains("cmd=client "))
+                .map(l -> l.split(" ")[0]).sorted().toList();
+    }
+
     @Test
     void redisKilledAndRestartedDuringAStream() throws Exception {
         MessageBus bus = node();
