@@ -87,7 +87,8 @@ public final class ParkedPolls {
             return null;
         }
         Session session = parked.session;
-        if (!sameChannels(session.channels(), channels, access)
+        if (engine.clock().millis() - parked.parkedAt > lingerMillis // expired, the sweep not yet run: as if swept
+                || !sameChannels(session.channels(), channels, access)
                 || !session.resumable() || !engine.reattach(session)) {
             session.close();
             return null;

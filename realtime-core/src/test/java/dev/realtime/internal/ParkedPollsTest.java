@@ -141,6 +141,18 @@ class ParkedPollsTest {
     }
 
     @Test
+    void aPollPastTheLingerTimeTakesTheFullPathEvenBeforeTheSweep() {
+        Engine e = engine(Map.of("realtime.poll.linger", "5s"));
+        Session s = e.open(new RecordingOutput(), 1000, "10.0.0.1", ChannelAccess.ALL);
+        s.subscribeAll(List.of("a"), Since.NOW);
+        String cursor = answerAndPark(e, s, "10.0.0.1");
+        ctx.clock().advance(Duration.ofSeconds(6)); // the once-a-second sweep can lag on a busy node
+        assertThat(e.parkedPolls().resume(cursor, List.of("a"), "10.0.0.1", ChannelAccess.ALL, new RecordingOutput(), 10)).isNull();
+        assertThat(s.isClosed()).isTrue();
+        assertThat(e.parkedPolls().size()).isZero();
+    }
+
+    @Test
     void parkedSessionsGiveBackTheirAddressSlotAndAreBoundedOldestFirst() {
         Engine e = engine(Map.of("realtime.connections.perAddress", "2", "realtime.connections.max", "3"));
         List<Session> sessions = new ArrayList<>();

@@ -60,6 +60,10 @@ abstract class ClientTransportContract {
         return URI.create(base.toString().replaceAll("/$", "") + "/realtime");
     }
 
+    /** Waits until the server holds nothing more of a closed client (see {@link LongPollClientIT}). */
+    void forgetClosedClient() throws InterruptedException {
+    }
+
     /** Drops every realtime connection on the server, through the lead's test-only servlet. */
     int dropAllConnections() {
         Http http = new Http(base);
@@ -236,6 +240,7 @@ abstract class ClientTransportContract {
         await("first message", () -> first.seen.size() == 1);
         String cursor = a.cursor();
         a.close();
+        forgetClosedClient();
 
         List<String> acked = new ArrayList<>();
         for (int i = 1; i <= 25; i++) { // the server keeps 10
@@ -243,10 +248,6 @@ abstract class ClientTransportContract {
         }
         Recorder rec = new Recorder();
         RealtimeClient b = client(rec);
-        // also on another channel: a long-poll with a's last cursor and a's channels from this address would
-        // take over a's session parked since its last answer (realtime.poll.linger), which queued every
-        // message and so has no gap to report
-        b.subscribe(channel + "-also", new Recorder()).ready().get(10, TimeUnit.SECONDS);
         b.subscribe(channel, StartPosition.after(cursor), rec);
         await("gap and 10 messages", () -> rec.seen.size() >= 11);
         Thread.sleep(300);
