@@ -8,10 +8,10 @@ import java.util.List;
  * events of a connection the engine has since replaced or closed are dropped.
  */
 final class ConnectionEvents implements TransportEvents {
-    private final ClientEngine engine;
+    private final ConnectionMachine engine;
     private final long gen;
 
-    ConnectionEvents(ClientEngine engine, long gen) {
+    ConnectionEvents(ConnectionMachine engine, long gen) {
         this.engine = engine;
         this.gen = gen;
     }
