@@ -71,7 +71,7 @@ class ListenersTest {
 
     Engine engine() {
         MessageBus bus = new MemoryBusProvider().create(ctx);
-        engine = new Engine(new Settings(Map.<String, String>of()::get), bus, ctx.clock(), ctx.scheduler(), new SessionTest.DirectExecutor(), false);
+        engine = new Engine(new Settings(Map.<String, String>of()::get), bus, ctx.clock(), ctx.scheduler(), new DirectExecutor(), false);
         return engine;
     }
 

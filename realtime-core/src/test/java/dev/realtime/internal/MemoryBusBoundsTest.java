@@ -33,7 +33,7 @@ class MemoryBusBoundsTest {
     Engine engine(Map<String, String> params) {
         Settings settings = new Settings(params::get);
         MemoryBus bus = new MemoryBus(Engines.context(settings, ctx.clock(), ctx.scheduler()));
-        engine = new Engine(settings, bus, ctx.clock(), ctx.scheduler(), new SessionTest.DirectExecutor(), false);
+        engine = new Engine(settings, bus, ctx.clock(), ctx.scheduler(), new DirectExecutor(), false);
         return engine;
     }
 

@@ -7,11 +7,9 @@ import dev.realtime.spi.HistoryPage;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.Published;
 import dev.realtime.spi.TestBusContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,24 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Issue 21, items 1 and 2: every cursor covers every channel; a position beyond a channel's head is a gap. */
 class NoSilentLossTest {
-    final TestBusContext ctx = new TestBusContext(100, Duration.ofMinutes(10), Map.of());
-    final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final EngineFixture engines = new EngineFixture(100);
+    final TestBusContext ctx = engines.ctx;
 
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        ctx.close();
-    }
-
-    final SessionTest.DirectExecutor executor = new SessionTest.DirectExecutor();
+    final DirectExecutor executor = new DirectExecutor();
 
     Engine engine(MessageBus bus) {
-        Engine e = new Engine(new Settings(Map.<String, String>of()::get), bus, ctx.clock(), ctx.scheduler(),
-                executor, false);
-        toClose.add(e);
-        return e;
+        return engines.engine(Map.of(), bus, executor);
     }
 
     Session open(Engine e) {

@@ -2,10 +2,9 @@ package dev.realtime.internal;
 
 import dev.realtime.ChannelAccess;
 import dev.realtime.internal.SessionTest.RecordingOutput;
-import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.TestBusContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,22 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Long-poll sessions kept between polls: who gets one back, and when it is let go. */
 class ParkedPollsTest {
-    final TestBusContext ctx = new TestBusContext(2, Duration.ofMinutes(10), Map.of());
-    final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        ctx.close();
-    }
+    @RegisterExtension
+    final EngineFixture engines = new EngineFixture(2);
+    final TestBusContext ctx = engines.ctx;
 
     Engine engine(Map<String, String> params) {
-        MessageBus bus = new MemoryBusProvider().create(ctx);
-        Engine e = new Engine(new Settings(params::get), bus, ctx.clock(), ctx.scheduler(), new SessionTest.DirectExecutor(), false);
-        toClose.add(e);
-        return e;
+        return engines.engine(params);
     }
 
     /** A poll's session after its answer: parked under the cursor it handed out. */

@@ -3,10 +3,9 @@ package dev.realtime.internal;
 import dev.realtime.ChannelAccess;
 import dev.realtime.ErrorCode;
 import dev.realtime.RealtimeException;
-import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.TestBusContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,22 +21,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * for all three transports.
  */
 class Protocol11SessionTest {
-    final TestBusContext ctx = new TestBusContext(100, Duration.ofMinutes(10), Map.of());
-    final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        ctx.close();
-    }
+    @RegisterExtension
+    final EngineFixture engines = new EngineFixture(100);
+    final TestBusContext ctx = engines.ctx;
 
     Engine engine(Map<String, String> params) {
-        MessageBus bus = new MemoryBusProvider().create(ctx);
-        Engine e = new Engine(new Settings(params::get), bus, ctx.clock(), ctx.scheduler(), new SessionTest.DirectExecutor(), false);
-        toClose.add(e);
-        return e;
+        return engines.engine(params);
     }
 
     Session open11(Engine e) {

@@ -5,14 +5,13 @@ import dev.realtime.RealtimeException;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.spi.TestBusContext;
 import dev.realtime.testing.Await;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,22 +22,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The transport-neutral session logic: resume, gaps, ordering, queues. One test set for all three transports. */
 class SessionTest {
-    final TestBusContext ctx = new TestBusContext(100, Duration.ofMinutes(10), Map.of());
-    final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        ctx.close();
-    }
+    @RegisterExtension
+    final EngineFixture engines = new EngineFixture(100);
+    final TestBusContext ctx = engines.ctx;
 
     Engine engine(Map<String, String> params) {
-        MessageBus bus = new MemoryBusProvider().create(ctx);
-        Engine e = new Engine(new Settings(params::get), bus, ctx.clock(), ctx.scheduler(), new DirectExecutor(), false);
-        toClose.add(e);
-        return e;
+        return engines.engine(params);
     }
 
     /** Records what the session asks of its transport. */
@@ -222,10 +211,10 @@ class SessionTest {
     @Test
     void concurrentPublishersAreDeliveredInPositionOrderWithNothingMissing() throws Exception {
         TestBusContext big = new TestBusContext(100_000, Duration.ofMinutes(10), Map.of()); // history holds every message
-        toClose.add(big);
+        engines.closeAfter(big);
         Engine e = new Engine(new Settings(Map.of("realtime.queue.maxMessages", "100000")::get), new MemoryBusProvider().create(big),
                 big.clock(), big.scheduler(), new DirectExecutor(), false);
-        toClose.add(e);
+        engines.closeAfter(e);
         Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
         s.subscribeAll(List.of("a"), Since.NOW);
         int threads = 4;
@@ -398,8 +387,7 @@ class SessionTest {
     @Test
     void aBusOutageDuringAResyncIsRetriedAndNothingIsLost() throws Exception {
         FlakyBus bus = new FlakyBus(new MemoryBusProvider().create(ctx));
-        Engine e = new Engine(new Settings(Map.<String, String>of()::get), bus, ctx.clock(), ctx.scheduler(), new DirectExecutor(), false);
-        toClose.add(e);
+        Engine e = engines.engine(Map.of(), bus, new DirectExecutor());
         Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
         s.subscribeAll(List.of("a"), Since.NOW);
         e.publishJson("a", null, "1");
@@ -430,8 +418,7 @@ class SessionTest {
     @Test
     void aLiveMessageThatSkipsPositionsIsPrecededByTheMissedOnesFromHistory() {
         FlakyBus bus = new FlakyBus(new MemoryBusProvider().create(ctx));
-        Engine e = new Engine(new Settings(Map.<String, String>of()::get), bus, ctx.clock(), ctx.scheduler(), new DirectExecutor(), false);
-        toClose.add(e);
+        Engine e = engines.engine(Map.of(), bus, new DirectExecutor());
         Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
         s.subscribeAll(List.of("a"), Since.NOW);
         e.publishJson("a", null, "1");
@@ -452,8 +439,7 @@ class SessionTest {
     @Test
     void aResyncReplayThatFailsOtherwiseIsRetriedAndNothingIsLost() throws Exception {
         FlakyBus bus = new FlakyBus(new MemoryBusProvider().create(ctx));
-        Engine e = new Engine(new Settings(Map.<String, String>of()::get), bus, ctx.clock(), ctx.scheduler(), new DirectExecutor(), false);
-        toClose.add(e);
+        Engine e = engines.engine(Map.of(), bus, new DirectExecutor());
         Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
         s.subscribeAll(List.of("a"), Since.NOW);
         e.publishJson("a", null, "1");
@@ -474,8 +460,7 @@ class SessionTest {
     @Test
     void whenTheBusLosesItsDataEveryChannelOfASessionGetsAGapAndWhatFollows() {
         AmnesicBus bus = new AmnesicBus(() -> new MemoryBusProvider().create(ctx));
-        Engine e = new Engine(new Settings(Map.<String, String>of()::get), bus, ctx.clock(), ctx.scheduler(), new DirectExecutor(), false);
-        toClose.add(e);
+        Engine e = engines.engine(Map.of(), bus, new DirectExecutor());
         Session s = e.open(new RecordingOutput(), Integer.MAX_VALUE);
         s.subscribeAll(List.of("a", "b"), Since.NOW);
         for (int i = 1; i <= 5; i++) {
@@ -629,58 +614,4 @@ class SessionTest {
         }
     }
 
-    /** Runs tasks on the caller's thread, so tests see their effect at once; or, while deferring, when told to. */
-    static final class DirectExecutor extends AbstractExecutorService {
-        private volatile boolean shut;
-        private final java.util.Queue<Runnable> deferred = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        private volatile boolean deferring;
-
-        @Override
-        public void execute(Runnable command) {
-            if (deferring) {
-                deferred.add(command);
-            } else {
-                command.run();
-            }
-        }
-
-        /** Queues tasks instead of running them, until {@link #runDeferred()}. */
-        void defer() {
-            deferring = true;
-        }
-
-        /** Runs what was queued (and what that queues), then runs tasks at once again. */
-        void runDeferred() {
-            deferring = false;
-            for (Runnable r; (r = deferred.poll()) != null; ) {
-                r.run();
-            }
-        }
-
-        @Override
-        public void shutdown() {
-            shut = true;
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            shut = true;
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return shut;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return shut;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
-        }
-    }
 }

@@ -1,47 +1,33 @@
 package dev.realtime.internal.metrics;
 
+import dev.realtime.internal.EngineFixture;
 import dev.realtime.ChannelAccess;
 import dev.realtime.ClientPublish;
 import dev.realtime.ErrorCode;
 import dev.realtime.Message;
 import dev.realtime.internal.Engine;
-import dev.realtime.internal.MemoryBusProvider;
 import dev.realtime.internal.Outbound;
 import dev.realtime.internal.Session;
-import dev.realtime.internal.Settings;
 import dev.realtime.internal.Since;
 import dev.realtime.spi.TestBusContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The counting hooks in the engine and the session, on the in-memory bus with a clock the test moves. */
 class MetricsTest {
-    final TestBusContext ctx = new TestBusContext(100, Duration.ofMinutes(10), Map.of());
-    final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        ctx.close();
-    }
+    @RegisterExtension
+    final EngineFixture engines = new EngineFixture(100);
+    final TestBusContext ctx = engines.ctx;
 
     Engine engine(Map<String, String> params) {
-        Engine e = new Engine(new Settings(params::get), new MemoryBusProvider().create(ctx), ctx.clock(), ctx.scheduler(),
-                new Direct(), false);
-        toClose.add(e);
-        return e;
+        return engines.engine(params);
     }
 
     static Session.Output output(Transport transport) {
@@ -188,41 +174,5 @@ class MetricsTest {
         String error = "{\"type\":\"error\",\"message\":\"kein Kanal für dich 😀\"}";
         m.wroteFrame(Transport.WEBSOCKET, new Outbound.Control(error), error);
         assertThat(m.bytesWritten(Transport.WEBSOCKET)).isEqualTo(expected + error.getBytes(StandardCharsets.UTF_8).length);
-    }
-
-    /** Runs tasks on the caller's thread, so a slow-consumer disconnect happens before the test looks. */
-    static final class Direct extends AbstractExecutorService {
-        private volatile boolean shutdown;
-
-        @Override
-        public void execute(Runnable command) {
-            command.run();
-        }
-
-        @Override
-        public void shutdown() {
-            shutdown = true;
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            shutdown = true;
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return shutdown;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return shutdown;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
-        }
     }
 }
