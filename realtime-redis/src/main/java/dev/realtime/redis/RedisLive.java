@@ -30,10 +30,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -52,9 +54,9 @@ import java.util.function.BiFunction;
  * node what each holds ("channel\nmember"). At every renewal a node also looks for nodes whose
  * liveness key has expired and makes their members leave, one script per channel (see
  * {@link LiveScripts#leave}), so the members of a node that died leave within 4/3 of the timeout after
- * its last renewal. A node
- * that finds its own liveness key gone (it was paused that long, or Redis lost its data) takes a new
- * id and joins its members again, so a reaper working on the old id cannot take them away.
+ * its last renewal. A node that finds its own liveness key gone (it was paused that long, or Redis
+ * lost its data) takes a new id and joins its members again, so a reaper working on the old id cannot
+ * take them away.
  *
  * <p>Keys and channels (prefix {@code p}). One server: {@code p}e:c carries channel c's ephemeral
  * messages ({@code ts\nevent\ndata}), {@code p}p:c its presence changes, {@code p}node:&lt;id&gt; and
@@ -141,17 +143,12 @@ final class RedisLive implements LiveBus {
         String channel = layout.ephemeralChannel(ephemeral.channel());
         String payload = ephemeral.timestamp() + "\n" + ephemeral.event() + "\n" + ephemeral.data();
         run(() -> {
-            if (sharded()) {
+            if (layout instanceof KeyLayout.Cluster) {
                 commands.spublish(channel, payload); // routed by the channel's slot
             } else {
                 commands.publish(channel, payload);
             }
         });
-    }
-
-    /** Whether changes go by sharded pub/sub (a cluster), which has no patterns. */
-    private boolean sharded() {
-        return !pubsub.patterns();
     }
 
     /** Whether wildcard subscriptions can be carried: plain pub/sub only. */
@@ -350,7 +347,7 @@ final class RedisLive implements LiveBus {
         }
         CompletableFuture<Void> ready;
         synchronized (subscriptionLock) {
-            Local<PatternListener> local = patterns.computeIfAbsent(redisPattern, n -> new Local<>(null, pattern, true));
+            Local<PatternListener> local = patterns.computeIfAbsent(redisPattern, n -> new Local<>(null, pattern, redisPattern.startsWith(prefix + "e:")));
             if (local.ready == null || local.ready.isCompletedExceptionally()) {
                 local.ready = pubsub.psubscribe(List.of(redisPattern));
             }
@@ -407,7 +404,7 @@ final class RedisLive implements LiveBus {
         if (local == null || closed) {
             return;
         }
-        boolean ephemeral = redisPattern.startsWith(prefix + "e:");
+        boolean ephemeral = local.ephemeral;
         String channel = redisChannel.substring(prefix.length() + 2);
         if (!local.pattern.matches(channel)) {
             return; // Redis's * also spans ':'; room:* takes one segment only
@@ -532,7 +529,7 @@ final class RedisLive implements LiveBus {
         if (closed) {
             return;
         }
-        List<Local<LiveListener>> locals = pubsubChannels.stream().map(channels::get).filter(java.util.Objects::nonNull).toList();
+        List<Local<LiveListener>> locals = pubsubChannels.stream().map(channels::get).filter(Objects::nonNull).toList();
         for (Local<LiveListener> local : locals) {
             if (!local.ephemeral) {
                 try {
@@ -552,7 +549,7 @@ final class RedisLive implements LiveBus {
     private void execute(Runnable task) {
         try {
             scheduler.execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             LOG.log(System.Logger.Level.DEBUG, "scheduler refused a Redis live task", e);
         }
     }
