@@ -26,13 +26,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The compatibility kit for protocol 1.1 on a bus: wildcard subscriptions ({@link MessageBus#subscribe(ChannelPattern,
  * BusListener)}, {@link MessageBus#channelsActiveSince}) and its {@link LiveBus} (ephemeral messages,
  * presence). A bus whose live bus spans nodes also says how to make a second node
- * ({@link #sharedAcrossNodes()}), and the kit checks that both see one presence.
+ * ({@link #sharedAcrossNodes()}), and the kit checks that both see one presence. A bus that cannot
+ * carry wildcard subscriptions says so ({@link #supportsPatterns()}), and the kit checks that it
+ * refuses them the way the engine turns into a protocol error.
  */
 public abstract class LiveBusContract {
     private static final AtomicInteger CHANNELS = new AtomicInteger();
@@ -48,6 +51,14 @@ public abstract class LiveBusContract {
     /** Whether two buses made from {@link #createBus} share one store, i.e. are two nodes of one cluster. */
     protected boolean sharedAcrossNodes() {
         return false;
+    }
+
+    /**
+     * Whether the bus carries wildcard subscriptions; one that does not must refuse them with
+     * {@link UnsupportedOperationException} (the SPI's default), which clients get as a protocol error.
+     */
+    protected boolean supportsPatterns() {
+        return true;
     }
 
     protected Map<String, String> parameters() {
@@ -88,7 +99,17 @@ public abstract class LiveBusContract {
     // ---------------------------------------------------------------- wildcard subscriptions
 
     @Test
+    void aBusWithoutWildcardsRefusesThemAsUnsupported() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(supportsPatterns(), "the bus carries wildcard subscriptions");
+        ChannelPattern pattern = new ChannelPattern(unique("room") + ":", false);
+        assertThatThrownBy(() -> bus.subscribe(pattern, (BusListener) m -> { })).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> bus.channelsActiveSince(pattern, 0, 10)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> live.listen(pattern, new LiveListener() { })).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
     void aOneSegmentPatternDeliversItsChannelsMessagesInOrderWithTheirRealChannel() {
+        assumePatterns();
         String family = unique("room") + ":";
         Recorder<Message> r = new Recorder<>();
         bus.subscribe(new ChannelPattern(family, false), (BusListener) r::add);
@@ -105,6 +126,7 @@ public abstract class LiveBusContract {
 
     @Test
     void aMultiSegmentPatternAlsoDeliversDeeperChannels() {
+        assumePatterns();
         String family = unique("room") + ":";
         Recorder<Message> r = new Recorder<>();
         BusSubscription s = bus.subscribe(new ChannelPattern(family, true), (BusListener) r::add);
@@ -118,6 +140,7 @@ public abstract class LiveBusContract {
 
     @Test
     void channelsActiveSinceListsMatchingChannelsWithNewerMessages() {
+        assumePatterns();
         String family = unique("room") + ":";
         bus.publish(family + "old", "message", "1", null);
         context.clock().advance(Duration.ofSeconds(5));
@@ -144,12 +167,14 @@ public abstract class LiveBusContract {
                 channel.add(message);
             }
         });
-        live.listen(new ChannelPattern(family, false), new LiveListener() {
-            @Override
-            public void onEphemeral(Message message) {
-                pattern.add(message);
-            }
-        });
+        if (supportsPatterns()) {
+            live.listen(new ChannelPattern(family, false), new LiveListener() {
+                @Override
+                public void onEphemeral(Message message) {
+                    pattern.add(message);
+                }
+            });
+        }
         live.listen(family + "b", new LiveListener() {
             @Override
             public void onEphemeral(Message message) {
@@ -163,7 +188,9 @@ public abstract class LiveBusContract {
         assertThat(m.event()).isEqualTo("typing");
         assertThat(m.data()).isEqualTo("{\"user\":\"ann\"}");
         assertThat(m.timestamp()).isEqualTo(42);
-        assertThat(pattern.await(1).get(0).channel()).isEqualTo(family + "a");
+        if (supportsPatterns()) {
+            assertThat(pattern.await(1).get(0).channel()).isEqualTo(family + "a");
+        }
         other.assertQuiet();
         assertThat(bus.read(family + "a", bus.epoch(), 0, 10).messages()).as("never stored").isEmpty();
     }
@@ -245,6 +272,11 @@ public abstract class LiveBusContract {
         });
         live.publish(Message.ephemeral(ch, "typing", "true", 7));
         assertThat(r.await(1).get(0).data()).isEqualTo("true");
+    }
+
+    /** Wildcard tests run where the bus carries them; {@link #aBusWithoutWildcardsRefusesThemAsUnsupported} checks the others. */
+    private void assumePatterns() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(supportsPatterns(), "the bus refuses wildcard subscriptions");
     }
 
     protected static Recorder<PresenceEvent> presenceOf(LiveBus live, String channel) {

@@ -73,6 +73,34 @@ abstract sealed class KeyLayout {
     /** The channel of a pub/sub channel from {@link #pubsubChannel}. */
     abstract String channelOf(String pubsubChannel);
 
+    // protocol 1.1 (RedisLive): a channel's presence keys are under its hash tag on both layouts
+
+    /** A channel's presence keys for {@link LiveScripts}: member → info, "member\nnode" → info, member → holding nodes. */
+    final String[] presenceKeys(String channel) {
+        String tag = prefix + "{" + channel + "}:";
+        return new String[]{tag + "pm", tag + "pn", tag + "pc"};
+    }
+
+    /** The set of every node's id (one key: only read and written by single commands). */
+    final String nodesKey() {
+        return prefix + "nodes";
+    }
+
+    /** The pub/sub channel of a channel's ephemeral messages. */
+    abstract String ephemeralChannel(String channel);
+
+    /** The pub/sub channel of a channel's presence changes. */
+    abstract String presenceChannel(String channel);
+
+    /** A node's liveness key. */
+    abstract String aliveKey(String node);
+
+    /** What a node holds ("channel\nmember"). */
+    abstract String holdsKey(String node);
+
+    /** The command that publishes on {@link #ephemeralChannel} and {@link #presenceChannel}: PUBLISH or SPUBLISH. */
+    abstract String publishCommand();
+
     /** One server (or one primary behind Sentinel): a shared epoch, plain pub/sub. */
     static final class OneServer extends KeyLayout {
         private static final SecureRandom RANDOM = new SecureRandom();
@@ -120,6 +148,32 @@ abstract sealed class KeyLayout {
         String channelOf(String pubsubChannel) {
             return pubsubChannel.substring(prefix.length() + 2);
         }
+
+        /** prefix, "e:", then the channel name: plain pub/sub, so patterns can match it. */
+        @Override
+        String ephemeralChannel(String channel) {
+            return prefix + "e:" + channel;
+        }
+
+        @Override
+        String presenceChannel(String channel) {
+            return prefix + "p:" + channel;
+        }
+
+        @Override
+        String aliveKey(String node) {
+            return prefix + "node:" + node;
+        }
+
+        @Override
+        String holdsKey(String node) {
+            return prefix + "node:" + node + ":holds";
+        }
+
+        @Override
+        String publishCommand() {
+            return "PUBLISH";
+        }
     }
 
     /** A Redis Cluster: a guard per channel, a fixed epoch, sharded pub/sub in the channel's own slot. */
@@ -156,6 +210,33 @@ abstract sealed class KeyLayout {
         @Override
         String channelOf(String pubsubChannel) {
             return pubsubChannel.substring(prefix.length() + 1, pubsubChannel.length() - 3);
+        }
+
+        /** prefix, "{channel}:e": in the channel's slot, like its presence keys, for SPUBLISH. */
+        @Override
+        String ephemeralChannel(String channel) {
+            return prefix + "{" + channel + "}:e";
+        }
+
+        @Override
+        String presenceChannel(String channel) {
+            return prefix + "{" + channel + "}:p";
+        }
+
+        /** prefix, "{node:id}": a node's two keys share the node's own slot. */
+        @Override
+        String aliveKey(String node) {
+            return prefix + "{node:" + node + "}";
+        }
+
+        @Override
+        String holdsKey(String node) {
+            return prefix + "{node:" + node + "}:holds";
+        }
+
+        @Override
+        String publishCommand() {
+            return "SPUBLISH";
         }
     }
 

@@ -72,8 +72,8 @@ final class RedisBus implements MessageBus {
     private final RedisClaims claims;
     private RedisLink<?> link;
     /**
-     * Ephemeral messages, presence and the pub/sub side of wildcard subscriptions (protocol 1.1), on one
-     * server only; null on a cluster, where the engine keeps them on each node (README, "Redis Cluster").
+     * Ephemeral messages and presence (protocol 1.1) across nodes, on one server and on a cluster; also
+     * the pub/sub side of wildcard subscriptions, on one server only (sharded pub/sub has no patterns).
      */
     private RedisLive live;
 
@@ -120,9 +120,7 @@ final class RedisBus implements MessageBus {
             throw e;
         }
         try {
-            if (bus.link instanceof StandaloneLink one) {
-                bus.live = new RedisLive(settings, one.client(), one.commands(), context, bus::decodeLive);
-            }
+            bus.live = new RedisLive(settings, bus.layout, bus.link, context, bus::decodeLive);
         } catch (RuntimeException e) {
             releaseNettyThreadLocals();
             bus.close();
@@ -135,7 +133,7 @@ final class RedisBus implements MessageBus {
     }
 
     private void connect() {
-        RedisLink.Events events = new RedisLink.Events() {
+        PubSub.Events events = new PubSub.Events() {
             @Override
             public void message(String pubsubChannel, String payload) {
                 deliver(pubsubChannel, payload);
@@ -230,7 +228,7 @@ final class RedisBus implements MessageBus {
         } finally {
             releaseNettyThreadLocals();
         }
-        if (!link.receiving()) {
+        if (!link.pubsub().receiving()) {
             throw new BusUnavailableException("Redis at " + settings.displayUri() + " is unavailable: the pub/sub connection is down");
         }
     }
@@ -261,7 +259,7 @@ final class RedisBus implements MessageBus {
                 channels.put(channel, local);
             }
             if (local.ready == null || local.ready.isCompletedExceptionally()) {
-                local.ready = link.subscribe(layout.pubsubChannel(channel));
+                local.ready = link.pubsub().subscribe(layout.pubsubChannel(channel));
             }
             local.listeners.add(listener);
             ready = local.ready;
@@ -287,7 +285,7 @@ final class RedisBus implements MessageBus {
                 channels.remove(local.name);
                 if (!closed) {
                     // dispatched under the lock, so a later SUBSCRIBE for the same channel reaches Redis after it
-                    link.unsubscribe(layout.pubsubChannel(local.name));
+                    link.pubsub().unsubscribe(layout.pubsubChannel(local.name));
                     releaseNettyThreadLocals();
                 }
             }
@@ -309,7 +307,7 @@ final class RedisBus implements MessageBus {
     @Override
     public BusSubscription subscribe(ChannelPattern pattern, BusListener listener) {
         ensureOpen();
-        if (live == null) {
+        if (live == null || !live.patterns()) {
             return MessageBus.super.subscribe(pattern, listener); // a cluster's sharded pub/sub has no patterns
         }
         return live.subscribe(pattern, listener);
@@ -318,7 +316,7 @@ final class RedisBus implements MessageBus {
     @Override
     public List<String> channelsActiveSince(ChannelPattern pattern, long sinceMillis, int limit) {
         ensureOpen();
-        if (live == null) {
+        if (live == null || !live.patterns()) {
             return MessageBus.super.channelsActiveSince(pattern, sinceMillis, limit);
         }
         return live.channelsActiveSince(pattern, sinceMillis, limit);
@@ -427,7 +425,7 @@ final class RedisBus implements MessageBus {
         try {
             List<String> names = new ArrayList<>(channels.keySet());
             if (!names.isEmpty()) {
-                link.resubscribe(names.stream().map(layout::pubsubChannel).toList()).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                link.pubsub().resubscribe(names.stream().map(layout::pubsubChannel).toList()).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             switchEpoch(currentEpoch());
             if (!names.isEmpty()) {

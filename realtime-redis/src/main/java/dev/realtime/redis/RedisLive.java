@@ -12,9 +12,6 @@ import dev.realtime.spi.LiveListener;
 import dev.realtime.spi.PresenceEvent;
 import dev.realtime.spi.PresenceJoin;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScanArgs;
@@ -24,21 +21,21 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.Range;
 import io.lettuce.core.Limit;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
-import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,21 +43,28 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 
 /**
- * Protocol 1.1 on Redis: ephemeral messages, presence across nodes, and the pub/sub side of
- * wildcard subscriptions. It shares the bus's command connection and has a pub/sub connection of its
- * own, so the bus's channel subscriptions are untouched by it.
+ * Protocol 1.1 on Redis: ephemeral messages, presence across nodes, and (on one server) the pub/sub
+ * side of wildcard subscriptions. It shares the bus's command connection and has a pub/sub side of its
+ * own ({@link RedisLink#openPubSub}), so the bus's channel subscriptions are untouched by it. The
+ * {@link KeyLayout} says where its keys and channels live: on a cluster every script touches one
+ * channel's keys (its hash tag) and changes go by sharded pub/sub in that channel's slot.
  *
  * <p><b>Presence across nodes.</b> Each node has an id and a liveness key that it renews every third
- * of {@code realtime.redis.nodeTimeout}; the set {@code p}nodes lists every node, and {@code
- * p}node:&lt;id&gt;:holds what each holds ("channel\nmember"). At every renewal a node also looks for
- * nodes whose liveness key has expired and makes their members leave (see {@link LiveScripts#LEAVE}),
- * so the members of a node that died leave within 4/3 of the timeout after its last renewal. A node
- * that finds its own liveness key gone (it was paused that long, or Redis lost its data) takes a new
- * id and joins its members again, so a reaper working on the old id cannot take them away.
+ * of {@code realtime.redis.nodeTimeout}; the set {@code p}nodes lists every node, and a holds set per
+ * node what each holds ("channel\nmember"). At every renewal a node also looks for nodes whose
+ * liveness key has expired and makes their members leave, one script per channel (see
+ * {@link LiveScripts#leave}), so the members of a node that died leave within 4/3 of the timeout after
+ * its last renewal. A node that finds its own liveness key gone (it was paused that long, or Redis
+ * lost its data) takes a new id and joins its members again, so a reaper working on the old id cannot
+ * take them away.
  *
- * <p>Keys and channels (prefix {@code p}): {@code p}e:c carries channel c's ephemeral messages
- * ({@code ts\nevent\ndata}), {@code p}p:c its presence changes; wildcard subscriptions listen with
- * PSUBSCRIBE to {@code p}e:prefix* and to the bus's own {@code p}m:prefix*.
+ * <p>Keys and channels (prefix {@code p}). One server: {@code p}e:c carries channel c's ephemeral
+ * messages ({@code ts\nevent\ndata}), {@code p}p:c its presence changes, {@code p}node:&lt;id&gt; and
+ * {@code p}node:&lt;id&gt;:holds are a node's liveness and holds; wildcard subscriptions listen with
+ * PSUBSCRIBE to {@code p}e:prefix* and to the bus's own {@code p}m:prefix*. Cluster: {@code p{c}:e}
+ * and {@code p{c}:p} (sharded, in the channel's slot), {@code p{node:<id>}} and {@code
+ * p{node:<id>}:holds} (in the node's own slot); sharded pub/sub has no patterns, so wildcard
+ * subscriptions are refused ({@link #patterns()}).
  */
 final class RedisLive implements LiveBus {
     private static final System.Logger LOG = System.getLogger(RedisLive.class.getName());
@@ -68,21 +72,22 @@ final class RedisLive implements LiveBus {
 
     private final RedisSettings settings;
     private final String prefix;
-    private final RedisCommands<String, String> commands;
-    private final StatefulRedisPubSubConnection<String, String> pubsub;
+    private final KeyLayout layout;
+    private final RedisClusterCommands<String, String> commands;
+    private final PubSub pubsub;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final long nodeTimeoutMillis;
     /** Decodes a stored message the bus published ({@code epoch\nposition\n...}); null when it is of another epoch. */
     private final BiFunction<String, String, Message> decodeStored;
-    private final KeyLayout.Script joinScript = new KeyLayout.Script(LiveScripts.JOIN);
-    private final KeyLayout.Script leaveScript = new KeyLayout.Script(LiveScripts.LEAVE);
+    private final KeyLayout.Script joinScript;
+    private final KeyLayout.Script leaveScript;
 
     /** What this node holds: "channel\nmember" → info, to join again under a new node id. */
     private final Map<String, String> holds = new ConcurrentHashMap<>();
     /** Guards the maps below and the SUBSCRIBE/UNSUBSCRIBE commands they send, so those stay in order. */
     private final Object subscriptionLock = new Object();
-    /** By Redis channel ({@code p}e:c or {@code p}p:c). */
+    /** By pub/sub channel ({@link KeyLayout#ephemeralChannel} or {@link KeyLayout#presenceChannel}). */
     private final Map<String, Local<LiveListener>> channels = new ConcurrentHashMap<>();
     /** By Redis pattern ({@code p}e:prefix* or {@code p}m:prefix*). */
     private final Map<String, Local<PatternListener>> patterns = new ConcurrentHashMap<>();
@@ -91,34 +96,39 @@ final class RedisLive implements LiveBus {
     private volatile String node;
     private volatile boolean closed;
 
-    RedisLive(RedisSettings settings, RedisClient client, RedisCommands<String, String> commands, BusContext context,
+    RedisLive(RedisSettings settings, KeyLayout layout, RedisLink<?> link, BusContext context,
               BiFunction<String, String, Message> decodeStored) {
         this.settings = settings;
         this.prefix = settings.prefix();
-        this.commands = commands;
+        this.layout = layout;
+        this.commands = link.commands();
+        this.joinScript = new KeyLayout.Script(LiveScripts.join(layout.publishCommand()));
+        this.leaveScript = new KeyLayout.Script(LiveScripts.leave(layout.publishCommand()));
         this.clock = context.clock();
         this.scheduler = context.scheduler();
         this.nodeTimeoutMillis = settings.nodeTimeout().toMillis();
         this.decodeStored = decodeStored;
         this.node = newNodeId();
         this.recovery = new Recovery(scheduler, this::recover, "Redis live recovery");
-        this.pubsub = client.connectPubSub(StringCodec.UTF8);
-        pubsub.setTimeout(settings.timeout());
-        pubsub.addListener(new RedisPubSubAdapter<>() {
+        this.pubsub = link.openPubSub(new PubSub.Events() {
             @Override
-            public void message(String channel, String payload) {
-                onMessage(channel, payload);
+            public void message(String pubsubChannel, String payload) {
+                onMessage(pubsubChannel, payload);
             }
 
             @Override
-            public void message(String pattern, String channel, String payload) {
-                onPatternMessage(pattern, channel, payload);
+            public void patternMessage(String pattern, String pubsubChannel, String payload) {
+                onPatternMessage(pattern, pubsubChannel, payload);
             }
-        });
-        pubsub.addListener(new RedisConnectionStateListener() {
+
             @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+            public void reconnected() {
                 recovery.schedule(0);
+            }
+
+            @Override
+            public void resubscribed(Collection<String> pubsubChannels) {
+                execute(() -> moved(pubsubChannels));
             }
         });
         announceAlive();
@@ -130,29 +140,65 @@ final class RedisLive implements LiveBus {
 
     @Override
     public void publish(Message ephemeral) {
-        run(() -> commands.publish(prefix + "e:" + ephemeral.channel(),
-                ephemeral.timestamp() + "\n" + ephemeral.event() + "\n" + ephemeral.data()));
+        String channel = layout.ephemeralChannel(ephemeral.channel());
+        String payload = ephemeral.timestamp() + "\n" + ephemeral.event() + "\n" + ephemeral.data();
+        run(() -> {
+            if (layout instanceof KeyLayout.Cluster) {
+                commands.spublish(channel, payload); // routed by the channel's slot
+            } else {
+                commands.publish(channel, payload);
+            }
+        });
+    }
+
+    /** Whether wildcard subscriptions can be carried: plain pub/sub only. */
+    boolean patterns() {
+        return pubsub.patterns();
     }
 
     // ---------------------------------------------------------------- presence
 
     @Override
     public PresenceJoin join(String channel, String member, String info, int maxMembers) {
-        String hold = channel + '\n' + member;
-        String id = node;
-        run(() -> commands.sadd(holdsKey(id), hold)); // first: a reaper that finds this node dead finds the hold too
-        String result = (String) script(joinScript, keys(channel), member, id, info,
-                Integer.toString(maxMembers), Long.toString(clock.millis()), prefix + "p:" + channel);
+        String result = joinAs(node, channel, member, info, maxMembers);
         if (result.equals("full")) {
-            run(() -> commands.srem(holdsKey(id), hold));
             return PresenceJoin.FULL;
         }
-        holds.put(hold, info);
+        holds.put(channel + '\n' + member, info);
         return switch (result) {
             case "join" -> PresenceJoin.JOINED;
             case "update" -> PresenceJoin.UPDATED;
             default -> PresenceJoin.UNCHANGED;
         };
+    }
+
+    private String joinAs(String id, String channel, String member, String info, int maxMembers) {
+        String hold = channel + '\n' + member;
+        run(() -> commands.sadd(holdsKey(id), hold)); // first: a reaper that finds this node dead finds the hold too
+        String result = (String) script(joinScript, layout.presenceKeys(channel), member, id, info,
+                Integer.toString(maxMembers), Long.toString(clock.millis()), layout.presenceChannel(channel));
+        if (result.equals("full")) {
+            run(() -> commands.srem(holdsKey(id), hold));
+        }
+        return result;
+    }
+
+    /**
+     * Joins a member this node holds again (after Redis may have lost it); when the application made it
+     * leave or changed its info meanwhile, that wins.
+     */
+    private void rejoin(String hold, String info) {
+        int nl = hold.indexOf('\n');
+        String channel = hold.substring(0, nl);
+        String member = hold.substring(nl + 1);
+        String id = node;
+        joinAs(id, channel, member, info, Integer.MAX_VALUE);
+        String current = holds.get(hold);
+        if (current == null) {
+            leave(id, channel, member);
+        } else if (!current.equals(info)) {
+            joinAs(id, channel, member, current, Integer.MAX_VALUE);
+        }
     }
 
     @Override
@@ -163,13 +209,21 @@ final class RedisLive implements LiveBus {
     }
 
     private void leave(String id, String channel, String member) {
-        script(leaveScript, keys(channel), member, id, Long.toString(clock.millis()), prefix + "p:" + channel);
+        leaveAll(id, channel, List.of(member));
         run(() -> commands.srem(holdsKey(id), channel + '\n' + member));
+    }
+
+    /** One script on the channel's slot: the node no longer holds these members (a repeat changes nothing). */
+    private void leaveAll(String id, String channel, Collection<String> members) {
+        List<String> args = new ArrayList<>(3 + members.size());
+        args.addAll(List.of(id, Long.toString(clock.millis()), layout.presenceChannel(channel)));
+        args.addAll(members);
+        script(leaveScript, layout.presenceKeys(channel), args.toArray(String[]::new));
     }
 
     @Override
     public List<PresenceMember> members(String channel) {
-        Map<String, String> all = call(() -> commands.hgetall(prefix + "{" + channel + "}:pm"));
+        Map<String, String> all = call(() -> commands.hgetall(layout.presenceKeys(channel)[0]));
         List<PresenceMember> list = new ArrayList<>(all.size());
         all.forEach((member, info) -> list.add(new PresenceMember(member, info)));
         return list;
@@ -177,7 +231,7 @@ final class RedisLive implements LiveBus {
 
     /** Pings this side's pub/sub connection (never blocks): idle, it would read nothing and be taken for silent. */
     void ping() {
-        pubsub.async().ping();
+        pubsub.ping();
     }
 
     // ---------------------------------------------------------------- node liveness
@@ -186,7 +240,7 @@ final class RedisLive implements LiveBus {
         String id = node;
         run(() -> {
             commands.set(aliveKey(id), "1", SetArgs.Builder.px(nodeTimeoutMillis));
-            commands.sadd(prefix + "nodes", id);
+            commands.sadd(layout.nodesKey(), id);
         });
     }
 
@@ -199,7 +253,7 @@ final class RedisLive implements LiveBus {
             if (!Boolean.TRUE.equals(call(() -> commands.pexpire(aliveKey(node), nodeTimeoutMillis)))) {
                 rejoinAsNewNode();
             }
-            for (String other : call(() -> commands.smembers(prefix + "nodes"))) {
+            for (String other : call(() -> commands.smembers(layout.nodesKey()))) {
                 if (!other.equals(node) && call(() -> commands.exists(aliveKey(other))) == 0) {
                     reap(other);
                 }
@@ -216,22 +270,25 @@ final class RedisLive implements LiveBus {
         LOG.log(System.Logger.Level.WARNING, "presence: this node''s liveness in Redis had expired (node {0}); rejoining {1} member(s) as node {2}",
                 old, holds.size(), node);
         announceAlive();
-        for (Map.Entry<String, String> h : holds.entrySet()) {
-            int nl = h.getKey().indexOf('\n');
-            join(h.getKey().substring(0, nl), h.getKey().substring(nl + 1), h.getValue(), Integer.MAX_VALUE);
-        }
+        holds.forEach(this::rejoin);
     }
 
-    /** The members a dead node held leave (a leave is announced where no other node holds the member). */
+    /**
+     * The members a dead node held leave (a leave is announced where no other node holds the member):
+     * one script per channel, in the channel's slot; then the node's keys go. Idempotent, so a reaper
+     * that stops half-way, or two reapers at once, leave the same result.
+     */
     private void reap(String dead) {
         List<String> held = new ArrayList<>(call(() -> commands.smembers(holdsKey(dead))));
+        Map<String, List<String>> byChannel = new LinkedHashMap<>();
         for (String hold : held) {
             int nl = hold.indexOf('\n');
-            leave(dead, hold.substring(0, nl), hold.substring(nl + 1));
+            byChannel.computeIfAbsent(hold.substring(0, nl), c -> new ArrayList<>()).add(hold.substring(nl + 1));
         }
+        byChannel.forEach((channel, members) -> leaveAll(dead, channel, members));
         run(() -> {
             commands.del(holdsKey(dead));
-            commands.srem(prefix + "nodes", dead);
+            commands.srem(layout.nodesKey(), dead);
         });
         if (!held.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "presence: node {0} stopped renewing its liveness; its {1} member(s) left", dead, held.size());
@@ -242,13 +299,14 @@ final class RedisLive implements LiveBus {
 
     @Override
     public BusSubscription listen(String channel, LiveListener listener) {
-        List<String> names = List.of(prefix + "e:" + channel, prefix + "p:" + channel);
+        List<String> names = List.of(layout.ephemeralChannel(channel), layout.presenceChannel(channel));
         List<CompletableFuture<Void>> ready = new ArrayList<>();
         synchronized (subscriptionLock) {
             for (String name : names) {
-                Local<LiveListener> local = channels.computeIfAbsent(name, n -> new Local<>(channel, null));
+                Local<LiveListener> local = channels.computeIfAbsent(name,
+                        n -> new Local<>(channel, null, n.equals(layout.ephemeralChannel(channel))));
                 if (local.ready == null || local.ready.isCompletedExceptionally()) {
-                    local.ready = pubsub.async().subscribe(name).toCompletableFuture();
+                    local.ready = pubsub.subscribe(name);
                 }
                 local.listeners.add(listener);
                 ready.add(local.ready);
@@ -261,7 +319,7 @@ final class RedisLive implements LiveBus {
                     if (local != null && local.listeners.remove(listener) && local.listeners.isEmpty()) {
                         channels.remove(name);
                         if (!closed) {
-                            pubsub.async().unsubscribe(name);
+                            pubsub.unsubscribe(name);
                         }
                     }
                 }
@@ -272,22 +330,26 @@ final class RedisLive implements LiveBus {
         return subscription;
     }
 
+    /** Refused on a cluster ({@link #patterns()}): sharded pub/sub has no patterns. */
     @Override
     public BusSubscription listen(ChannelPattern pattern, LiveListener listener) {
         return listenPattern(prefix + "e:" + pattern.prefix() + "*", pattern, listener);
     }
 
-    /** The bus's wildcard subscriptions: its stored messages' pub/sub channels, by pattern. */
+    /** The bus's wildcard subscriptions (one server only): its stored messages' pub/sub channels, by pattern. */
     BusSubscription subscribe(ChannelPattern pattern, BusListener listener) {
         return listenPattern(prefix + "m:" + pattern.prefix() + "*", pattern, listener);
     }
 
     private BusSubscription listenPattern(String redisPattern, ChannelPattern pattern, Object listener) {
+        if (!patterns()) {
+            throw new UnsupportedOperationException("wildcard subscriptions are not carried by a Redis Cluster: sharded pub/sub has no patterns");
+        }
         CompletableFuture<Void> ready;
         synchronized (subscriptionLock) {
-            Local<PatternListener> local = patterns.computeIfAbsent(redisPattern, n -> new Local<>(null, pattern));
+            Local<PatternListener> local = patterns.computeIfAbsent(redisPattern, n -> new Local<>(null, pattern, redisPattern.startsWith(prefix + "e:")));
             if (local.ready == null || local.ready.isCompletedExceptionally()) {
-                local.ready = pubsub.async().psubscribe(redisPattern).toCompletableFuture();
+                local.ready = pubsub.psubscribe(List.of(redisPattern));
             }
             local.listeners.add(new PatternListener(pattern, listener));
             ready = local.ready;
@@ -298,7 +360,7 @@ final class RedisLive implements LiveBus {
                 if (local != null && local.listeners.removeIf(l -> l.listener == listener) && local.listeners.isEmpty()) {
                     patterns.remove(redisPattern);
                     if (!closed) {
-                        pubsub.async().punsubscribe(redisPattern);
+                        pubsub.punsubscribe(redisPattern);
                     }
                 }
             }
@@ -328,8 +390,7 @@ final class RedisLive implements LiveBus {
         if (local == null || closed) {
             return;
         }
-        boolean ephemeral = redisChannel.startsWith(prefix + "e:");
-        if (ephemeral) {
+        if (local.ephemeral) {
             Message m = decodeEphemeral(local.channel, payload);
             local.listeners.forEach(l -> safely(() -> l.onEphemeral(m), local.channel));
         } else {
@@ -343,7 +404,7 @@ final class RedisLive implements LiveBus {
         if (local == null || closed) {
             return;
         }
-        boolean ephemeral = redisPattern.startsWith(prefix + "e:");
+        boolean ephemeral = local.ephemeral;
         String channel = redisChannel.substring(prefix.length() + 2);
         if (!local.pattern.matches(channel)) {
             return; // Redis's * also spans ':'; room:* takes one segment only
@@ -432,12 +493,10 @@ final class RedisLive implements LiveBus {
             List<String> names = new ArrayList<>(channels.keySet());
             List<String> pats = new ArrayList<>(patterns.keySet());
             if (!names.isEmpty()) {
-                pubsub.async().subscribe(names.toArray(String[]::new)).toCompletableFuture()
-                        .get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                pubsub.resubscribe(names).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             if (!pats.isEmpty()) {
-                pubsub.async().psubscribe(pats.toArray(String[]::new)).toCompletableFuture()
-                        .get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                pubsub.psubscribe(pats).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             if (call(() -> commands.exists(aliveKey(node))) == 0) {
                 rejoinAsNewNode(); // Redis restarted without its data
@@ -461,6 +520,40 @@ final class RedisLive implements LiveBus {
         }
     }
 
+    /**
+     * A cluster moved these subscriptions to their slot's new primary (a failover, a resharding): changes
+     * may have been missed, and a failover may have lost the latest writes of the slot. This node's
+     * members of those channels join again (unchanged where nothing was lost), then the listeners resync.
+     */
+    private void moved(Collection<String> pubsubChannels) {
+        if (closed) {
+            return;
+        }
+        List<Local<LiveListener>> locals = pubsubChannels.stream().map(channels::get).filter(Objects::nonNull).toList();
+        for (Local<LiveListener> local : locals) {
+            if (!local.ephemeral) {
+                try {
+                    holds.forEach((hold, info) -> {
+                        if (hold.startsWith(local.channel + '\n')) {
+                            rejoin(hold, info);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "presence: could not join " + local.channel + "'s members again", e);
+                }
+                local.listeners.forEach(l -> safely(() -> l.onResync(local.channel), local.channel));
+            }
+        }
+    }
+
+    private void execute(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, "scheduler refused a Redis live task", e);
+        }
+    }
+
     @Override
     public void close() {
         synchronized (subscriptionLock) {
@@ -481,7 +574,7 @@ final class RedisLive implements LiveBus {
             holds.clear();
             run(() -> {
                 commands.del(aliveKey(id), holdsKey(id));
-                commands.srem(prefix + "nodes", id);
+                commands.srem(layout.nodesKey(), id);
             });
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "presence: could not sign this node off; other nodes will reap it", e);
@@ -497,17 +590,12 @@ final class RedisLive implements LiveBus {
 
     // ---------------------------------------------------------------- Redis helpers
 
-    private String[] keys(String channel) {
-        String tag = prefix + "{" + channel + "}:";
-        return new String[]{tag + "pm", tag + "pn", tag + "pc"};
-    }
-
     private String aliveKey(String id) {
-        return prefix + "node:" + id;
+        return layout.aliveKey(id);
     }
 
     private String holdsKey(String id) {
-        return prefix + "node:" + id + ":holds";
+        return layout.holdsKey(id);
     }
 
     private Object script(KeyLayout.Script script, String[] keys, String... args) {
@@ -553,12 +641,15 @@ final class RedisLive implements LiveBus {
     private static final class Local<L> {
         final String channel;
         final ChannelPattern pattern;
+        /** Whether it carries ephemeral messages (else presence changes). */
+        final boolean ephemeral;
         final List<L> listeners = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> ready;
 
-        Local(String channel, ChannelPattern pattern) {
+        Local(String channel, ChannelPattern pattern, boolean ephemeral) {
             this.channel = channel;
             this.pattern = pattern;
+            this.ephemeral = ephemeral;
         }
     }
 

@@ -1,22 +1,16 @@
 package dev.realtime.redis;
 
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 
-import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One Redis server, or the primary Sentinel names: one command connection and one pub/sub connection,
@@ -25,21 +19,22 @@ import java.util.concurrent.CompletableFuture;
 final class StandaloneLink implements RedisLink<RedisCommands<String, String>> {
     private static final System.Logger LOG = System.getLogger(StandaloneLink.class.getName());
 
+    private final RedisSettings settings;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
-    private final StatefulRedisPubSubConnection<String, String> pubsub;
+    private final PubSub pubsub;
     private final RedisCommands<String, String> commands;
-    private volatile boolean closed;
 
-    private StandaloneLink(RedisClient client, StatefulRedisConnection<String, String> connection,
-                           StatefulRedisPubSubConnection<String, String> pubsub) {
+    private StandaloneLink(RedisSettings settings, RedisClient client, StatefulRedisConnection<String, String> connection,
+                           PubSub.Events events) {
+        this.settings = settings;
         this.client = client;
         this.connection = connection;
-        this.pubsub = pubsub;
         this.commands = connection.sync();
+        this.pubsub = open(events, "Redis bus");
     }
 
-    static StandaloneLink connect(RedisSettings settings, ClientResources resources, Events events) {
+    static StandaloneLink connect(RedisSettings settings, ClientResources resources, PubSub.Events events) {
         RedisClient client = RedisClient.create(resources, settings.uri());
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -51,30 +46,7 @@ final class StandaloneLink implements RedisLink<RedisCommands<String, String>> {
         try {
             connection = client.connect(StringCodec.UTF8);
             connection.setTimeout(settings.timeout());
-            StatefulRedisPubSubConnection<String, String> pubsub = client.connectPubSub(StringCodec.UTF8);
-            pubsub.setTimeout(settings.timeout());
-            StandaloneLink link = new StandaloneLink(client, connection, pubsub);
-            pubsub.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(String channel, String payload) {
-                    events.message(channel, payload);
-                }
-            });
-            pubsub.addListener(new RedisConnectionStateListener() {
-                @Override
-                public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
-                    events.reconnected();
-                }
-
-                @Override
-                public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-                    if (!link.closed) {
-                        LOG.log(System.Logger.Level.WARNING, "Redis bus lost its pub/sub connection to {0}; reconnecting",
-                                settings.displayUri());
-                    }
-                }
-            });
-            return link;
+            return new StandaloneLink(settings, client, connection, events);
         } catch (RuntimeException e) {
             if (connection != null) {
                 connection.close();
@@ -84,9 +56,10 @@ final class StandaloneLink implements RedisLink<RedisCommands<String, String>> {
         }
     }
 
-    /** For the protocol 1.1 side of the bus ({@link RedisLive}), which opens a pub/sub connection of its own. */
-    RedisClient client() {
-        return client;
+    private PubSub open(PubSub.Events events, String what) {
+        StatefulRedisPubSubConnection<String, String> c = client.connectPubSub(StringCodec.UTF8);
+        c.setTimeout(settings.timeout());
+        return new PlainPubSub(c, events, what, settings.displayUri());
     }
 
     @Override
@@ -95,34 +68,24 @@ final class StandaloneLink implements RedisLink<RedisCommands<String, String>> {
     }
 
     @Override
+    public PubSub pubsub() {
+        return pubsub;
+    }
+
+    /** A pub/sub connection of its own (patterns included), for protocol 1.1's {@link RedisLive}. */
+    @Override
+    public PubSub openPubSub(PubSub.Events events) {
+        return open(events, "Redis presence");
+    }
+
+    @Override
     public void pingAll() {
         connection.async().ping();
-        pubsub.async().ping();
-    }
-
-    @Override
-    public boolean receiving() {
-        return pubsub.isOpen();
-    }
-
-    @Override
-    public CompletableFuture<Void> subscribe(String pubsubChannel) {
-        return pubsub.async().subscribe(pubsubChannel).toCompletableFuture();
-    }
-
-    @Override
-    public void unsubscribe(String pubsubChannel) {
-        pubsub.async().unsubscribe(pubsubChannel);
-    }
-
-    @Override
-    public CompletableFuture<Void> resubscribe(Collection<String> pubsubChannels) {
-        return pubsub.async().subscribe(pubsubChannels.toArray(String[]::new)).toCompletableFuture();
+        pubsub.ping();
     }
 
     @Override
     public void close() {
-        closed = true;
         try {
             pubsub.close();
             connection.close();

@@ -33,10 +33,12 @@ class TwoNodePresenceIT {
     /** realtime.redis.nodeTimeout of these nodes: a killed node's members leave within 4/3 of it. */
     private static final long NODE_TIMEOUT = 3000;
     private static RedisServer redis;
+    /** The nodes' realtime.redis.uri; null when Redis is not installed. */
+    private static String redisUri;
     private static RedisNodes nodes;
-    private static RedisNodes.Node a;
+    static RedisNodes.Node a;
     /** A node in its own JVM, shared by the tests that do not kill it (starting one takes a while). */
-    private static NodeProcess b;
+    static NodeProcess b;
 
     private final List<AutoCloseable> closing = new ArrayList<>();
     private String room;
@@ -45,15 +47,28 @@ class TwoNodePresenceIT {
     static void start() {
         redis = RedisServer.startIfInstalled();
         if (redis != null) {
-            nodes = new RedisNodes(redis.uri(), "p" + Long.toString(System.nanoTime(), 36) + ":",
-                    Map.of("realtime.redis.nodeTimeout", Long.toString(NODE_TIMEOUT)));
-            a = nodes.start("a");
-            b = nodes.startProcess("b", redis.uri());
+            startNodes(redis.uri());
         }
+    }
+
+    /** Node a in this JVM, node b in its own, on {@code uri} (one Redis, or a cluster). */
+    static void startNodes(String uri) {
+        redisUri = uri;
+        nodes = new RedisNodes(uri, "p" + Long.toString(System.nanoTime(), 36) + ":",
+                Map.of("realtime.redis.nodeTimeout", Long.toString(NODE_TIMEOUT)));
+        a = nodes.start("a");
+        b = nodes.startProcess("b", uri);
     }
 
     @AfterAll
     static void stop() {
+        stopNodes();
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    static void stopNodes() {
         if (b != null) {
             b.kill();
         }
@@ -63,14 +78,15 @@ class TwoNodePresenceIT {
         if (nodes != null) {
             nodes.close();
         }
-        if (redis != null) {
-            redis.close();
-        }
+        redisUri = null;
+        a = null;
+        b = null;
+        nodes = null;
     }
 
     @BeforeEach
     void setUp() {
-        Assumptions.assumeTrue(redis != null, RedisServer.SKIP_MESSAGE);
+        Assumptions.assumeTrue(redisUri != null, RedisServer.SKIP_MESSAGE);
         room = "room:" + UUID.randomUUID();
     }
 
@@ -150,7 +166,7 @@ class TwoNodePresenceIT {
 
     @Test
     void theMembersOfAKilledNodeLeaveWithinFourThirdsOfTheNodeTimeout() throws Exception {
-        NodeProcess c = nodes.startProcess("c", redis.uri());
+        NodeProcess c = nodes.startProcess("c", redisUri);
         try {
             WsClient watcher = ws(a.base, "?v=1.1&presence=" + enc(room));
             watcher.next("presence");
