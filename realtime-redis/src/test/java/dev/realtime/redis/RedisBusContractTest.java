@@ -4,10 +4,8 @@ import dev.realtime.spi.BusContext;
 import dev.realtime.spi.Claim;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.tck.MessageBusContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -16,33 +14,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Redis bus passes the bus compatibility kit against a real redis-server started for this class. */
 class RedisBusContractTest extends MessageBusContract {
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.startIfInstalled();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final RedisForKit redis = RedisForKit.server("contract:");
 
     @Override
     protected Map<String, String> parameters() {
-        if (redis == null) {
-            return Map.of();
-        }
-        return Map.of(RedisSettings.URI, redis.uri(), RedisSettings.PREFIX, "contract:");
+        return redis.parameters();
     }
 
     @Override
     protected MessageBus createBus(BusContext context) {
-        // assumed here rather than in @BeforeAll, so every test is reported as skipped, with the reason
-        Assumptions.assumeTrue(redis != null, RedisServer.SKIP_MESSAGE);
-        return new RedisBusProvider().create(context);
+        return redis.createBus(context);
     }
 
     /** Redis keeps claims for every node (the kit also accepts a bus that keeps none), and they expire by themselves. */

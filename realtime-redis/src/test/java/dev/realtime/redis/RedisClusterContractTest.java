@@ -3,9 +3,7 @@ package dev.realtime.redis;
 import dev.realtime.spi.BusContext;
 import dev.realtime.spi.MessageBus;
 import dev.realtime.tck.MessageBusContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
@@ -14,31 +12,16 @@ import java.util.Map;
  * for this class: keys in each channel's slot, sharded pub/sub on the slot's primary.
  */
 class RedisClusterContractTest extends MessageBusContract {
-    private static RedisCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = RedisCluster.startIfInstalled(3, 0);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final RedisForKit cluster = RedisForKit.cluster("contract:");
 
     @Override
     protected Map<String, String> parameters() {
-        if (cluster == null) {
-            return Map.of();
-        }
-        return Map.of(RedisSettings.URI, cluster.uri(), RedisSettings.PREFIX, "contract:");
+        return cluster.parameters();
     }
 
     @Override
     protected MessageBus createBus(BusContext context) {
-        Assumptions.assumeTrue(cluster != null, RedisServer.SKIP_MESSAGE);
-        return new RedisBusProvider().create(context);
+        return cluster.createBus(context);
     }
 }

@@ -2,10 +2,11 @@ package dev.realtime.redis;
 
 import dev.realtime.spi.BusContext;
 import dev.realtime.spi.MessageBus;
+import dev.realtime.tck.CrossNodeLiveContract;
 import dev.realtime.tck.LiveBusContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import dev.realtime.tck.RefusesWildcardsContract;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
@@ -14,39 +15,46 @@ import java.util.Map;
  * standing for two nodes: presence and ephemeral messages cross nodes through each channel's slot,
  * and wildcard subscriptions are refused (sharded pub/sub has no patterns).
  */
-class RedisClusterLiveContractTest extends LiveBusContract {
-    private static RedisCluster cluster;
+class RedisClusterLiveContractTest {
+    @RegisterExtension
+    static final RedisForKit cluster = RedisForKit.cluster("live:");
 
-    @BeforeAll
-    static void startCluster() {
-        cluster = RedisCluster.startIfInstalled(3, 0);
-    }
+    @Nested
+    class Live extends LiveBusContract {
+        @Override
+        protected Map<String, String> parameters() {
+            return cluster.parameters();
+        }
 
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
+        @Override
+        protected MessageBus createBus(BusContext context) {
+            return cluster.createBus(context);
         }
     }
 
-    @Override
-    protected boolean sharedAcrossNodes() {
-        return true;
+    @Nested
+    class NoWildcards extends RefusesWildcardsContract {
+        @Override
+        protected Map<String, String> parameters() {
+            return cluster.parameters();
+        }
+
+        @Override
+        protected MessageBus createBus(BusContext context) {
+            return cluster.createBus(context);
+        }
     }
 
-    @Override
-    protected boolean supportsPatterns() {
-        return false;
-    }
+    @Nested
+    class CrossNode extends CrossNodeLiveContract {
+        @Override
+        protected Map<String, String> parameters() {
+            return cluster.parameters();
+        }
 
-    @Override
-    protected Map<String, String> parameters() {
-        return cluster == null ? Map.of() : Map.of(RedisSettings.URI, cluster.uri(), RedisSettings.PREFIX, "live:");
-    }
-
-    @Override
-    protected MessageBus createBus(BusContext context) {
-        Assumptions.assumeTrue(cluster != null, RedisServer.SKIP_MESSAGE);
-        return new RedisBusProvider().create(context);
+        @Override
+        protected MessageBus createBus(BusContext context) {
+            return cluster.createBus(context);
+        }
     }
 }

@@ -1,43 +1,60 @@
 package dev.realtime.redis;
 
 import dev.realtime.spi.BusContext;
-import dev.realtime.tck.LiveBusContract;
 import dev.realtime.spi.MessageBus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import dev.realtime.tck.CrossNodeLiveContract;
+import dev.realtime.tck.LiveBusContract;
+import dev.realtime.tck.WildcardContract;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
-/** The Redis bus passes the protocol 1.1 kit against a real redis-server, two buses standing for two nodes. */
-class RedisLiveContractTest extends LiveBusContract {
-    private static RedisServer redis;
+/**
+ * The Redis bus passes the protocol 1.1 kit against a real redis-server, two buses standing for two
+ * nodes: the live bus, wildcard subscriptions (PSUBSCRIBE on one server) and presence and ephemeral
+ * messages across nodes.
+ */
+class RedisLiveContractTest {
+    @RegisterExtension
+    static final RedisForKit redis = RedisForKit.server("live:");
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.startIfInstalled();
-    }
+    @Nested
+    class Live extends LiveBusContract {
+        @Override
+        protected Map<String, String> parameters() {
+            return redis.parameters();
+        }
 
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
+        @Override
+        protected MessageBus createBus(BusContext context) {
+            return redis.createBus(context);
         }
     }
 
-    @Override
-    protected boolean sharedAcrossNodes() {
-        return true;
+    @Nested
+    class Wildcards extends WildcardContract {
+        @Override
+        protected Map<String, String> parameters() {
+            return redis.parameters();
+        }
+
+        @Override
+        protected MessageBus createBus(BusContext context) {
+            return redis.createBus(context);
+        }
     }
 
-    @Override
-    protected Map<String, String> parameters() {
-        return redis == null ? Map.of() : Map.of(RedisSettings.URI, redis.uri(), RedisSettings.PREFIX, "live:");
-    }
+    @Nested
+    class CrossNode extends CrossNodeLiveContract {
+        @Override
+        protected Map<String, String> parameters() {
+            return redis.parameters();
+        }
 
-    @Override
-    protected MessageBus createBus(BusContext context) {
-        Assumptions.assumeTrue(redis != null, RedisServer.SKIP_MESSAGE);
-        return new RedisBusProvider().create(context);
+        @Override
+        protected MessageBus createBus(BusContext context) {
+            return redis.createBus(context);
+        }
     }
 }
