@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,6 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * channel at one position hand out the same text too. Keyed by cursor alone, one client's poll or
  * park dropped the other's parked session and the events queued in it: a watcher then took the full
  * path and saw a join only inside its new member list, never as a join.
+ *
+ * <p>A parked session keeps the rights of the credential it was opened with. A poll that presents
+ * another one (a refreshed ticket) never takes it over: the full path opens a session with the new
+ * rights. The parked session's memberships the new rights no longer allow end at once, as a WebSocket
+ * refresh ends them, rather than after the poll grace; the others stay for the new session to hold.
  *
  * <p>A parked session is not a connection: it leaves the engine's session set and gives back its
  * address's connection slot, and takes both again when a poll resumes it. Parked sessions are bounded
@@ -49,11 +55,11 @@ public final class ParkedPolls {
      * false when it cannot be kept (parking off, the session closed or still replaying); the caller
      * then closes it, as before.
      */
-    public boolean park(Session session, String cursor, String client) {
+    public boolean park(Session session, String cursor, String client, String credential) {
         if (!enabled() || !session.resumable()) {
             return false;
         }
-        Parked parked = new Parked(session, cursor, client, engine.clock().millis());
+        Parked parked = new Parked(session, cursor, client, credential, engine.clock().millis());
         session.attach(parked, 0);
         if (!engine.detach(session)) {
             return false; // closed meanwhile
@@ -76,8 +82,11 @@ public final class ParkedPolls {
      * The parked session of {@code client} for a poll coming back with {@code cursor}, attached to
      * {@code output}; or {@code null} when there is none fit to resume (the caller takes the full path).
      * Another client's session parked under the same cursor is left alone.
+     *
+     * @param credential the ticket or resume token the poll presented, or null
+     * @param access     the poll's rights
      */
-    public Session resume(String cursor, List<String> channels, String client, ChannelAccess access,
+    public Session resume(String cursor, List<String> channels, String client, String credential, ChannelAccess access,
                           Session.Output output, int replayBudget) {
         if (!enabled()) {
             return null;
@@ -87,8 +96,13 @@ public final class ParkedPolls {
             return null;
         }
         Session session = parked.session;
+        if (!Objects.equals(parked.credential, credential) || !stillAllowed(session, access)) {
+            session.leaveRevoked(access); // now: the poll grace is for a client between polls, not for lost rights
+            session.close();
+            return null;
+        }
         if (engine.clock().millis() - parked.parkedAt > lingerMillis // expired, the sweep not yet run: as if swept
-                || !sameChannels(session.channels(), channels, access)
+                || !sameChannels(session.channels(), channels)
                 || !session.resumable() || !engine.reattach(session)) {
             session.close();
             return null;
@@ -135,13 +149,17 @@ public final class ParkedPolls {
         return oldest != null;
     }
 
-    private static boolean sameChannels(List<String> held, List<String> wanted, ChannelAccess access) {
-        if (held.size() != new HashSet<>(wanted).size() || !held.containsAll(wanted)) {
-            return false;
-        }
-        for (String channel : held) {
-            if (!access.maySubscribe(channel)) {
-                return false; // the authorizer's answer changed: the full path refuses with the usual error
+    private static boolean sameChannels(List<String> held, List<String> wanted) {
+        return held.size() == new HashSet<>(wanted).size() && held.containsAll(wanted);
+    }
+
+    /** Whether the poll's rights still cover all the session holds; if not, the full path refuses with the usual error. */
+    private static boolean stillAllowed(Session session, ChannelAccess access) {
+        for (List<String> held : List.of(session.channels(), session.joinedChannels(), session.watchedChannels())) {
+            for (String channel : held) {
+                if (!access.maySubscribe(channel)) {
+                    return false;
+                }
             }
         }
         return true;
@@ -154,11 +172,14 @@ public final class ParkedPolls {
     private final class Parked implements Session.Output {
         final Session session;
         final Key key;
+        /** The ticket or resume token the session's rights come from, or null. */
+        final String credential;
         final long parkedAt;
 
-        Parked(Session session, String cursor, String client, long parkedAt) {
+        Parked(Session session, String cursor, String client, String credential, long parkedAt) {
             this.session = session;
             this.key = new Key(cursor, client);
+            this.credential = credential;
             this.parkedAt = parkedAt;
         }
 
