@@ -4,7 +4,6 @@ import dev.realtime.ChannelAccess;
 import dev.realtime.internal.metrics.Transport;
 
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,19 +30,25 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A parked session is not a connection: it leaves the engine's session set and gives back its
  * address's connection slot, and takes both again when a poll resumes it. Parked sessions are bounded
- * ({@code realtime.connections.max}, the oldest evicted first) and expire after
- * {@code realtime.poll.linger}, so a client that never comes back costs memory for that long only.
+ * ({@code realtime.connections.max}, the oldest evicted first; {@code realtime.connections.perAddress}
+ * per address, beyond which a session is not parked) and expire after {@code realtime.poll.linger}, so
+ * a client that never comes back costs memory for that long only, and one client polling fast with
+ * ever new cursors holds no more sessions than it may hold connections.
  */
 public final class ParkedPolls {
     private final Engine engine;
     private final long lingerMillis;
     private final int max;
+    private final int maxPerAddress;
     private final Map<Key, Parked> byKey = new ConcurrentHashMap<>();
+    /** Sessions parked per client address; an address leaves the map when its count falls to zero. */
+    private final Map<String, Integer> byAddress = new ConcurrentHashMap<>();
 
-    ParkedPolls(Engine engine, long lingerMillis, int max) {
+    ParkedPolls(Engine engine, long lingerMillis, int max, int maxPerAddress) {
         this.engine = engine;
         this.lingerMillis = lingerMillis;
         this.max = max;
+        this.maxPerAddress = maxPerAddress;
     }
 
     boolean enabled() {
@@ -56,12 +61,13 @@ public final class ParkedPolls {
      * then closes it, as before.
      */
     public boolean park(Session session, String cursor, String client, String credential) {
-        if (!enabled() || !session.resumable()) {
+        if (!enabled() || !session.resumable() || !countIn(session.address())) {
             return false;
         }
         Parked parked = new Parked(session, cursor, client, credential, engine.clock().millis());
         session.attach(parked, 0);
         if (!engine.detach(session)) {
+            countOut(session.address());
             return false; // closed meanwhile
         }
         while (byKey.size() >= max && evictOne()) {
@@ -69,10 +75,11 @@ public final class ParkedPolls {
         }
         Parked previous = byKey.put(parked.key, parked);
         if (previous != null) {
+            countOut(previous.session.address());
             previous.session.close(); // two answers with one cursor to one client (a retried poll): the older one is dropped
         }
         if (session.isClosed()) { // terminated while being parked: do not keep it
-            byKey.remove(parked.key, parked);
+            remove(parked);
             return true; // it is closed either way; nothing left for the caller to do
         }
         return true;
@@ -91,8 +98,8 @@ public final class ParkedPolls {
         if (!enabled()) {
             return null;
         }
-        Parked parked = byKey.remove(new Key(cursor, client));
-        if (parked == null) {
+        Parked parked = byKey.get(new Key(cursor, client));
+        if (parked == null || !remove(parked)) {
             return null;
         }
         Session session = parked.session;
@@ -114,20 +121,18 @@ public final class ParkedPolls {
     /** Expires sessions whose client did not come back within the linger time. */
     void sweep() {
         long now = engine.clock().millis();
-        for (Iterator<Parked> it = byKey.values().iterator(); it.hasNext(); ) {
-            Parked p = it.next();
-            if (now - p.parkedAt > lingerMillis) {
-                it.remove();
+        for (Parked p : byKey.values()) {
+            if (now - p.parkedAt > lingerMillis && remove(p)) {
                 p.session.close();
             }
         }
     }
 
     void closeAll() {
-        for (Iterator<Parked> it = byKey.values().iterator(); it.hasNext(); ) {
-            Parked p = it.next();
-            it.remove();
-            p.session.close();
+        for (Parked p : byKey.values()) {
+            if (remove(p)) {
+                p.session.close();
+            }
         }
     }
 
@@ -142,11 +147,35 @@ public final class ParkedPolls {
                 oldest = p;
             }
         }
-        if (oldest != null && byKey.remove(oldest.key, oldest)) {
+        if (oldest != null && remove(oldest)) {
             oldest.session.close();
             return true;
         }
         return oldest != null;
+    }
+
+    /** Takes a parked session out; false when another thread took it first. */
+    private boolean remove(Parked p) {
+        if (!byKey.remove(p.key, p)) {
+            return false;
+        }
+        countOut(p.session.address());
+        return true;
+    }
+
+    /** Counts one more session parked for the address, if it stays within its limit. */
+    private boolean countIn(String address) {
+        boolean[] counted = {false};
+        byAddress.compute(address, (a, n) -> {
+            int held = n == null ? 0 : n;
+            counted[0] = held < maxPerAddress;
+            return counted[0] ? held + 1 : n;
+        });
+        return counted[0];
+    }
+
+    private void countOut(String address) {
+        byAddress.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
     }
 
     private static boolean sameChannels(List<String> held, List<String> wanted) {
@@ -190,7 +219,7 @@ public final class ParkedPolls {
 
         @Override
         public void terminate(Session.CloseCause cause) {
-            byKey.remove(key, this); // the session closes right after; the next poll takes the full path
+            remove(this); // the session closes right after; the next poll takes the full path
         }
 
         @Override

@@ -157,21 +157,45 @@ class ParkedPollsTest {
         Engine e = engine(Map.of("realtime.connections.perAddress", "2", "realtime.connections.max", "3"));
         List<Session> sessions = new ArrayList<>();
         List<String> cursors = new ArrayList<>();
-        for (int i = 0; i < 4; i++) { // more than the address may hold at once, and more than may be parked
-            Session s = e.open(new RecordingOutput(), 1000, "10.0.0.1", ChannelAccess.ALL);
+        List<String> addresses = List.of("10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.2");
+        for (int i = 0; i < 4; i++) { // more than may be parked in all
+            Session s = e.open(new RecordingOutput(), 1000, addresses.get(i), ChannelAccess.ALL);
             s.subscribeAll(List.of("c" + i), Since.NOW);
-            cursors.add(answerAndPark(e, s, "10.0.0.1"));
+            cursors.add(answerAndPark(e, s, addresses.get(i)));
             sessions.add(s);
             ctx.clock().advance(Duration.ofMillis(10));
         }
         assertThat(e.parkedPolls().size()).isEqualTo(3);
         assertThat(sessions.get(0).isClosed()).as("the oldest was evicted").isTrue();
-        assertThat(e.parkedPolls().resume(cursors.get(3), List.of("c3"), "10.0.0.1", null, ChannelAccess.ALL, new RecordingOutput(), 10))
+        assertThat(e.parkedPolls().resume(cursors.get(3), List.of("c3"), "10.0.0.2", null, ChannelAccess.ALL, new RecordingOutput(), 10))
                 .isSameAs(sessions.get(3));
-        assertThat(e.parkedPolls().resume(cursors.get(2), List.of("c2"), "10.0.0.1", null, ChannelAccess.ALL, new RecordingOutput(), 10))
-                .isSameAs(sessions.get(2));
-        assertThat(e.parkedPolls().resume(cursors.get(1), List.of("c1"), "10.0.0.1", null, ChannelAccess.ALL, new RecordingOutput(), 10))
+        Session third = e.open(new RecordingOutput(), 1000, "10.0.0.2", ChannelAccess.ALL);
+        assertThat(third).isNotNull();
+        assertThat(e.parkedPolls().resume(cursors.get(2), List.of("c2"), "10.0.0.2", null, ChannelAccess.ALL, new RecordingOutput(), 10))
                 .as("a third connection from the address is over its limit").isNull();
+        assertThat(e.parkedPolls().resume(cursors.get(1), List.of("c1"), "10.0.0.1", null, ChannelAccess.ALL, new RecordingOutput(), 10))
+                .isSameAs(sessions.get(1));
+    }
+
+    @Test
+    void oneAddressParksNoMoreSessionsThanItMayHoldConnections() {
+        Engine e = engine(Map.of("realtime.connections.perAddress", "2"));
+        List<String> cursors = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Session s = e.open(new RecordingOutput(), 1000, "10.0.0.1", ChannelAccess.ALL);
+            s.subscribeAll(List.of("c" + i), Since.NOW);
+            cursors.add(answerAndPark(e, s, "10.0.0.1"));
+        }
+        Session over = e.open(new RecordingOutput(), 1000, "10.0.0.1", ChannelAccess.ALL);
+        over.subscribeAll(List.of("c2"), Since.NOW);
+        assertThat(e.parkedPolls().park(over, over.drain().cursor(), "10.0.0.1", null)).as("a third one for the address").isFalse();
+        Session other = e.open(new RecordingOutput(), 1000, "10.0.0.2", ChannelAccess.ALL);
+        other.subscribeAll(List.of("c2"), Since.NOW);
+        answerAndPark(e, other, "10.0.0.2");
+        assertThat(e.parkedPolls().resume(cursors.get(0), List.of("c0"), "10.0.0.1", null, ChannelAccess.ALL, new RecordingOutput(), 10))
+                .isNotNull();
+        answerAndPark(e, over, "10.0.0.1"); // one taken over: room for another
+        assertThat(e.parkedPolls().size()).isEqualTo(3);
     }
 
     @Test
