@@ -118,6 +118,21 @@ class OneAddressLiveStateIsBoundedIT {
     }
 
     @Test
+    void aWebSocketJoinsNoMoreChannelsThanItMaySubscribeAndARejoinCountsOnce() {
+        try (WsClient ws = new WsClient(http.ws("?v=1.1"))) {
+            for (int i = 0; i < CHANNELS; i++) {
+                ws.send("{\"type\":\"join\",\"channel\":\"" + prefix + i + "\",\"member\":\"m\"}").next("joined");
+            }
+            ws.send("{\"type\":\"join\",\"channel\":\"" + prefix + 0 + "\",\"member\":\"m\",\"info\":1}").next("joined");
+            JsonObject refused = ws.send("{\"type\":\"join\",\"channel\":\"" + prefix + CHANNELS + "\",\"member\":\"m\"}").next("error");
+            assertThat(refused.getString("code")).isEqualTo("too_many_channels");
+            assertThat(members(prefix + CHANNELS)).isEmpty();
+            ws.send("{\"type\":\"leave\",\"channel\":\"" + prefix + 0 + "\"}").next("left");
+            ws.send("{\"type\":\"join\",\"channel\":\"" + prefix + CHANNELS + "\",\"member\":\"m\"}").next("joined");
+        }
+    }
+
+    @Test
     void aMemberFlappingJoinAndLeaveFastIsSeenJoiningAndLeavingInTurnAndEndsAbsent() throws Exception {
         String channel = prefix + "flap";
         int flaps = 300;
