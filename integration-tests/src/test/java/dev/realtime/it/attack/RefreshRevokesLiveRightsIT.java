@@ -98,19 +98,26 @@ class RefreshRevokesLiveRightsIT {
         return track(new WsClient(peer.http.ws(query), Map.of("Realtime-Ticket", credential), List.of()));
     }
 
-    @Test
-    void aPollRefreshedWithoutTheRightToAJoinedChannelEndsTheMembershipAtOnceThoughItsParkedSessionMatches() throws Exception {
-        String params = "v=1.1&timeout=0&join=" + enc(vip);
+    /**
+     * Ann polls the room with {@code params} as a VIP, then again with her resume token and the cursor:
+     * that session is parked for her next poll, under the cursor returned.
+     */
+    String pollAsVipAndPark(String params) {
         HttpResponse<String> first = peer.poll(peer.ticket("user=ann&role=vip"), params, room);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         String token = first.headers().firstValue("Realtime-Token").orElseThrow();
-        // the second poll comes with a cursor: its session is parked for the next one
         HttpResponse<String> second = peer.poll(token, params + "&since=" + enc(Http.json(first).getString("cursor")), room);
         assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        return Http.json(second).getString("cursor");
+    }
+
+    @Test
+    void aPollRefreshedWithoutTheRightToAJoinedChannelEndsTheMembershipAtOnceThoughItsParkedSessionMatches() throws Exception {
+        String params = "v=1.1&timeout=0&join=" + enc(vip);
+        String cursor = pollAsVipAndPark(params);
         assertThat(members(vip)).containsExactly("ann");
 
         // the refresh: same user, no VIP role; the client keeps asking to join, with the parked session's cursor
-        String cursor = Http.json(second).getString("cursor");
         HttpResponse<String> refreshed = peer.poll(peer.ticket("user=ann"), params + "&since=" + enc(cursor), room);
         ErrorAssert.assertError(refreshed, 403, "forbidden");
         awaitGone("ann", vip, 5); // not after the 30 s grace: the new credential ended it
@@ -124,17 +131,12 @@ class RefreshRevokesLiveRightsIT {
     @Test
     void aPollRefreshedWithoutTheRightToAWatchedChannelNoLongerTakesOverTheWatchingSession() throws Exception {
         String params = "v=1.1&timeout=0&presence=" + enc(vip);
-        HttpResponse<String> first = peer.poll(peer.ticket("user=ann&role=vip"), params, room);
-        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
-        String token = first.headers().firstValue("Realtime-Token").orElseThrow();
-        HttpResponse<String> second = peer.poll(token, params + "&since=" + enc(Http.json(first).getString("cursor")), room);
-        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        String cursor = pollAsVipAndPark(params);
         // bob joins the VIP channel while ann's session is parked: the watch queues his join
         WsClient bob = ws("?v=1.1", peer.ticket("user=bob&role=vip"));
         bob.next("authenticated");
         bob.send("{\"type\":\"join\",\"channel\":\"" + vip + "\"}").next("joined");
 
-        String cursor = Http.json(second).getString("cursor");
         HttpResponse<String> refreshed = peer.poll(peer.ticket("user=ann"), params + "&since=" + enc(cursor), room);
         assertThat(refreshed.body()).as("no VIP presence after the refresh").doesNotContain("bob");
         ErrorAssert.assertError(refreshed, 403, "forbidden");
