@@ -95,14 +95,15 @@ public final class Engine implements Realtime, AutoCloseable {
         this.drains = new Drains(executor, settings.ioThreads);
         this.ownsThreads = ownsThreads;
         this.httpPublishRate = new RateLimiter(settings.publishRate);
-        this.parkedPolls = new ParkedPolls(this, settings.pollLinger.toMillis(), settings.connectionsMax);
+        this.parkedPolls = new ParkedPolls(this, settings.pollLinger.toMillis(), settings.connectionsMax, settings.connectionsPerAddress);
         LiveBus offered = bus.live();
         this.ownsLive = offered == null;
         if (ownsLive) {
             LOG.log(System.Logger.Level.INFO, "the message bus offers no live bus: presence and ephemeral messages stay on this node");
         }
         this.live = ownsLive ? new MemoryLive(clock) : offered;
-        this.presence = new PresenceRegistry(live, clock, settings.presenceMaxMembers, listeners);
+        this.presence = new PresenceRegistry(live, clock, settings.presenceMaxMembers,
+                (long) settings.connectionsPerAddress * settings.channelsMax, listeners);
         this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         this.metrics = new Metrics(settings.metricsEnabled, clock);
         this.metrics.subscriptionSource(this::countSubscriptions);

@@ -4,9 +4,9 @@ import dev.realtime.ChannelAccess;
 import dev.realtime.internal.metrics.Transport;
 
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,21 +23,32 @@ import java.util.concurrent.ConcurrentHashMap;
  * park dropped the other's parked session and the events queued in it: a watcher then took the full
  * path and saw a join only inside its new member list, never as a join.
  *
+ * <p>A parked session keeps the rights of the credential it was opened with. A poll that presents
+ * another one (a refreshed ticket) never takes it over: the full path opens a session with the new
+ * rights. The parked session's memberships the new rights no longer allow end at once, as a WebSocket
+ * refresh ends them, rather than after the poll grace; the others stay for the new session to hold.
+ *
  * <p>A parked session is not a connection: it leaves the engine's session set and gives back its
  * address's connection slot, and takes both again when a poll resumes it. Parked sessions are bounded
- * ({@code realtime.connections.max}, the oldest evicted first) and expire after
- * {@code realtime.poll.linger}, so a client that never comes back costs memory for that long only.
+ * ({@code realtime.connections.max}, the oldest evicted first; {@code realtime.connections.perAddress}
+ * per address, beyond which a session is not parked) and expire after {@code realtime.poll.linger}, so
+ * a client that never comes back costs memory for that long only, and one client polling fast with
+ * ever new cursors holds no more sessions than it may hold connections.
  */
 public final class ParkedPolls {
     private final Engine engine;
     private final long lingerMillis;
     private final int max;
+    private final int maxPerAddress;
     private final Map<Key, Parked> byKey = new ConcurrentHashMap<>();
+    /** Sessions parked per client address; an address leaves the map when its count falls to zero. */
+    private final Map<String, Integer> byAddress = new ConcurrentHashMap<>();
 
-    ParkedPolls(Engine engine, long lingerMillis, int max) {
+    ParkedPolls(Engine engine, long lingerMillis, int max, int maxPerAddress) {
         this.engine = engine;
         this.lingerMillis = lingerMillis;
         this.max = max;
+        this.maxPerAddress = maxPerAddress;
     }
 
     boolean enabled() {
@@ -49,13 +60,14 @@ public final class ParkedPolls {
      * false when it cannot be kept (parking off, the session closed or still replaying); the caller
      * then closes it, as before.
      */
-    public boolean park(Session session, String cursor, String client) {
-        if (!enabled() || !session.resumable()) {
+    public boolean park(Session session, String cursor, String client, String credential) {
+        if (!enabled() || !session.resumable() || !countIn(session.address())) {
             return false;
         }
-        Parked parked = new Parked(session, cursor, client, engine.clock().millis());
+        Parked parked = new Parked(session, cursor, client, credential, engine.clock().millis());
         session.attach(parked, 0);
         if (!engine.detach(session)) {
+            countOut(session.address());
             return false; // closed meanwhile
         }
         while (byKey.size() >= max && evictOne()) {
@@ -63,10 +75,11 @@ public final class ParkedPolls {
         }
         Parked previous = byKey.put(parked.key, parked);
         if (previous != null) {
+            countOut(previous.session.address());
             previous.session.close(); // two answers with one cursor to one client (a retried poll): the older one is dropped
         }
         if (session.isClosed()) { // terminated while being parked: do not keep it
-            byKey.remove(parked.key, parked);
+            remove(parked);
             return true; // it is closed either way; nothing left for the caller to do
         }
         return true;
@@ -76,19 +89,27 @@ public final class ParkedPolls {
      * The parked session of {@code client} for a poll coming back with {@code cursor}, attached to
      * {@code output}; or {@code null} when there is none fit to resume (the caller takes the full path).
      * Another client's session parked under the same cursor is left alone.
+     *
+     * @param credential the ticket or resume token the poll presented, or null
+     * @param access     the poll's rights
      */
-    public Session resume(String cursor, List<String> channels, String client, ChannelAccess access,
+    public Session resume(String cursor, List<String> channels, String client, String credential, ChannelAccess access,
                           Session.Output output, int replayBudget) {
         if (!enabled()) {
             return null;
         }
-        Parked parked = byKey.remove(new Key(cursor, client));
-        if (parked == null) {
+        Parked parked = byKey.get(new Key(cursor, client));
+        if (parked == null || !remove(parked)) {
             return null;
         }
         Session session = parked.session;
+        if (!Objects.equals(parked.credential, credential) || !stillAllowed(session, access)) {
+            session.leaveRevoked(access); // now: the poll grace is for a client between polls, not for lost rights
+            session.close();
+            return null;
+        }
         if (engine.clock().millis() - parked.parkedAt > lingerMillis // expired, the sweep not yet run: as if swept
-                || !sameChannels(session.channels(), channels, access)
+                || !sameChannels(session.channels(), channels)
                 || !session.resumable() || !engine.reattach(session)) {
             session.close();
             return null;
@@ -100,20 +121,18 @@ public final class ParkedPolls {
     /** Expires sessions whose client did not come back within the linger time. */
     void sweep() {
         long now = engine.clock().millis();
-        for (Iterator<Parked> it = byKey.values().iterator(); it.hasNext(); ) {
-            Parked p = it.next();
-            if (now - p.parkedAt > lingerMillis) {
-                it.remove();
+        for (Parked p : byKey.values()) {
+            if (now - p.parkedAt > lingerMillis && remove(p)) {
                 p.session.close();
             }
         }
     }
 
     void closeAll() {
-        for (Iterator<Parked> it = byKey.values().iterator(); it.hasNext(); ) {
-            Parked p = it.next();
-            it.remove();
-            p.session.close();
+        for (Parked p : byKey.values()) {
+            if (remove(p)) {
+                p.session.close();
+            }
         }
     }
 
@@ -128,20 +147,48 @@ public final class ParkedPolls {
                 oldest = p;
             }
         }
-        if (oldest != null && byKey.remove(oldest.key, oldest)) {
+        if (oldest != null && remove(oldest)) {
             oldest.session.close();
             return true;
         }
         return oldest != null;
     }
 
-    private static boolean sameChannels(List<String> held, List<String> wanted, ChannelAccess access) {
-        if (held.size() != new HashSet<>(wanted).size() || !held.containsAll(wanted)) {
+    /** Takes a parked session out; false when another thread took it first. */
+    private boolean remove(Parked p) {
+        if (!byKey.remove(p.key, p)) {
             return false;
         }
-        for (String channel : held) {
-            if (!access.maySubscribe(channel)) {
-                return false; // the authorizer's answer changed: the full path refuses with the usual error
+        countOut(p.session.address());
+        return true;
+    }
+
+    /** Counts one more session parked for the address, if it stays within its limit. */
+    private boolean countIn(String address) {
+        boolean[] counted = {false};
+        byAddress.compute(address, (a, n) -> {
+            int held = n == null ? 0 : n;
+            counted[0] = held < maxPerAddress;
+            return counted[0] ? held + 1 : n;
+        });
+        return counted[0];
+    }
+
+    private void countOut(String address) {
+        byAddress.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+    }
+
+    private static boolean sameChannels(List<String> held, List<String> wanted) {
+        return held.size() == new HashSet<>(wanted).size() && held.containsAll(wanted);
+    }
+
+    /** Whether the poll's rights still cover all the session holds; if not, the full path refuses with the usual error. */
+    private static boolean stillAllowed(Session session, ChannelAccess access) {
+        for (List<String> held : List.of(session.channels(), session.joinedChannels(), session.watchedChannels())) {
+            for (String channel : held) {
+                if (!access.maySubscribe(channel)) {
+                    return false;
+                }
             }
         }
         return true;
@@ -154,11 +201,14 @@ public final class ParkedPolls {
     private final class Parked implements Session.Output {
         final Session session;
         final Key key;
+        /** The ticket or resume token the session's rights come from, or null. */
+        final String credential;
         final long parkedAt;
 
-        Parked(Session session, String cursor, String client, long parkedAt) {
+        Parked(Session session, String cursor, String client, String credential, long parkedAt) {
             this.session = session;
             this.key = new Key(cursor, client);
+            this.credential = credential;
             this.parkedAt = parkedAt;
         }
 
@@ -169,7 +219,7 @@ public final class ParkedPolls {
 
         @Override
         public void terminate(Session.CloseCause cause) {
-            byKey.remove(key, this); // the session closes right after; the next poll takes the full path
+            remove(this); // the session closes right after; the next poll takes the full path
         }
 
         @Override

@@ -331,6 +331,13 @@ final class Patterns {
         return ok;
     }
 
+    /** Under the session lock: the connection's rights changed, so every matched channel is asked about again. */
+    void forgetDecisions() {
+        for (PatternState ps : patterns.values()) {
+            ps.allowed.clear();
+        }
+    }
+
     /** Whether a matched channel may reach this session (for the ephemeral messages of a pattern). */
     boolean allows(String text, String channel) {
         synchronized (session) {

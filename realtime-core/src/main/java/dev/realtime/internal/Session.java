@@ -125,6 +125,31 @@ public final class Session implements dev.realtime.Connection {
         return l == null ? List.of() : l.joinedChannels();
     }
 
+    /** The channels whose presence events this session receives; none for a 1.0 session. */
+    public List<String> watchedChannels() {
+        SessionLive l = live;
+        return l == null ? List.of() : l.watchedChannels();
+    }
+
+    /**
+     * After the connection's rights changed (a refreshed credential): the memberships {@code rights} no
+     * longer allow end now, and the Authorizer is asked afresh about every channel a pattern matches.
+     *
+     * @return the channels whose presence this session left
+     */
+    public List<String> leaveRevoked(ChannelAccess rights) {
+        synchronized (this) {
+            patterns.forgetDecisions();
+        }
+        List<String> left = new ArrayList<>();
+        for (String channel : joinedChannels()) {
+            if (!rights.maySubscribe(channel) && live.leave(channel)) {
+                left.add(channel);
+            }
+        }
+        return left;
+    }
+
     /** Sends the channel's member list, then its presence changes (protocol 1.1). */
     public void watchPresence(String channel) {
         SessionLive l = live();

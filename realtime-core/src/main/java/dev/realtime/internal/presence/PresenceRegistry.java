@@ -19,6 +19,12 @@ import java.util.concurrent.Executor;
  * that ends may keep its hold for a while (a long-poll between polls): the member leaves only when
  * that time has passed without another connection taking it up. The {@link Observer} hears the same
  * join and leave, under the member's lock, so one member's join and leave reach it in order.
+ *
+ * <p>Members kept after their connection ended count against the address of that connection, as the
+ * connection did: at most as many as its connections could hold ({@code realtime.connections.perAddress}
+ * times {@code realtime.channels.max}). Beyond, a member whose connection ends leaves at once: else
+ * one client polling fast, each poll joining another channel or as another member, kept ever more
+ * members for the grace.
  */
 public final class PresenceRegistry {
     private static final System.Logger LOG = System.getLogger(PresenceRegistry.class.getName());
@@ -26,7 +32,10 @@ public final class PresenceRegistry {
     private final LiveBus live;
     private final Clock clock;
     private final int maxMembers;
+    private final long maxKeptPerAddress;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
+    /** Members kept without a holder, per address of their last connection; an address leaves at zero. */
+    private final Map<String, Long> keptByAddress = new ConcurrentHashMap<>();
     private final Observer observer;
 
     /** Hears a member join and leave this node's presence (the engine's {@code RealtimeListener}s). */
@@ -39,10 +48,12 @@ public final class PresenceRegistry {
         void left(Connection c, String channel, String member);
     }
 
-    public PresenceRegistry(LiveBus live, Clock clock, int maxMembers, Observer observer) {
+    /** @param maxKeptPerAddress members one address may keep after their connections ended */
+    public PresenceRegistry(LiveBus live, Clock clock, int maxMembers, long maxKeptPerAddress, Observer observer) {
         this.live = live;
         this.clock = clock;
         this.maxMembers = maxMembers;
+        this.maxKeptPerAddress = maxKeptPerAddress;
         this.observer = observer;
     }
 
@@ -105,6 +116,7 @@ public final class PresenceRegistry {
                 }
                 h.holders++;
                 h.keepUntil = 0;
+                unkeep(h);
                 h.last = connection;
                 if (first && observer.any()) {
                     observer.joined(connection, channel, member);
@@ -125,7 +137,7 @@ public final class PresenceRegistry {
                 return;
             }
             h.last = lease.connection; // the leave, now or after the grace, is through the last holder
-            if (keepUntilMillis > clock.millis()) {
+            if (keepUntilMillis > clock.millis() && keep(h, java.util.Objects.requireNonNullElse(lease.connection.remoteAddress(), ""))) {
                 h.keepUntil = Math.max(h.keepUntil, keepUntilMillis); // the sweep lets it go
                 return;
             }
@@ -136,6 +148,7 @@ public final class PresenceRegistry {
     /** Under the entry's lock. */
     private void leave(String key, Held h, String channel, String member) {
         h.gone = true;
+        unkeep(h);
         held.remove(key, h);
         try {
             live.leave(channel, member);
@@ -189,6 +202,31 @@ public final class PresenceRegistry {
         });
     }
 
+    /** Under the entry's lock: counts it as kept for {@code address}, if the address stays within its limit. */
+    private boolean keep(Held h, String address) {
+        if (h.keptFor != null) {
+            return true; // kept already (a second hold that ended again)
+        }
+        boolean[] counted = {false};
+        keptByAddress.compute(address, (a, n) -> {
+            long kept = n == null ? 0 : n;
+            counted[0] = kept < maxKeptPerAddress;
+            return counted[0] ? kept + 1 : n;
+        });
+        if (counted[0]) {
+            h.keptFor = address;
+        }
+        return counted[0];
+    }
+
+    /** Under the entry's lock: it is no longer kept (held again, or gone). */
+    private void unkeep(Held h) {
+        if (h.keptFor != null) {
+            keptByAddress.computeIfPresent(h.keptFor, (a, n) -> n > 1 ? n - 1 : null);
+            h.keptFor = null;
+        }
+    }
+
     /** Members held on this node (for tests). */
     public int size() {
         return held.size();
@@ -204,5 +242,7 @@ public final class PresenceRegistry {
         boolean gone;
         /** The connection of the latest hold, or the last one given back: the one joins and leaves are reported through. */
         Connection last;
+        /** While kept without a holder: the address it counts against. */
+        String keptFor;
     }
 }

@@ -204,6 +204,17 @@ public final class SessionLive {
         return lease != null;
     }
 
+    /** Channels whose presence events are wanted (a pattern's feed carries none). */
+    public synchronized List<String> watchedChannels() {
+        List<String> watched = new ArrayList<>();
+        for (Feed feed : feeds.values()) {
+            if (feed.pattern == null && feed.watching()) {
+                watched.add(feed.name);
+            }
+        }
+        return watched;
+    }
+
     /** Channels joined (for tests and parked long-polls). */
     public synchronized List<String> joinedChannels() {
         return new ArrayList<>(joined.keySet());
@@ -245,6 +256,10 @@ public final class SessionLive {
             this.name = name;
             this.pattern = pattern;
             this.allowed = allowed;
+        }
+
+        synchronized boolean watching() {
+            return presence && !ended;
         }
 
         void open(BusSubscription s) {

@@ -43,6 +43,8 @@ public final class PollRequest implements Session.Output, AsyncEnd {
     private String sinceCursor;
     /** Who polls: a parked session is handed only to a poll of the same client (address and user). */
     private String client;
+    /** The resume token of a ticket-admitted poll: a parked session is handed only to a poll with the same rights. */
+    private String credential;
     /** The session ends with this request (shut down, dropped, too slow): it is not kept for the next poll. */
     private volatile boolean ending;
     /** The session was parked for the next poll: no longer this request's to close. */
@@ -80,10 +82,11 @@ public final class PollRequest implements Session.Output, AsyncEnd {
         poll.v11 = live.v11();
         java.security.Principal user = ticketed.principal(req); // a ticket's user, else the container's
         poll.client = req.getRemoteAddr() + (user == null ? "" : "|" + user.getName()) + live.signature();
+        poll.credential = ticketed.admission() == null ? null : ticketed.admission().token();
         try {
             ChannelAccess access = ticketed.access();
             Session parked = poll.sinceCursor == null ? null : engine.parkedPolls().resume(poll.sinceCursor, ticketed.channels(),
-                    poll.client, access, poll, engine.settings().pollMaxMessages);
+                    poll.client, poll.credential, access, poll, engine.settings().pollMaxMessages);
             if (parked != null) {
                 poll.session = parked; // subscribed since the last answer: only its queue is left to take
             } else {
@@ -157,7 +160,7 @@ public final class PollRequest implements Session.Output, AsyncEnd {
             // subscribing was cut short: the batch's cursor may miss channels, so hand back the request's own
             session.close();
             batch = new Session.Batch(java.util.List.of(), sinceCursor);
-        } else if (!ending && sinceCursor != null && engine.parkedPolls().park(session, batch.cursor(), client)) {
+        } else if (!ending && sinceCursor != null && engine.parkedPolls().park(session, batch.cursor(), client, credential)) {
             // kept, still subscribed, for the poll that comes back with this cursor (only clients that
             // poll with cursors are expected back with one)
             handedOff = true;

@@ -15,8 +15,10 @@ import dev.realtime.internal.tickets.TicketAccessRequest;
 import jakarta.json.JsonValue;
 
 import java.security.Principal;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A WebSocket connection's credential (docs/wire-protocol-v1.md, version 1.1): tells the client its
@@ -77,16 +79,16 @@ final class WsCredential {
         access.renew(rights);
         admission = fresh;
         session.enqueueControl(Frames.authenticated(fresh, ref));
-        for (String channel : session.channels()) {
+        Set<String> held = new LinkedHashSet<>(session.channels());
+        held.addAll(session.watchedChannels()); // protocol 1.1: a presence watch ends like a subscription
+        for (String channel : held) {
             if (!rights.maySubscribe(channel)) {
                 session.unsubscribe(channel, new Outbound.Control(Frames.unsubscribed(channel, null)));
                 session.enqueueControl(Frames.error(ErrorCode.FORBIDDEN, ChannelGrant.forbidden(channel).getMessage(), null, channel));
             }
         }
-        for (String channel : session.joinedChannels()) { // protocol 1.1: a revoked channel's membership ends too
-            if (!rights.maySubscribe(channel) && session.live().leave(channel)) {
-                session.enqueueControl(Frames.left(channel, null));
-            }
+        for (String channel : session.leaveRevoked(rights)) { // protocol 1.1: memberships, and a pattern's matched channels
+            session.enqueueControl(Frames.left(channel, null));
         }
         timer.expireIn(fresh.expiresIn());
     }

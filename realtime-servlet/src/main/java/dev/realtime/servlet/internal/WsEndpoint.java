@@ -163,6 +163,9 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
                     String name = Names.subscription(string(frame, "channel", true), live.v11());
                     Since since = Since.parse(string(frame, "since", false));
                     boolean presence = flag(frame, "presence");
+                    if (presence) {
+                        Names.channel(name); // a pattern has no presence: refused before anything is subscribed
+                    }
                     JsonValue echo = ref;
                     session.subscribe(name, since, cursor -> new Outbound.Control(Frames.subscribed(name, echo, cursor)));
                     if (presence) {
