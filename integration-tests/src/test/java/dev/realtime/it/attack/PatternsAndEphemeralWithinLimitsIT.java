@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Wildcard subscriptions and ephemeral messages pushed against the other limits: patterns count
  * towards the channel limit like channels; a channel subscribed by name and by pattern at once,
  * toggled between the two while messages flow, receives each message exactly once; ephemeral
- * publishes are held to the publish rate like durable ones, over WebSocket and HTTP.
+ * publishes are held to the publish rate like durable ones, over WebSocket and HTTP, and so are
+ * presence changes and member lists, which fan out to every watcher or read the bus.
  */
 @ExtendWith(ArquillianExtension.class)
 class PatternsAndEphemeralWithinLimitsIT {
@@ -167,5 +168,55 @@ class PatternsAndEphemeralWithinLimitsIT {
             }
         }
         assertThat(limited).as("ephemeral publishes over the rate, over HTTP (" + accepted + " accepted)").isPositive();
+    }
+
+    @Test
+    void presenceChangesAndMemberListsAreHeldToThePublishRate() throws Exception {
+        String channel = prefix + ":lobby";
+        try (WsClient watcher = new WsClient(http.ws("?v=1.1"));
+             WsClient flapper = new WsClient(http.ws("?v=1.1"))) {
+            watcher.send("{\"type\":\"subscribe\",\"channel\":\"" + channel + "\",\"presence\":true}");
+            watcher.next("subscribed");
+            for (int i = 0; i < 3 * RATE; i++) { // join, leave, members in turn, at once: far over the rate
+                String type = i % 3 == 0 ? "join" : i % 3 == 1 ? "leave" : "members";
+                flapper.send("{\"type\":\"" + type + "\",\"channel\":\"" + channel + "\",\"member\":\"m\",\"ref\":" + i + "}");
+            }
+            int answered = 0;
+            int refused = 0;
+            for (JsonObject f : flapper.drain(Duration.ofSeconds(2))) {
+                if ("error".equals(f.getString("type"))) {
+                    assertThat(f.getString("code")).isEqualTo("rate_limited");
+                    refused++;
+                } else {
+                    assertThat(f.getString("type")).isIn("joined", "left", "members");
+                    answered++;
+                }
+            }
+            assertThat(refused).as("presence frames over the rate (" + answered + " answered)").isPositive();
+            // the bucket holds RATE and refills while the burst is read; 20 refusals in a row end it
+            assertThat(answered).isLessThan(2 * RATE);
+            assertThat(flapper.closeCode.get(5, TimeUnit.SECONDS)).as("far over the rate: closed like a publisher").isEqualTo(1008);
+            long changes = watcher.drain(Duration.ofMillis(500)).stream()
+                    .filter(f -> "presence".equals(f.getString("type"))).count();
+            assertThat(changes).as("the watcher heard only the changes that were let through").isLessThanOrEqualTo(answered);
+        }
+        int listed = 0;
+        int limited = 0;
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+        for (int i = 0; i < 3 * RATE; i++) {
+            sent.add(http.client.sendAsync(HttpRequest.newBuilder(http.uri("/realtime/presence?channel=" + enc(channel))).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var f : sent) {
+            HttpResponse<String> r = f.get(30, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).as(r.body()).isIn(200, 429);
+            if (r.statusCode() == 200) {
+                listed++;
+            } else {
+                assertThat(r.body()).contains("rate_limited");
+                limited++;
+            }
+        }
+        assertThat(limited).as("member lists over the rate, over HTTP (" + listed + " answered)").isPositive();
     }
 }

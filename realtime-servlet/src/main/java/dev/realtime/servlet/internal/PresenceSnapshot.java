@@ -28,6 +28,7 @@ public final class PresenceSnapshot {
         if (!TicketedRequest.of(engine, req, resp, "presence", java.util.List.of(channel)).access().maySubscribe(channel)) {
             throw new RealtimeException(ErrorCode.FORBIDDEN, "you may not see the presence of " + channel);
         }
+        engine.checkPublishRate(req.getRemoteAddr()); // a read of the bus (Redis) each time: held to the publish rate
         HttpErrors.writeJson(resp, PresenceJson.snapshot(channel, engine.members(channel)));
     }
 }

@@ -182,6 +182,9 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
                 case FrameTypes.JOIN -> {
                     requireV11(type);
                     String name = Names.channel(string(frame, "channel", true));
+                    if (!withinRate(ref, name)) {
+                        return;
+                    }
                     JsonValue info = frame.get("info");
                     String member = session.live().join(name, string(frame, "member", false), userName(),
                             info == null ? null : JsonText.compact(info));
@@ -190,6 +193,9 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
                 case FrameTypes.LEAVE -> {
                     requireV11(type);
                     String name = Names.channel(string(frame, "channel", true));
+                    if (!withinRate(ref, name)) {
+                        return;
+                    }
                     session.live().leave(name);
                     session.enqueueControl(Frames.left(name, ref));
                 }
@@ -198,6 +204,9 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
                     String name = Names.channel(string(frame, "channel", true));
                     if (!session.access().maySubscribe(name)) {
                         throw new RealtimeException(ErrorCode.FORBIDDEN, "you may not see the presence of " + name);
+                    }
+                    if (!withinRate(ref, name)) { // a member list is a read of the bus (Redis) each time
+                        return;
                     }
                     session.enqueueControl(Frames.members(name, engine.members(name), ref));
                 }
@@ -254,21 +263,33 @@ public final class WsEndpoint extends Endpoint implements Session.Output {
         }
         // extension: an optional idempotencyKey, as the Idempotency-Key header over HTTP (docs/protocol.md)
         String key = Names.idempotencyKey(string(frame, "idempotencyKey", false));
-        if (!publishRate.tryAcquire(System.nanoTime())) {
-            if (++refusedInARow >= MAX_REFUSED_IN_A_ROW) {
-                // acks already queued go out first, then the reason, then the close
-                RealtimeException e = engine.rateLimited();
-                engine.metrics().refused(e.code());
-                session.enqueueControl(Frames.error(e.code(), e.getMessage() + "; closing the connection", ref, channel));
-                closeAfterQueued(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "publishing far over the rate limit"));
-                return;
-            }
-            throw engine.rateLimited();
+        if (!withinRate(ref, channel)) {
+            return;
         }
-        refusedInARow = 0;
         Published p = engine.publishFromClient(new ClientPublish(channel, event, data, credential.principal(), "websocket", remoteAddress, ephemeral),
                 ephemeral ? null : key, session.access());
         session.enqueueControl(ephemeral ? Frames.ackEphemeral(channel, ref) : Frames.ack(p, ref));
+    }
+
+    /**
+     * Publishes and presence changes fan out to every subscriber or watcher, so both count against
+     * the connection's publish rate: false when the frame was over it and the connection, far over it
+     * (20 refusals in a row), is being closed; a refusal short of that throws {@code rate_limited}.
+     */
+    private boolean withinRate(JsonValue ref, String channel) {
+        if (publishRate.tryAcquire(System.nanoTime())) {
+            refusedInARow = 0;
+            return true;
+        }
+        if (++refusedInARow >= MAX_REFUSED_IN_A_ROW) {
+            // acks already queued go out first, then the reason, then the close
+            RealtimeException e = engine.rateLimited();
+            engine.metrics().refused(e.code());
+            session.enqueueControl(Frames.error(e.code(), e.getMessage() + "; closing the connection", ref, channel));
+            closeAfterQueued(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "publishing far over the rate limit"));
+            return false;
+        }
+        throw engine.rateLimited();
     }
 
     private static String string(JsonObject frame, String field, boolean required) {
