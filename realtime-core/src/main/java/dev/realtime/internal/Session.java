@@ -5,14 +5,11 @@ import dev.realtime.ErrorCode;
 import dev.realtime.Message;
 import dev.realtime.RealtimeException;
 import dev.realtime.internal.presence.SessionLive;
-import dev.realtime.spi.BusSubscription;
 import dev.realtime.internal.metrics.Transport;
-import dev.realtime.spi.BusUnavailableException;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -22,9 +19,9 @@ import java.util.function.Function;
  * One client connection, whatever its transport: its subscriptions, its position in every channel,
  * and its bounded outbound queue. Transports only move {@link Outbound} items to the wire.
  *
- * <p>One lock, the session's own, guards it and the parts it is made of: the subscribe/replay rule
- * ({@link Replay}), the outbound queue with its overflow policy ({@link OutboundQueue}) and the
- * cursor's text ({@link CursorText}).
+ * <p>One lock, the session's own, guards it and the parts it is made of: subscribing
+ * ({@link Subscriptions}), the replay rule ({@link Replay}), the outbound queue with its overflow
+ * policy ({@link OutboundQueue}) and the cursor's text ({@link CursorText}).
  */
 public final class Session implements dev.realtime.Connection {
 
@@ -68,6 +65,7 @@ public final class Session implements dev.realtime.Connection {
     private final Replay replay;
     /** Wildcard subscriptions (protocol 1.1). */
     private final Patterns patterns;
+    private final Subscriptions subscriptions;
     /** Protocol 1.1: ephemeral messages, presence feeds and joins; null on a 1.0 connection. */
     private volatile SessionLive live;
     /** When the session ends, its presence members stay until then (a long-poll between polls); 0: leave at once. */
@@ -96,6 +94,7 @@ public final class Session implements dev.realtime.Connection {
         this.queue = new OutboundQueue(s.queueMaxMessages, s.queueMaxBytes, s.queuePolicy, engine.metrics()::droppedOldest);
         this.replay = new Replay(this, engine);
         this.patterns = new Patterns(this, engine, replay, access);
+        this.subscriptions = new Subscriptions(this, engine, replay, patterns);
     }
 
     /**
@@ -117,6 +116,11 @@ public final class Session implements dev.realtime.Connection {
             throw new RealtimeException(ErrorCode.INVALID_VERSION, "presence is protocol 1.1: connect with v=1.1");
         }
         return l;
+    }
+
+    /** The session's presence and live feeds, or null on a 1.0 session. */
+    SessionLive liveOrNull() {
+        return live;
     }
 
     /** The channels whose presence this session joined; none for a 1.0 session. */
@@ -190,90 +194,7 @@ public final class Session implements dev.realtime.Connection {
      * {@link Since#NOW}.
      */
     public void subscribeAll(List<String> names, Since since, BiFunction<String, String, Outbound> announce) {
-        // loops, not streams: every long-poll comes through here (the benchmark's profile)
-        SessionLive l = live;
-        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(names));
-        List<String> wildcards = new ArrayList<>();
-        for (String name : distinct) {
-            Names.subscription(name, l != null);
-            checkAccess(name);
-            if (name.indexOf('*') >= 0) {
-                wildcards.add(name);
-            }
-        }
-        distinct.removeAll(wildcards);
-        List<ChannelState> fresh = new ArrayList<>(distinct.size());
-        List<String> again = new ArrayList<>();
-        List<ChannelState> claimed = new ArrayList<>();
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            int added = 0;
-            for (String name : distinct) {
-                ChannelState existing = channels.get(name);
-                added += existing == null || !existing.explicit ? 1 : 0;
-            }
-            for (String name : wildcards) {
-                added += patterns.contains(name) ? 0 : 1;
-            }
-            checkLimit(subscriptionCount() + added);
-            for (String name : distinct) {
-                ChannelState existing = channels.get(name);
-                if (existing == null) {
-                    fresh.add(addChannel(name, true));
-                } else {
-                    again.add(name);
-                    if (!existing.explicit) { // so far only a pattern fed it: now it is subscribed by name too
-                        existing.explicit = true;
-                        patterns.claimedByName(name);
-                        claimed.add(existing);
-                    }
-                }
-            }
-        }
-        try {
-            for (ChannelState state : claimed) {
-                state.subscription = engine.bus().subscribe(state.name, state);
-            }
-            replay.start(fresh, since, announce);
-            for (String name : again) {
-                replay.again(name, since, announce);
-            }
-            for (String pattern : wildcards) {
-                patterns.subscribe(pattern, since, announce);
-            }
-        } catch (BusUnavailableException e) {
-            for (ChannelState state : fresh) {
-                unsubscribe(state.name, null, false);
-            }
-            wildcards.forEach(patterns::unsubscribe);
-            throw new RealtimeException(ErrorCode.BUS_UNAVAILABLE, "the message bus is unavailable; retry shortly");
-        }
-        if (l != null) { // protocol 1.1: the ephemeral messages of what was subscribed
-            for (String name : distinct) {
-                l.follow(name, true, false);
-            }
-            for (String pattern : wildcards) {
-                l.follow(Names.pattern(pattern), channel -> patterns.allows(pattern, channel));
-            }
-        }
-        if (engine.listeners().any()) {
-            for (ChannelState state : fresh) {
-                if (!state.gone) {
-                    engine.listeners().subscribed(this, state.name);
-                }
-            }
-        }
-    }
-
-    /** Under the lock: channels subscribed by name and patterns, as they count towards the limit. */
-    private int subscriptionCount() {
-        int n = patterns.count();
-        for (ChannelState state : channels.values()) {
-            n += state.explicit ? 1 : 0;
-        }
-        return n;
+        subscriptions.subscribeAll(names, since, announce);
     }
 
     /** Under the lock: a channel enters the session and its cursor. */
@@ -306,49 +227,7 @@ public final class Session implements dev.realtime.Connection {
      * fed) are withdrawn, then {@code after} is queued. A channel a pattern still matches stays, fed by it.
      */
     public void unsubscribe(String name, Outbound after) {
-        unsubscribe(name, after, true);
-    }
-
-    /** As {@link #unsubscribe(String, Outbound)}; {@code tell}: the application's listeners hear of it. */
-    private void unsubscribe(String name, Outbound after, boolean tell) {
-        SessionLive l = live;
-        if (l != null) {
-            l.unfollow(name);
-        }
-        if (name.indexOf('*') >= 0 && patterns.unsubscribe(name)) {
-            if (after != null) {
-                synchronized (this) {
-                    enqueue(after);
-                }
-            }
-            return;
-        }
-        BusSubscription subscription = null;
-        boolean ended = false;
-        synchronized (this) {
-            ChannelState state = channels.get(name);
-            if (state != null && state.explicit) {
-                ended = true;
-                subscription = state.subscription;
-                state.subscription = null;
-                state.explicit = false;
-                if (!patterns.adopt(state)) {
-                    channels.remove(name);
-                    cursorText.channelsChanged();
-                    state.gone = true;
-                    queue.withdraw(name);
-                }
-            }
-            if (after != null) {
-                enqueue(after);
-            }
-        }
-        if (subscription != null) {
-            subscription.close();
-        }
-        if (tell && ended && engine.listeners().any()) {
-            engine.listeners().unsubscribed(this, name);
-        }
+        subscriptions.unsubscribe(name, after, true);
     }
 
     /** Queues a transport frame in order with the messages. */
@@ -502,16 +381,9 @@ public final class Session implements dev.realtime.Connection {
                 + queue + ", epoch " + epoch + "]";
     }
 
-    private void checkAccess(String channel) {
+    void checkAccess(String channel) {
         if (!access.maySubscribe(channel)) {
             throw new RealtimeException(ErrorCode.FORBIDDEN, "you may not subscribe to " + channel);
-        }
-    }
-
-    private void checkLimit(int wanted) {
-        int max = engine.settings().channelsMax;
-        if (wanted > max) {
-            throw new RealtimeException(ErrorCode.TOO_MANY_CHANNELS, "a connection may subscribe to at most " + max + " channels");
         }
     }
 
