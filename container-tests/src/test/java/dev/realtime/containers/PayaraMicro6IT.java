@@ -26,7 +26,8 @@ class PayaraMicro6IT extends CdiChecks {
     private static final Duration BUS_TIMEOUT = Duration.ofSeconds(2);
     /** What {@code /redis} logs, and only while its Redis is stopped and started again (empty: a new epoch). */
     private static final List<Server.Expected> REDIS_OUTAGE = List.of(
-            new Server.Expected("dev.realtime.redis.StandaloneLink", "Redis bus lost its pub/sub connection to"),
+            // the bus's and presence's own pub/sub connections ("Redis bus ..." and "Redis presence ...")
+            new Server.Expected("dev.realtime.redis.PlainPubSub", "lost its pub/sub connection to"),
             new Server.Expected("dev.realtime.internal.metrics.HealthCheck", "health: DOWN, the message bus failed its check"),
             new Server.Expected("dev.realtime.redis.RedisBus", "Redis bus epoch changed from"),
             new Server.Expected("dev.realtime.redis.RedisLive", "presence: this node's liveness in Redis had expired"));
