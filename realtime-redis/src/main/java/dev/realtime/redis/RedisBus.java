@@ -231,6 +231,11 @@ final class RedisBus implements MessageBus {
         if (!link.pubsub().receiving()) {
             throw new BusUnavailableException("Redis at " + settings.displayUri() + " is unavailable: the pub/sub connection is down");
         }
+        RedisLive l = live;
+        if (l != null && !l.receiving()) { // presence and ephemeral messages would stop while messages flow
+            throw new BusUnavailableException("Redis at " + settings.displayUri()
+                    + " is unavailable: the pub/sub connection of presence and ephemeral messages is down");
+        }
     }
 
     @Override

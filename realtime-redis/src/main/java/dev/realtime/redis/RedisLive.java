@@ -234,6 +234,11 @@ final class RedisLive implements LiveBus {
         pubsub.ping();
     }
 
+    /** Whether presence changes and ephemeral messages arrive: this side's pub/sub connection is up. */
+    boolean receiving() {
+        return pubsub.receiving();
+    }
+
     // ---------------------------------------------------------------- node liveness
 
     private void announceAlive() {
