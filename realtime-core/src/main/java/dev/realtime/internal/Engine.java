@@ -37,11 +37,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -62,7 +60,7 @@ public final class Engine implements Realtime, AutoCloseable {
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final Set<Runnable> closingTasks = ConcurrentHashMap.newKeySet();
     private final List<PublishHook> hooks = new CopyOnWriteArrayList<>();
-    private final Map<String, AtomicInteger> connectionsByAddress = new ConcurrentHashMap<>();
+    private final AddressCounts connectionsByAddress;
     private final RateLimiter httpPublishRate;
     private final ScheduledFuture<?> sweeper;
     private final ParkedPolls parkedPolls;
@@ -95,6 +93,7 @@ public final class Engine implements Realtime, AutoCloseable {
         this.drains = new Drains(executor, settings.ioThreads);
         this.ownsThreads = ownsThreads;
         this.httpPublishRate = new RateLimiter(settings.publishRate);
+        this.connectionsByAddress = new AddressCounts(settings.connectionsPerAddress);
         this.parkedPolls = new ParkedPolls(this, settings.pollLinger.toMillis(), settings.connectionsMax, settings.connectionsPerAddress);
         LiveBus offered = bus.live();
         this.ownsLive = offered == null;
@@ -213,7 +212,7 @@ public final class Engine implements Realtime, AutoCloseable {
             throw new RealtimeException(ErrorCode.OVERLOADED, "the server holds its maximum of " + settings.connectionsMax
                     + " connections; retry shortly");
         }
-        if (!take(address)) {
+        if (!connectionsByAddress.take(address)) {
             throw new RealtimeException(ErrorCode.RATE_LIMITED, "too many connections from your address (at most "
                     + settings.connectionsPerAddress + ")");
         }
@@ -236,14 +235,14 @@ public final class Engine implements Realtime, AutoCloseable {
      * address's connection limit; {@link #releaseConnection} ends it.
      */
     public void takeConnection(String address) {
-        if (!take(address)) {
+        if (!connectionsByAddress.take(address)) {
             throw new RealtimeException(ErrorCode.RATE_LIMITED, "too many connections from your address (at most "
                     + settings.connectionsPerAddress + ")");
         }
     }
 
     public void releaseConnection(String address) {
-        release(address);
+        connectionsByAddress.release(address);
     }
 
     private long lastRateSweep = System.nanoTime();
@@ -267,7 +266,7 @@ public final class Engine implements Realtime, AutoCloseable {
     /** A session parked between polls stops counting as a connection (of the node and of its address). */
     boolean detach(Session session) {
         if (sessions.remove(session)) {
-            release(session.address());
+            connectionsByAddress.release(session.address());
             metrics.closed(session.transportKind());
             return true;
         }
@@ -276,7 +275,7 @@ public final class Engine implements Realtime, AutoCloseable {
 
     /** A parked session taken over by a poll counts again, within the limits; false when over them. */
     boolean reattach(Session session) {
-        if (closing || sessions.size() >= settings.connectionsMax || !take(session.address())) {
+        if (closing || sessions.size() >= settings.connectionsMax || !connectionsByAddress.take(session.address())) {
             return false;
         }
         sessions.add(session);
@@ -286,38 +285,8 @@ public final class Engine implements Realtime, AutoCloseable {
 
     void forget(Session session) {
         if (sessions.remove(session)) {
-            release(session.address());
+            connectionsByAddress.release(session.address());
             metrics.closed(session.transportKind());
-        }
-    }
-
-    /**
-     * Counts a connection from {@code address}, if it stays within the limit. Lock-free: behind a proxy
-     * every client shares one address, and a long-poll opens and closes a session per request, so a
-     * map-bin lock here serialised every poll. A counter that fell to zero is marked dead (-1) before it
-     * leaves the map, so no connection is ever counted on a counter that is no longer in it.
-     */
-    private boolean take(String address) {
-        while (true) {
-            AtomicInteger count = connectionsByAddress.computeIfAbsent(address, a -> new AtomicInteger());
-            int n = count.get();
-            if (n < 0) {
-                connectionsByAddress.remove(address, count); // dead: its remover may not have got there yet
-                continue;
-            }
-            if (n >= settings.connectionsPerAddress) {
-                return false;
-            }
-            if (count.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
-    }
-
-    private void release(String address) {
-        AtomicInteger count = connectionsByAddress.get(address);
-        if (count != null && count.decrementAndGet() == 0 && count.compareAndSet(0, -1)) {
-            connectionsByAddress.remove(address, count);
         }
     }
 
